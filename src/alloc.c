@@ -1,0 +1,101 @@
+#include "alloc.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long fail_at = -1;
+static long alloc_count;
+
+static void out_of_memory(void)
+{
+	fputs("modelaudit: error: out of memory\n", stderr);
+	exit(4);
+}
+
+/* Counts the call and reports whether the test hook wants it to fail. */
+static int should_fail(void)
+{
+	if (fail_at == -1) {
+		const char *env = getenv("MODELAUDIT_FAIL_ALLOC");
+
+		fail_at = env ? atol(env) : 0;
+	}
+	if (fail_at <= 0)
+		return 0;
+	return ++alloc_count == fail_at;
+}
+
+void *xmalloc(size_t size)
+{
+	void *p;
+
+	if (should_fail())
+		out_of_memory();
+	p = malloc(size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+	void *p;
+
+	if (should_fail())
+		out_of_memory();
+	p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+	void *p;
+
+	if (should_fail())
+		out_of_memory();
+	p = realloc(ptr, size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t len)
+{
+	char *p = xmalloc(len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+size_t xmul(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		out_of_memory();
+	return count * size;
+}
+
+void xgrow(void **items, size_t *alloc, size_t need, size_t elem_size)
+{
+	size_t n;
+
+	if (need <= *alloc)
+		return;
+	n = *alloc < 8 ? 8 : *alloc;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			out_of_memory();
+		n *= 2;
+	}
+	*items = xrealloc(*items, xmul(n, elem_size));
+	*alloc = n;
+}

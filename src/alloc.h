@@ -1,0 +1,29 @@
+#ifndef MODELAUDIT_ALLOC_H
+#define MODELAUDIT_ALLOC_H
+
+#include <stddef.h>
+
+/*
+ * Every allocation of modelaudit goes through these wrappers. They never
+ * return NULL: on allocation failure they print
+ * "modelaudit: error: out of memory" and exit with status 4.
+ *
+ * For tests, the environment variable MODELAUDIT_FAIL_ALLOC=N makes the
+ * Nth call (counting from 1) fail as if the system were out of memory.
+ */
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t len);
+
+/* Returns count * size, exiting as on allocation failure if it overflows. */
+size_t xmul(size_t count, size_t size);
+
+/* Grows *items (of *alloc elements of elem_size bytes) to hold at least need. */
+void xgrow(void **items, size_t *alloc, size_t need, size_t elem_size);
+
+#define XGROW(array, alloc, need) \
+	xgrow((void **)&(array), &(alloc), (need), sizeof(*(array)))
+
+#endif

@@ -1,0 +1,35 @@
+#ifndef MODELAUDIT_ARENA_H
+#define MODELAUDIT_ARENA_H
+
+#include <stddef.h>
+
+/*
+ * A bump allocator for objects that die together (the nodes of one parsed
+ * file, the fields of one model). Nothing is freed one by one: arena_release()
+ * frees every block, arena_rewind() returns to an earlier mark.
+ */
+struct arena_block;
+
+struct arena {
+	struct arena_block *head;
+	size_t total;		/* bytes handed out, for size limits */
+};
+
+struct arena_mark {
+	struct arena_block *block;
+	size_t used;
+	size_t total;
+};
+
+#define ARENA_INIT { NULL, 0 }
+
+void *arena_alloc(struct arena *a, size_t size);
+void *arena_calloc(struct arena *a, size_t size);
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+char *arena_strdup(struct arena *a, const char *s);
+void arena_release(struct arena *a);
+struct arena_mark arena_get_mark(const struct arena *a);
+/* Frees everything allocated since mark was taken. */
+void arena_rewind(struct arena *a, struct arena_mark mark);
+
+#endif

@@ -1,0 +1,229 @@
+#include "buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+char buf_empty[1];
+
+void buf_init(struct buf *b, size_t cap)
+{
+	b->ptr = buf_empty;
+	b->len = 0;
+	b->alloc = 0;
+	b->cap = cap;
+}
+
+void buf_release(struct buf *b)
+{
+	if (b->alloc)
+		free(b->ptr);
+	b->ptr = buf_empty;
+	b->len = 0;
+	b->alloc = 0;
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->alloc)
+		b->ptr[0] = '\0';
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *s = b->alloc ? b->ptr : xstrdup("");
+
+	if (len)
+		*len = b->len;
+	b->ptr = buf_empty;
+	b->len = 0;
+	b->alloc = 0;
+	return s;
+}
+
+/* Makes room for extra more bytes plus the NUL; -1 when cap forbids it. */
+static int buf_grow(struct buf *b, size_t extra)
+{
+	size_t need;
+
+	if (extra > (size_t)-1 - b->len - 1)
+		return -1;
+	need = b->len + extra;
+	if (b->cap && need > b->cap)
+		return -1;
+	if (need + 1 <= b->alloc)
+		return 0;
+	if (!b->alloc)
+		b->ptr = NULL;
+	XGROW(b->ptr, b->alloc, need + 1);
+	return 0;
+}
+
+int buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (buf_grow(b, len) < 0)
+		return -1;
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int buf_adds(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int buf_addch(struct buf *b, int c)
+{
+	char ch = (char)c;
+
+	return buf_add(b, &ch, 1);
+}
+
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return -1;
+	if (buf_grow(b, (size_t)n) < 0)
+		return -1;
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int buf_setf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	buf_reset(b);
+	va_start(ap, fmt);
+	ret = buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* Returns the length of the valid UTF-8 sequence at s, or 0 if invalid. */
+static size_t utf8_sequence_length(const unsigned char *s, size_t len)
+{
+	size_t need, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		need = 2;
+		cp = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		need = 3;
+		cp = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		need = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < need)
+		return 0;
+	for (i = 1; i < need; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((need == 3 && cp < 0x800) || (need == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		return 0;
+	/* C1 controls (U+0080..U+009F) are escaped like C0 ones. */
+	if (cp >= 0x80 && cp <= 0x9F)
+		return 0;
+	return need;
+}
+
+int buf_add_escaped(struct buf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = p[i];
+		size_t n;
+
+		if (c == '\n' || c == '\t' || c == '\r' || c == 0x1B || c == '\\') {
+			const char *esc = c == '\n' ? "\\n" : c == '\t' ? "\\t" :
+				c == '\r' ? "\\r" : c == 0x1B ? "\\e" : "\\\\";
+
+			if (buf_adds(b, esc) < 0)
+				return -1;
+			i++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7F) {
+			if (buf_addf(b, "\\x%02X", c) < 0)
+				return -1;
+			i++;
+			continue;
+		}
+		n = utf8_sequence_length(p + i, len - i);
+		if (n == 0) {
+			if (buf_addf(b, "\\x%02X", c) < 0)
+				return -1;
+			i++;
+			continue;
+		}
+		if (buf_add(b, p + i, n) < 0)
+			return -1;
+		i += n;
+	}
+	return 0;
+}
+
+int buf_read_file(struct buf *b, const char *path, struct buf *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (!f) {
+		buf_setf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (buf_add(b, chunk, n) < 0) {
+			buf_setf(err, "%s: file is larger than the limit of %zu bytes",
+				 path, b->cap);
+			fclose(f);
+			return -1;
+		}
+	}
+	if (ferror(f)) {
+		buf_setf(err, "%s: %s", path, strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}

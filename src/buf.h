@@ -1,0 +1,55 @@
+#ifndef MODELAUDIT_BUF_H
+#define MODELAUDIT_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * A growable byte buffer. After buf_init() `ptr` is never NULL and always
+ * NUL-terminated, so it can be used as a C string. `cap` bounds the length
+ * (0 means unbounded): an append that would pass it appends nothing and
+ * returns -1, so that text read from files or the network cannot grow
+ * without limit.
+ */
+struct buf {
+	char *ptr;
+	size_t len;
+	size_t alloc;
+	size_t cap;
+};
+
+#define BUF_INIT { buf_empty, 0, 0, 0 }
+extern char buf_empty[];
+
+void buf_init(struct buf *b, size_t cap);
+/* Frees the memory and leaves the buffer empty, ready for reuse. */
+void buf_release(struct buf *b);
+/* Empties the buffer and keeps its memory. */
+void buf_reset(struct buf *b);
+/* Hands the string over to the caller (who frees it) and empties the buffer. */
+char *buf_detach(struct buf *b, size_t *len);
+
+int buf_add(struct buf *b, const void *data, size_t len);
+int buf_adds(struct buf *b, const char *s);
+int buf_addch(struct buf *b, int c);
+int buf_addf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* Replaces the contents with a formatted string. */
+int buf_setf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Appends s (len bytes) with control characters, DEL and invalid UTF-8
+ * escaped as \n, \t, \e, \xHH, so registry text cannot drive a terminal.
+ */
+int buf_add_escaped(struct buf *b, const char *s, size_t len);
+
+/*
+ * Reads a whole file into b. Returns 0, or -1 with a message in err
+ * ("<path>: <reason>"); a file longer than b->cap is an error.
+ */
+int buf_read_file(struct buf *b, const char *path, struct buf *err);
+
+#endif

@@ -1,0 +1,194 @@
+#include "finding.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "alloc.h"
+#include "buf.h"
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct finding *finding_add(struct finding_list *list, enum rule_id rule,
+			    const char *path, struct pos pos,
+			    const struct finding_context *ctx,
+			    const char *fmt, ...)
+{
+	struct finding *f;
+	struct buf msg = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+
+	XGROW(list->items, list->alloc, list->nr + 1);
+	f = &list->items[list->nr++];
+	memset(f, 0, sizeof(*f));
+	f->rule = rule;
+	f->severity = rule_table[rule].severity;
+	f->message = buf_detach(&msg, NULL);
+	f->path = xstrdup(path ? path : "");
+	f->pos = pos;
+	if (ctx) {
+		f->model = dup_or_null(ctx->model);
+		f->benchmark = dup_or_null(ctx->benchmark);
+		f->variant = dup_or_null(ctx->variant);
+		f->source = dup_or_null(ctx->source);
+		f->field = dup_or_null(ctx->field);
+		f->value = dup_or_null(ctx->value);
+	}
+	return f;
+}
+
+void finding_list_add_copy(struct finding_list *list, const struct finding *src)
+{
+	struct finding *f;
+
+	XGROW(list->items, list->alloc, list->nr + 1);
+	f = &list->items[list->nr++];
+	*f = *src;
+	f->message = dup_or_null(src->message);
+	f->path = dup_or_null(src->path);
+	f->model = dup_or_null(src->model);
+	f->benchmark = dup_or_null(src->benchmark);
+	f->variant = dup_or_null(src->variant);
+	f->source = dup_or_null(src->source);
+	f->field = dup_or_null(src->field);
+	f->value = dup_or_null(src->value);
+}
+
+void finding_list_move(struct finding_list *dst, struct finding_list *src)
+{
+	XGROW(dst->items, dst->alloc, dst->nr + src->nr);
+	if (src->nr)
+		memcpy(dst->items + dst->nr, src->items, src->nr * sizeof(*src->items));
+	dst->nr += src->nr;
+	src->nr = 0;
+}
+
+static void finding_clear(struct finding *f)
+{
+	free(f->message);
+	free(f->path);
+	free(f->model);
+	free(f->benchmark);
+	free(f->variant);
+	free(f->source);
+	free(f->field);
+	free(f->value);
+}
+
+void finding_list_release(struct finding_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->nr; i++)
+		finding_clear(&list->items[i]);
+	free(list->items);
+	list->items = NULL;
+	list->nr = 0;
+	list->alloc = 0;
+}
+
+/*
+ * The fingerprint is the first 128 bits of SHA-256 over the rule id and the
+ * finding's context, each followed by a NUL (absent parts hash as "\x01").
+ * Findings without a model (file-level problems) hash the path and message
+ * instead, since nothing else identifies them. Line numbers never enter it.
+ */
+void finding_fingerprint(struct finding *f)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *parts[8];
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int digest_len = 0;
+	EVP_MD_CTX *ctx;
+	size_t i, n = 0;
+
+	parts[n++] = rule_table[f->rule].id;
+	if (f->model) {
+		parts[n++] = f->model;
+	} else {
+		parts[n++] = f->path;
+		parts[n++] = f->message;
+	}
+	parts[n++] = f->benchmark;
+	parts[n++] = f->variant;
+	parts[n++] = f->source;
+	parts[n++] = f->field;
+	parts[n++] = f->value;
+
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		xmalloc((size_t)-1);	/* reports out of memory and exits */
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	for (i = 0; i < n; i++) {
+		if (parts[i])
+			EVP_DigestUpdate(ctx, parts[i], strlen(parts[i]) + 1);
+		else
+			EVP_DigestUpdate(ctx, "\x01", 2);
+	}
+	EVP_DigestFinal_ex(ctx, digest, &digest_len);
+	EVP_MD_CTX_free(ctx);
+
+	for (i = 0; i < 16; i++) {
+		f->fingerprint[2 * i] = hex[digest[i] >> 4];
+		f->fingerprint[2 * i + 1] = hex[digest[i] & 15];
+	}
+	f->fingerprint[32] = '\0';
+}
+
+static int compare_findings(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	if (x->pos.line != y->pos.line)
+		return x->pos.line < y->pos.line ? -1 : 1;
+	if (x->pos.column != y->pos.column)
+		return x->pos.column < y->pos.column ? -1 : 1;
+	c = strcmp(rule_table[x->rule].id, rule_table[y->rule].id);
+	if (c)
+		return c;
+	return strcmp(x->message, y->message);
+}
+
+void finding_list_finish(struct finding_list *list,
+			 const enum severity *severity_by_rule)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < list->nr; i++) {
+		struct finding *f = &list->items[i];
+
+		if (severity_by_rule)
+			f->severity = severity_by_rule[f->rule];
+		if (f->severity == SEVERITY_OFF) {
+			finding_clear(f);
+			continue;
+		}
+		finding_fingerprint(f);
+		list->items[kept++] = *f;
+	}
+	list->nr = kept;
+	if (list->nr > 1)
+		qsort(list->items, list->nr, sizeof(*list->items), compare_findings);
+}
+
+size_t finding_list_count(const struct finding_list *list, enum severity min)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < list->nr; i++)
+		if (list->items[i].severity >= min)
+			n++;
+	return n;
+}

@@ -1,0 +1,164 @@
+#include "options.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "rules.h"
+
+void string_list_append(struct string_list *list, const char *s)
+{
+	XGROW(list->items, list->alloc, list->nr + 1);
+	list->items[list->nr++] = s;
+}
+
+void string_list_release(struct string_list *list)
+{
+	free(list->items);
+	list->items = NULL;
+	list->nr = 0;
+	list->alloc = 0;
+}
+
+static const struct option *find_option(const struct option *options,
+					const char *name, size_t len)
+{
+	const struct option *o;
+
+	for (o = options; o->type != OPTION_END; o++) {
+		if (strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o;
+	}
+	return NULL;
+}
+
+int options_parse(int argc, char **argv, const struct option *options,
+		  struct string_list *args)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *name, *eq, *value = NULL;
+		const struct option *o;
+		size_t len;
+
+		if (!strcmp(a, "--")) {
+			for (i++; i < argc; i++)
+				string_list_append(args, argv[i]);
+			break;
+		}
+		if (!strcmp(a, "-h")) {
+			a = "--help";
+		}
+		if (strncmp(a, "--", 2) || !a[2]) {
+			if (a[0] == '-' && a[1]) {
+				fprintf(stderr, "modelaudit: error: unknown option '%s' (see 'modelaudit %s --help')\n",
+					a, argv[0]);
+				return -1;
+			}
+			string_list_append(args, a);
+			continue;
+		}
+		name = a + 2;
+		eq = strchr(name, '=');
+		len = eq ? (size_t)(eq - name) : strlen(name);
+		o = find_option(options, name, len);
+		if (!o) {
+			fprintf(stderr, "modelaudit: error: unknown option '--%.*s' (see 'modelaudit %s --help')\n",
+				(int)len, name, argv[0]);
+			return -1;
+		}
+		if (o->type == OPTION_FLAG) {
+			if (eq) {
+				fprintf(stderr, "modelaudit: error: option '--%s' takes no value\n", o->name);
+				return -1;
+			}
+			*(int *)o->value = 1;
+			continue;
+		}
+		if (eq) {
+			value = eq + 1;
+		} else if (i + 1 < argc) {
+			value = argv[++i];
+		} else {
+			fprintf(stderr, "modelaudit: error: option '--%s' requires a value %s\n",
+				o->name, o->arg ? o->arg : "");
+			return -1;
+		}
+		if (o->type == OPTION_STRING)
+			*(const char **)o->value = value;
+		else
+			string_list_append(o->value, value);
+	}
+	return 0;
+}
+
+void options_print_help(FILE *out, const char *usage,
+			const struct option *options)
+{
+	const struct option *o;
+
+	fprintf(out, "%s\n\n", usage);
+	for (o = options; o->type != OPTION_END; o++) {
+		char left[64];
+
+		if (o->arg)
+			snprintf(left, sizeof(left), "--%s %s", o->name, o->arg);
+		else
+			snprintf(left, sizeof(left), "--%s", o->name);
+		fprintf(out, "    %-26s %s\n", left, o->help);
+	}
+}
+
+int common_options_finish(struct common_options *c,
+			  const char *const *formats, FILE *out)
+{
+	size_t i;
+
+	(void)out;
+	if (!c->format) {
+		c->format = formats[0];
+	} else {
+		for (i = 0; formats[i]; i++)
+			if (!strcmp(formats[i], c->format))
+				break;
+		if (!formats[i]) {
+			fprintf(stderr, "modelaudit: error: unknown format '%s' (expected", c->format);
+			for (i = 0; formats[i]; i++)
+				fprintf(stderr, "%s%s", i ? ", " : " ", formats[i]);
+			fprintf(stderr, ")\n");
+			return -1;
+		}
+	}
+
+	if (!c->fail_on || !strcmp(c->fail_on, "error")) {
+		c->fail_on_severity = SEVERITY_ERROR;
+	} else if (!strcmp(c->fail_on, "warning")) {
+		c->fail_on_severity = SEVERITY_WARNING;
+	} else if (!strcmp(c->fail_on, "note")) {
+		c->fail_on_severity = SEVERITY_NOTE;
+	} else if (!strcmp(c->fail_on, "never")) {
+		c->fail_on_severity = SEVERITY_ERROR + 1;
+	} else {
+		fprintf(stderr, "modelaudit: error: invalid --fail-on value '%s' (expected error, warning, note or never)\n",
+			c->fail_on);
+		return -1;
+	}
+
+	if (!c->color || !strcmp(c->color, "auto")) {
+		const char *no_color = getenv("NO_COLOR");
+
+		c->use_color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	} else if (!strcmp(c->color, "always")) {
+		c->use_color = 1;
+	} else if (!strcmp(c->color, "never")) {
+		c->use_color = 0;
+	} else {
+		fprintf(stderr, "modelaudit: error: invalid --color value '%s' (expected auto, always or never)\n",
+			c->color);
+		return -1;
+	}
+	return 0;
+}

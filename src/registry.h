@@ -1,0 +1,129 @@
+#ifndef MODELAUDIT_REGISTRY_H
+#define MODELAUDIT_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "finding.h"
+#include "loader.h"
+
+struct ruleset;
+
+/*
+ * The registry model: what a registry means, built from the loader's nodes.
+ * Every value keeps the position it came from, so that rules can point at
+ * it after the nodes are gone.
+ */
+
+/* A scalar field: s is NULL when the field is absent or not a scalar. */
+struct text {
+	const char *s;
+	struct pos pos;		/* of the value, or of the key when absent */
+	uint8_t style;		/* enum scalar_style */
+	uint8_t present;	/* the key exists (whatever its value's shape) */
+};
+
+/* Any field, its value rendered as canonical text: "x", "[a, b]", "{k: v}". */
+struct field {
+	const char *key;
+	const char *value;
+	struct pos key_pos;
+	struct pos pos;		/* of the value */
+};
+
+struct source {
+	struct pos pos;		/* the entry's first key */
+	struct text id;
+	struct text url;
+	struct text title;
+	struct text published;
+};
+
+struct spec {
+	struct text key;
+	struct text value;	/* lists (post_training) rendered as "[a, b]" */
+	struct text source;	/* set for the {value: ..., source: ...} form */
+};
+
+struct score {
+	struct pos pos;		/* the entry's first key */
+	struct text benchmark;
+	struct text variant;
+	struct text value;	/* the `score` field, exactly as written */
+	struct text date;
+	struct text source;	/* a source id or an URL, as written */
+	struct text reported_by;
+	struct text notes;
+	const char *canonical;	/* catalogue name, or benchmark as written */
+	int known;		/* the benchmark is in the catalogue */
+	const char *source_url;	/* source resolved to an URL, or NULL */
+	struct field *extra;	/* keys the format does not define */
+	size_t nextra;
+};
+
+struct model {
+	const char *path;
+	struct pos pos;		/* the entry's first key */
+	size_t offset;		/* byte span of the entry in its file */
+	size_t end_offset;
+	struct text id;
+	struct text name;
+	struct text organization;
+	struct text released;
+	struct text family;
+	struct text base_model;
+	struct source *sources;
+	size_t nsources;
+	struct spec *specs;
+	size_t nspecs;
+	struct score *scores;
+	size_t nscores;
+	/* Every other top-level key of the model (quantizations, lists, unknown). */
+	struct field *fields;
+	size_t nfields;
+	struct arena arena;	/* owns the model and everything it points to */
+};
+
+struct registry {
+	struct model **models;
+	size_t nr;
+	size_t alloc;
+	size_t nfiles;
+	size_t nscores;
+};
+
+#define REGISTRY_INIT { NULL, 0, 0, 0, 0 }
+
+/*
+ * Builds a model from one item of a `models` sequence. Problems of shape
+ * (schema-required, schema-type, schema-enum, schema-unknown-field,
+ * yaml-ambiguous-scalar) go to findings. Never fails: a model that is not a
+ * mapping yields an empty model with a finding.
+ */
+struct model *model_from_node(const struct node *item, const char *path,
+			      const struct ruleset *rules,
+			      struct finding_list *findings);
+
+void model_free(struct model *m);
+
+/*
+ * Loads one registry file (text of len bytes) into reg: parses it, builds
+ * each model, and runs the per-model rules on it. Findings go to findings.
+ */
+void registry_add_file(struct registry *reg, const struct ruleset *rules,
+		       const char *path, const char *text, size_t len,
+		       struct finding_list *findings);
+
+/* Appends m, which the registry then owns. */
+void registry_add_model(struct registry *reg, struct model *m);
+
+void registry_release(struct registry *reg);
+
+/* Looks up a source of m by id; NULL when it has none. */
+const struct source *model_find_source(const struct model *m, const char *id);
+
+/* Looks up a spec by key; NULL when absent. */
+const struct spec *model_find_spec(const struct model *m, const char *key);
+
+#endif

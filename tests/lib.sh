@@ -1,0 +1,89 @@
+# Shell library of the end-to-end tests; each tests/e2e/*.sh sources it.
+#
+#   test_expect_success 'behaviour phrase' '
+#           commands joined with && ...
+#   '
+#   test_done
+#
+# Each test body runs in a fresh empty directory (the current directory),
+# in a subshell with `set -e`. Helpers:
+#   run_ma STATUS ARGS...   run ./modelaudit, require exit STATUS, keep
+#                           standard output in `out` and standard error in `err`
+#   test_cmp EXPECTED ACTUAL
+#   make_repo DIR           git init with a fixed identity and dates
+#   fixture NAME            path of tests/fixtures/NAME
+set -u
+
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+MODELAUDIT=${MODELAUDIT:-$TOP/modelaudit}
+FIXTURES=$TOP/tests/fixtures
+TEST_NAME=$(basename "$0" .sh)
+TRASH_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/modelaudit-test.XXXXXX")
+test_passed=0
+test_failed=0
+test_number=0
+
+# Tests must not depend on the user's git configuration, the terminal or
+# the clock.
+export GIT_CONFIG_NOSYSTEM=1
+export GIT_CONFIG_GLOBAL=/dev/null
+export HOME=$TRASH_ROOT
+export GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL='author@example.org'
+export GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL='committer@example.org'
+export GIT_AUTHOR_DATE='2025-01-01T12:00:00Z' GIT_COMMITTER_DATE='2025-01-01T12:00:00Z'
+export MODELAUDIT_TODAY=${MODELAUDIT_TODAY:-2026-01-15}
+export LC_ALL=C
+unset NO_COLOR
+trap 'rm -rf "$TRASH_ROOT"' EXIT
+
+fixture() {
+	printf '%s\n' "$FIXTURES/$1"
+}
+
+run_ma() {
+	expected_status=$1
+	shift
+	status=0
+	"$MODELAUDIT" "$@" >out 2>err || status=$?
+	if [ "$status" != "$expected_status" ]; then
+		echo "modelaudit $* exited $status, expected $expected_status" >&2
+		echo "--- stdout" >&2
+		head -c 4000 out >&2
+		echo "--- stderr" >&2
+		head -c 4000 err >&2
+		return 1
+	fi
+}
+
+test_cmp() {
+	if ! cmp -s "$1" "$2"; then
+		echo "--- $1 differs from $2:" >&2
+		diff -u "$1" "$2" | head -60 >&2
+		return 1
+	fi
+}
+
+make_repo() {
+	git init -q -b main "$1"
+	git -C "$1" config user.name 'A U Thor'
+	git -C "$1" config user.email 'author@example.org'
+}
+
+test_expect_success() {
+	test_number=$((test_number + 1))
+	dir=$TRASH_ROOT/t$test_number
+	mkdir -p "$dir"
+	if (cd "$dir" && set -e && eval "$2") >"$TRASH_ROOT/log" 2>&1; then
+		test_passed=$((test_passed + 1))
+		echo "ok $test_number - $TEST_NAME: $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_number - $TEST_NAME: $1"
+		sed 's/^/#   /' "$TRASH_ROOT/log" | head -80
+	fi
+}
+
+test_done() {
+	echo "# passed $test_passed failed $test_failed"
+	[ "$test_failed" = 0 ]
+}

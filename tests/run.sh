@@ -1,0 +1,58 @@
+#!/bin/sh
+# Runs every unit test program and end-to-end script and ends with the line
+# "N passed, N failed". Set TESTS to a pattern to run only matching scripts.
+# VALGRIND=1 runs modelaudit under valgrind memcheck.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build/plain}
+export TOP
+cd "$TOP" || exit 1
+
+passed=0
+failed=0
+failed_names=""
+log=$(mktemp)
+
+if [ "${VALGRIND:-0}" = 1 ]; then
+	wrapper=$(mktemp)
+	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "%s" "$@"\n' \
+		"$TOP/modelaudit" > "$wrapper"
+	chmod +x "$wrapper"
+	export MODELAUDIT="$wrapper"
+fi
+
+count() {
+	line=$(grep '^# passed [0-9]* failed [0-9]*$' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+		failed_names="$failed_names $1"
+		echo "not ok - $1 did not finish"
+		return
+	fi
+	p=$(echo "$line" | cut -d' ' -f3)
+	f=$(echo "$line" | cut -d' ' -f5)
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" = 0 ] || failed_names="$failed_names $1"
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	case "$t" in *"${TESTS:-}"*) ;; *) continue ;; esac
+	"$t" > "$log" 2>&1
+	cat "$log"
+	count "$(basename "$t")"
+done
+
+for t in tests/e2e/*.sh; do
+	[ -f "$t" ] || continue
+	case "$t" in *"${TESTS:-}"*) ;; *) continue ;; esac
+	sh "$t" > "$log" 2>&1
+	cat "$log"
+	count "$(basename "$t" .sh)"
+done
+
+rm -f "$log"
+[ -z "$failed_names" ] || echo "# failing:$failed_names"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
