@@ -1,0 +1,24 @@
+#ifndef MODELAUDIT_CHECKS_H
+#define MODELAUDIT_CHECKS_H
+
+#include "finding.h"
+#include "registry.h"
+#include "ruleset.h"
+
+/*
+ * The rules that judge a registry's values, as opposed to its YAML and its
+ * shape (loader.c and registry.c raise those).
+ */
+
+/* Runs every rule that needs only one model: sources, URLs, scores, dates, specs. */
+void checks_model(const struct model *m, const struct ruleset *rs,
+		  struct finding_list *findings);
+
+/*
+ * Runs the rules that compare models: model-duplicate-id,
+ * model-unknown-base, score-suspect-interpolated.
+ */
+void checks_registry(const struct registry *reg, const struct ruleset *rs,
+		     struct finding_list *findings);
+
+#endif
