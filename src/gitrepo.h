@@ -59,7 +59,7 @@ struct snapshot {
 /*
  * Opens the repository that contains the current directory (walking up,
  * honouring GIT_DIR as git does). Bare repositories and linked worktrees
- * open too; a bare repository has no working-tree snapshot.
+ * open too, but a bare repository has no working-tree snapshot.
  */
 int gitrepo_open(struct gitrepo **out, struct buf *err);
 
