@@ -11,9 +11,6 @@
 #include <time.h>
 
 #include "alloc.h"
-#include "commands.h"
-
-const char linkcheck_user_agent[] = "modelaudit/" MODELAUDIT_VERSION " (link-rot scan)";
 
 struct checker;
 
@@ -42,6 +39,7 @@ struct request {
 	int address_refused;	/* the open-socket callback rejected an address */
 	int body_full;		/* the body reached LINKCHECK_MAX_BODY */
 	struct buf body;
+	struct buf refused;	/* the address rejected, as text */
 	long long due_ms;	/* when a delayed retry may start */
 };
 
@@ -244,6 +242,13 @@ static curl_socket_t open_socket(void *data, curlsocktype purpose,
 	memcpy(&storage, &address->addr, len);
 	if (!r->checker->opts->allow_private &&
 	    !linkcheck_address_is_public((const struct sockaddr *)&storage)) {
+		char text[INET6_ADDRSTRLEN] = "";
+
+		if (address->family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&storage)->sin_addr, text, sizeof(text));
+		else if (address->family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&storage)->sin6_addr, text, sizeof(text));
+		buf_setf(&r->refused, "%s is not a public address", text);
 		r->address_refused = 1;
 		return CURL_SOCKET_BAD;
 	}
@@ -275,7 +280,7 @@ static int request_setup(struct checker *c, struct request *r)
 		return -1;
 	r->errbuf = xmalloc(CURL_ERROR_SIZE);
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
-	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, linkcheck_user_agent);
+	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, LINKCHECK_USER_AGENT);
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, o->timeout * 1000);
@@ -320,6 +325,7 @@ static void request_release(struct request *r)
 	free(r->errbuf);
 	r->errbuf = NULL;
 	buf_release(&r->body);
+	buf_release(&r->refused);
 }
 
 /* Ends the check of r with class and reason, and reports the link done. */
@@ -493,14 +499,15 @@ static void request_done(struct checker *c, struct request *r, CURLcode result)
 
 	if (result != CURLE_OK) {
 		if (r->address_refused && result == CURLE_COULDNT_CONNECT) {
-			request_finish(c, r, LINK_REFUSED, 0,
-				       "address is not public (--allow-private checks it)");
+			request_finish(c, r, LINK_REFUSED, 0, r->refused.ptr);
 			return;
 		}
-		if (result == CURLE_UNSUPPORTED_PROTOCOL) {
-			request_finish(c, r, LINK_REFUSED, 0, "scheme is not http or https");
-			return;
-		}
+		/*
+		 * Schemes are checked before each hop, so libcurl's "unsupported
+		 * protocol" can only mean a reply in an unknown HTTP version.
+		 */
+		if (result == CURLE_UNSUPPORTED_PROTOCOL)
+			result = CURLE_WEIRD_SERVER_REPLY;
 		if (!r->get && (result == CURLE_GOT_NOTHING || result == CURLE_WEIRD_SERVER_REPLY)) {
 			r->get = 1;
 			goto again;
@@ -538,6 +545,11 @@ static void request_done(struct checker *c, struct request *r, CURLcode result)
 	if ((status == 500 || status == 502 || status == 504) && r->attempt < o->retries) {
 		request_delay(c, r, backoff_ms(c, r));
 		return;
+	}
+	/* A challenge page shows only in the body of a GET. */
+	if (!r->get && status == 503) {
+		r->get = 1;
+		goto again;
 	}
 
 	class = linkcheck_classify_status(status, 0);
@@ -659,6 +671,7 @@ static int checker_init(struct checker *c, struct link_set *set,
 		r->link = l;
 		r->url = xstrdup(l->url);
 		buf_init(&r->body, 0);
+		buf_init(&r->refused, 0);
 	}
 	/* Queue only once every host exists: the hosts array may move while growing. */
 	for (i = 0; i < c->nrequests; i++) {

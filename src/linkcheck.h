@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "commands.h"
 #include "links.h"
 #include "options.h"
 
@@ -44,7 +45,7 @@ struct link_check_options {
 };
 
 /* The User-Agent of every request: modelaudit/<version>. */
-extern const char linkcheck_user_agent[];
+#define LINKCHECK_USER_AGENT "modelaudit/" MODELAUDIT_VERSION " (link-rot scan)"
 
 /*
  * Checks every link of set that has `check` set, and sets its class,
