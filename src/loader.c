@@ -531,7 +531,12 @@ void loader_parse(struct loaded_file *out, const char *path,
 		out->fatal = 1;
 		return;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	/*
+	 * The byte-order mark is skipped here: with the encoding set, libyaml
+	 * would read it as content. Its marks then count from after it.
+	 */
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text + ld.bom,
+				     len - ld.bom);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
 	if (parse_events(&ld, &parser) < 0) {
