@@ -521,10 +521,9 @@ static void build_specs(struct builder *b, const struct node *specs)
 			spec->value.s = arena_strndup(&b->model->arena, value->value, value->len);
 		else
 			spec->value.s = render_node(b, value);
+		/* An unknown key has no type, so its value is not judged. */
 		if (field && !is_empty(value))
 			check_typed(b, value, spec->key.s, field);
-		else if (!field && value->type == NODE_SCALAR)
-			check_ambiguous(b, value, spec->key.s);
 	}
 	b->model->nspecs = n;
 }
