@@ -361,8 +361,9 @@ static int load_entry(struct ruleset *rs, const struct node *entry,
 	struct benchmark_def def;
 	struct pos name_pos = { 0, 0 };
 	const struct index_slot *slot;
+	const struct node *aliases, *alias;
 	struct buf key = BUF_INIT;
-	size_t b, i;
+	size_t b;
 	int ret = -1;
 
 	if (read_entry(&def, &name_pos, entry, &index->arena, path, err) < 0)
@@ -397,8 +398,9 @@ static int load_entry(struct ruleset *rs, const struct node *entry,
 
 	if (index_name(rs, def.name, b, path, name_pos, err) < 0)
 		goto done;
-	for (i = 0; i < def.naliases; i++)
-		if (index_name(rs, def.aliases[i], b, path, name_pos, err) < 0)
+	aliases = node_get(entry, "aliases");
+	for (alias = aliases ? aliases->child : NULL; alias; alias = alias->next)
+		if (index_name(rs, alias->value, b, path, alias->pos, err) < 0)
 			goto done;
 	ret = 0;
 
