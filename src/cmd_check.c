@@ -1,12 +1,161 @@
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "alloc.h"
+#include "audit.h"
+#include "buf.h"
 #include "commands.h"
+#include "config.h"
+#include "finding.h"
+#include "options.h"
+#include "report.h"
 
-/* NOTE: placeholder; the check command is being written. */
+static const char check_usage[] =
+	"usage: modelaudit check [<path>...] [--staged | --rev <rev>] [<options>]\n"
+	"\n"
+	"Audits the registry (by default the one that .modelaudit.yaml names, else\n"
+	"data/models.yaml) and prints one finding a line.";
+
+struct check_options {
+	struct common_options common;
+	int staged;
+	const char *rev;
+	int show_source;
+};
+
+/* The text of the files read, kept for --show-source. */
+static const char *find_line(void *data, const char *path, uint32_t line, size_t *len)
+{
+	const struct audit *a = data;
+	size_t i;
+
+	for (i = 0; i < a->nfiles; i++) {
+		const struct audit_file *f = &a->files[i];
+		const char *p, *end;
+		uint32_t n = 1;
+
+		if (strcmp(f->path, path) || !f->text)
+			continue;
+		p = f->text;
+		end = f->text + f->len;
+		if (f->len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+			p += 3;
+		while (n < line && p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			if (!nl)
+				return NULL;
+			p = nl + 1;
+			n++;
+		}
+		if (p >= end)
+			return NULL;
+		{
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+			if (l && p[l - 1] == '\r')
+				l--;
+			*len = l;
+		}
+		return p;
+	}
+	return NULL;
+}
+
 int cmd_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "modelaudit: error: 'check' is not implemented yet\n");
-	return EXIT_OPERATIONAL;
+	static const char *const formats[] = { "text", "json", NULL };
+	struct check_options opts;
+	struct string_list args = { 0 };
+	struct audit audit;
+	struct buf err = BUF_INIT;
+	int status = EXIT_OK, ret;
+	struct option options[] = {
+		OPT_FLAG("staged", &opts.staged, "audit the files staged in the git index, not the working tree"),
+		OPT_STRING("rev", "<rev>", &opts.rev, "audit the registry as it is in commit <rev>"),
+		OPT_FLAG("show-source", &opts.show_source, "print the offending line with a caret under the column"),
+		COMMON_OPTIONS(&opts.common),
+		OPT_END()
+	};
+
+	memset(&opts, 0, sizeof(opts));
+	audit_init(&audit);
+
+	if (options_parse(argc, argv, options, &args) < 0) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (opts.common.help) {
+		options_print_help(stdout, check_usage, options);
+		goto done;
+	}
+	if (common_options_finish(&opts.common, formats, stdout) < 0) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (opts.staged && opts.rev) {
+		fprintf(stderr, "modelaudit: error: --staged and --rev cannot be used together\n");
+		status = EXIT_USAGE;
+		goto done;
+	}
+
+	audit.keep_text = opts.show_source;
+	audit.verbose = opts.common.verbose;
+	ret = audit_setup(&audit, opts.common.config, &opts.common.rules, &err);
+	if (ret < 0) {
+		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG : EXIT_OPERATIONAL;
+		goto done;
+	}
+
+	if (opts.staged || opts.rev)
+		ret = audit_read_git(&audit, opts.staged ? NULL : opts.rev, &args, &err);
+	else
+		ret = audit_read_worktree(&audit, &args, &err);
+	if (ret < 0) {
+		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG :
+			 ret == AUDIT_USAGE_ERROR ? EXIT_USAGE : EXIT_OPERATIONAL;
+		goto done;
+	}
+	audit_finish(&audit);
+
+	if (!strcmp(opts.common.format, "json")) {
+		struct report_summary summary;
+
+		summary.files = audit.registry.nfiles;
+		summary.models = audit.registry.nr;
+		summary.scores = audit.registry.nscores;
+		if (report_json(stdout, &audit.findings, &summary) < 0) {
+			fprintf(stderr, "modelaudit: error: writing the report failed\n");
+			status = EXIT_OPERATIONAL;
+			goto done;
+		}
+	} else {
+		struct report_options ro = { 0 };
+
+		ro.color = opts.common.use_color;
+		ro.show_source = opts.show_source;
+		ro.source_line = find_line;
+		ro.source_data = &audit;
+		report_text(stdout, &audit.findings, &ro);
+	}
+	if (!opts.common.quiet)
+		audit_print_summary(&audit, stderr);
+
+	if ((int)finding_list_count(&audit.findings, SEVERITY_NOTE) &&
+	    opts.common.fail_on_severity <= SEVERITY_ERROR &&
+	    finding_list_count(&audit.findings, (enum severity)opts.common.fail_on_severity))
+		status = EXIT_FINDINGS;
+
+done:
+	if (fflush(stdout) != 0 && status != EXIT_USAGE)
+		status = EXIT_OPERATIONAL;
+	audit_release(&audit);
+	buf_release(&err);
+	string_list_release(&args);
+	string_list_release(&opts.common.rules);
+	return status;
 }

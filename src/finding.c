@@ -72,7 +72,7 @@ void finding_list_move(struct finding_list *dst, struct finding_list *src)
 	src->nr = 0;
 }
 
-static void finding_clear(struct finding *f)
+void finding_clear(struct finding *f)
 {
 	free(f->message);
 	free(f->path);

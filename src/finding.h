@@ -81,6 +81,9 @@ void finding_list_finish(struct finding_list *list,
 /* Fills f->fingerprint from the rule id and the context. */
 void finding_fingerprint(struct finding *f);
 
+/* Frees the strings of one finding (the list keeps its slot). */
+void finding_clear(struct finding *f);
+
 void finding_list_release(struct finding_list *list);
 
 /* Counts findings of at least min severity. */

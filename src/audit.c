@@ -1,0 +1,255 @@
+#include "audit.h"
+
+#include <stdlib.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "checks.h"
+#include "fsutil.h"
+#include "gitrepo.h"
+
+void audit_init(struct audit *a)
+{
+	memset(a, 0, sizeof(*a));
+	config_init(&a->config);
+}
+
+void audit_release(struct audit *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nfiles; i++) {
+		free(a->files[i].path);
+		free(a->files[i].text);
+	}
+	free(a->files);
+	registry_release(&a->registry);
+	finding_list_release(&a->findings);
+	if (a->rules_loaded)
+		ruleset_release(&a->rules);
+	config_release(&a->config);
+	memset(a, 0, sizeof(*a));
+}
+
+static int load_rules(struct audit *a, const struct string_list *extra_rules, struct buf *err)
+{
+	struct string_list dirs = { 0 };
+	char **owned;
+	size_t i, n = 0;
+	int ret = 0;
+
+	owned = xcalloc(a->config.rules.nr + 1, sizeof(*owned));
+	for (i = 0; i < a->config.rules.nr; i++) {
+		owned[n] = path_join(a->config.root, a->config.rules.items[i]);
+		string_list_append(&dirs, owned[n++]);
+	}
+	for (i = 0; extra_rules && i < extra_rules->nr; i++)
+		string_list_append(&dirs, extra_rules->items[i]);
+
+	if (ruleset_load(&a->rules, dirs.items, dirs.nr, err) < 0)
+		ret = AUDIT_CONFIG_ERROR;
+	else
+		a->rules_loaded = 1;
+
+	for (i = 0; i < n; i++)
+		free(owned[i]);
+	free(owned);
+	string_list_release(&dirs);
+	return ret;
+}
+
+int audit_setup(struct audit *a, const char *config_path,
+		const struct string_list *extra_rules, struct buf *err)
+{
+	int ret = config_load(&a->config, config_path, err);
+
+	if (ret == -1)
+		return AUDIT_CONFIG_ERROR;
+	if (ret < 0)
+		return AUDIT_ERROR;
+	a->config_explicit = config_path != NULL;
+	return load_rules(a, extra_rules, err);
+}
+
+void audit_add_text(struct audit *a, const char *path, const char *text, size_t len)
+{
+	struct audit_file *f;
+
+	XGROW(a->files, a->files_alloc, a->nfiles + 1);
+	f = &a->files[a->nfiles++];
+	f->path = xstrdup(path);
+	f->text = a->keep_text ? xstrndup(text, len) : NULL;
+	f->len = len;
+	if (a->verbose)
+		fprintf(stderr, "modelaudit: reading %s (%zu bytes)\n", path, len);
+	registry_add_file(&a->registry, &a->rules, f->path, text, len, &a->findings);
+}
+
+/*
+ * Maps a regular file of at least 1 MiB (and at most AUDIT_MAX_FILE_SIZE)
+ * read-only; returns NULL for anything else, which is then read normally.
+ */
+static void *map_file(const char *path, size_t *len)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 1024 * 1024 ||
+	    (size_t)st.st_size > AUDIT_MAX_FILE_SIZE) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return p;
+}
+
+int audit_read_worktree(struct audit *a, const struct string_list *paths,
+			struct buf *err)
+{
+	struct string_list files = { 0 };
+	struct buf text = BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	if (paths && paths->nr) {
+		for (i = 0; i < paths->nr && !ret; i++)
+			if (collect_registry_files(&files, paths->items[i], err) < 0)
+				ret = AUDIT_ERROR;
+	} else {
+		for (i = 0; i < a->config.registry.nr && !ret; i++) {
+			char *p = path_join(a->config.root, a->config.registry.items[i]);
+
+			if (collect_registry_files(&files, p, err) < 0)
+				ret = AUDIT_ERROR;
+			free(p);
+		}
+	}
+
+	for (i = 0; i < files.nr && !ret; i++) {
+		const char *data;
+		size_t len;
+		void *mapped;
+
+		/* Large files are mapped rather than copied. */
+		mapped = map_file(files.items[i], &len);
+		if (mapped) {
+			audit_add_text(a, files.items[i], mapped, len);
+			munmap(mapped, len);
+			continue;
+		}
+		buf_reset(&text);
+		text.cap = AUDIT_MAX_FILE_SIZE;
+		if (buf_read_file(&text, files.items[i], err) < 0) {
+			ret = AUDIT_ERROR;
+			break;
+		}
+		data = text.ptr;
+		len = text.len;
+		audit_add_text(a, files.items[i], data, len);
+	}
+
+	for (i = 0; i < files.nr; i++)
+		free((char *)files.items[i]);
+	string_list_release(&files);
+	buf_release(&text);
+	return ret;
+}
+
+/* Replaces the configuration with the snapshot's own, when it has one. */
+static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
+			       enum snapshot_kind kind, const char *rev, struct buf *err)
+{
+	struct buf text = BUF_INIT;
+	int found = 0, ret = 0;
+
+	if (gitrepo_read_config(&text, &found, repo, kind, rev, err) < 0) {
+		buf_release(&text);
+		return AUDIT_ERROR;
+	}
+	if (found) {
+		struct buf label = BUF_INIT;
+
+		buf_addf(&label, "%s:%s", kind == SNAPSHOT_INDEX ? "(index)" : rev,
+			 GITREPO_CONFIG_NAME);
+		config_release(&a->config);
+		config_init(&a->config);
+		if (config_parse(&a->config, label.ptr, text.ptr, text.len, err) < 0)
+			ret = AUDIT_CONFIG_ERROR;
+		else if (!a->config.registry.nr)
+			string_list_append(&a->config.registry, "data/models.yaml");
+		buf_release(&label);
+	}
+	buf_release(&text);
+	return ret;
+}
+
+int audit_read_git(struct audit *a, const char *rev, const struct string_list *paths,
+		   struct buf *err)
+{
+	struct gitrepo *repo = NULL;
+	struct snapshot snap = SNAPSHOT_INIT;
+	enum snapshot_kind kind = rev ? SNAPSHOT_COMMIT : SNAPSHOT_INDEX;
+	const struct string_list *registry_paths;
+	size_t i;
+	int ret;
+
+	ret = gitrepo_open(&repo, err);
+	if (ret < 0) {
+		ret = AUDIT_ERROR;
+		goto done;
+	}
+	if (!a->config_explicit) {
+		ret = use_snapshot_config(a, repo, kind, rev, err);
+		if (ret < 0)
+			goto done;
+	}
+	registry_paths = paths && paths->nr ? paths : &a->config.registry;
+	ret = gitrepo_read_snapshot(&snap, repo, kind, rev, registry_paths, err);
+	if (ret < 0) {
+		ret = ret == GITREPO_BAD_SPEC ? AUDIT_USAGE_ERROR : AUDIT_ERROR;
+		goto done;
+	}
+	if (snap.nmissing) {
+		buf_setf(err, "%s: not found in %s", snap.missing[0],
+			 kind == SNAPSHOT_INDEX ? "the index" : rev);
+		ret = AUDIT_ERROR;
+		goto done;
+	}
+	for (i = 0; i < snap.nr; i++)
+		audit_add_text(a, snap.files[i].path, snap.files[i].data, snap.files[i].len);
+	ret = 0;
+
+done:
+	snapshot_release(&snap);
+	gitrepo_free(repo);
+	return ret;
+}
+
+void audit_finish(struct audit *a)
+{
+	checks_registry(&a->registry, &a->rules, &a->findings);
+	finding_list_finish(&a->findings, a->config.severity);
+}
+
+void audit_print_summary(const struct audit *a, FILE *out)
+{
+	size_t errors = finding_list_count(&a->findings, SEVERITY_ERROR);
+	size_t warnings = finding_list_count(&a->findings, SEVERITY_WARNING) - errors;
+	size_t notes = finding_list_count(&a->findings, SEVERITY_NOTE) - errors - warnings;
+
+	fprintf(out, "%zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu models, %zu scores)\n",
+		errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+		notes, notes == 1 ? "" : "s", a->registry.nfiles,
+		a->registry.nfiles == 1 ? "" : "s", a->registry.nr, a->registry.nscores);
+}

@@ -1,0 +1,23 @@
+#ifndef MODELAUDIT_FSUTIL_H
+#define MODELAUDIT_FSUTIL_H
+
+#include "buf.h"
+#include "options.h"
+
+/*
+ * Appends the registry files named by path to files: path itself when it
+ * is a file, or every *.yaml and *.yml file below it when it is a
+ * directory, in byte order of their paths. Hidden entries (names that start
+ * with a dot) below a directory are skipped. The strings are allocated and
+ * owned by the caller. Returns 0, or -1 with "path: reason" in err.
+ */
+int collect_registry_files(struct string_list *files, const char *path,
+			   struct buf *err);
+
+/* Reports whether name ends in ".yaml" or ".yml". */
+int is_registry_file_name(const char *name);
+
+/* Joins dir and path with a slash; "." as dir, or an absolute path, is left out. */
+char *path_join(const char *dir, const char *path);
+
+#endif

@@ -1,0 +1,614 @@
+#include "gitrepo.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "alloc.h"
+
+/* Registry files larger than this are rejected rather than read. */
+#define GITREPO_MAX_FILE (512u * 1024 * 1024)
+
+struct gitrepo {
+	git_repository *git;
+	git_index *index;	/* loaded on first use */
+};
+
+static const char *git_reason(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+int gitrepo_open(struct gitrepo **out, struct buf *err)
+{
+	git_repository *git = NULL;
+
+	*out = NULL;
+	git_libgit2_init();
+	if (git_repository_open_ext(&git, ".", 0, NULL) < 0) {
+		buf_setf(err, "cannot open the git repository of the current directory: %s",
+			 git_reason());
+		git_libgit2_shutdown();
+		return GITREPO_ERROR;
+	}
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->git = git;
+	return 0;
+}
+
+void gitrepo_free(struct gitrepo *repo)
+{
+	if (!repo)
+		return;
+	git_index_free(repo->index);
+	git_repository_free(repo->git);
+	free(repo);
+	git_libgit2_shutdown();
+}
+
+git_repository *gitrepo_git(struct gitrepo *repo)
+{
+	return repo->git;
+}
+
+const char *gitrepo_workdir(const struct gitrepo *repo)
+{
+	return git_repository_workdir(repo->git);
+}
+
+int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
+			   const char *rev, struct buf *err)
+{
+	git_object *obj = NULL;
+	int ret;
+
+	*out = NULL;
+	ret = git_revparse_single(&obj, repo->git, rev);
+	if (ret < 0) {
+		buf_setf(err, "unknown revision '%s': %s", rev, git_reason());
+		return ret == GIT_EINVALIDSPEC ? GITREPO_BAD_SPEC : GITREPO_ERROR;
+	}
+	ret = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (ret < 0) {
+		buf_setf(err, "revision '%s' is not a commit: %s", rev, git_reason());
+		return GITREPO_ERROR;
+	}
+	return 0;
+}
+
+char *gitrepo_normalize_path(const char *path)
+{
+	struct buf out = BUF_INIT;
+	const char *p = path;
+
+	if (*p == '/')
+		return NULL;
+	while (*p) {
+		const char *end = strchr(p, '/');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == 2 && !strncmp(p, "..", 2)) {
+			buf_release(&out);
+			return NULL;
+		}
+		if (len && !(len == 1 && *p == '.')) {
+			if (out.len)
+				buf_addch(&out, '/');
+			buf_add(&out, p, len);
+		}
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	if (!out.len) {
+		buf_release(&out);
+		return NULL;
+	}
+	return buf_detach(&out, NULL);
+}
+
+static int has_yaml_suffix(const char *path)
+{
+	size_t len = strlen(path);
+
+	return (len > 5 && !strcmp(path + len - 5, ".yaml")) ||
+	       (len > 4 && !strcmp(path + len - 4, ".yml"));
+}
+
+/* Appends a file with no contents yet. */
+static struct snapshot_file *snapshot_add(struct snapshot *snap,
+					  const char *path, const git_oid *oid)
+{
+	struct snapshot_file *f;
+
+	XGROW(snap->files, snap->alloc, snap->nr + 1);
+	f = &snap->files[snap->nr++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	if (oid)
+		git_oid_cpy(&f->oid, oid);
+	return f;
+}
+
+static void snapshot_add_missing(struct snapshot *snap, const char *path)
+{
+	XGROW(snap->missing, snap->missing_alloc, snap->nmissing + 1);
+	snap->missing[snap->nmissing++] = xstrdup(path);
+}
+
+static int compare_files(const void *a, const void *b)
+{
+	const struct snapshot_file *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+/*
+ * Sorts the files added since first, those of one registry path, and drops
+ * the ones an earlier registry path listed already.
+ */
+static void sort_from(struct snapshot *snap, size_t first)
+{
+	size_t i, j, unique = first;
+
+	if (snap->nr - first > 1)
+		qsort(snap->files + first, snap->nr - first,
+		      sizeof(*snap->files), compare_files);
+	if (!first)
+		return;
+	for (i = first; i < snap->nr; i++) {
+		struct snapshot_file *f = &snap->files[i];
+
+		for (j = 0; j < first; j++)
+			if (!strcmp(snap->files[j].path, f->path))
+				break;
+		if (j < first) {
+			free(f->path);
+			free(f->data);
+			continue;
+		}
+		snap->files[unique++] = *f;
+	}
+	snap->nr = unique;
+}
+
+void snapshot_release(struct snapshot *snap)
+{
+	size_t i;
+
+	for (i = 0; i < snap->nr; i++) {
+		free(snap->files[i].path);
+		free(snap->files[i].data);
+	}
+	free(snap->files);
+	for (i = 0; i < snap->nmissing; i++)
+		free(snap->missing[i]);
+	free(snap->missing);
+	memset(snap, 0, sizeof(*snap));
+}
+
+/* ---- commits ---------------------------------------------------------- */
+
+struct tree_walk {
+	struct snapshot *snap;
+	const char *prefix;	/* the registry directory, with no slash */
+	struct buf path;
+};
+
+static int tree_walk_entry(const char *root, const git_tree_entry *entry,
+			   void *data)
+{
+	struct tree_walk *w = data;
+	git_filemode_t mode = git_tree_entry_filemode(entry);
+	const char *name = git_tree_entry_name(entry);
+
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return 0;
+	if (!has_yaml_suffix(name))
+		return 0;
+	buf_setf(&w->path, "%s/%s%s", w->prefix, root, name);
+	snapshot_add(w->snap, w->path.ptr, git_tree_entry_id(entry));
+	return 0;
+}
+
+int gitrepo_list_tree(struct snapshot *out, struct gitrepo *repo,
+		      const git_tree *tree,
+		      const struct string_list *registry_paths,
+		      struct buf *err)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < registry_paths->nr && !ret; i++) {
+		git_tree_entry *entry = NULL;
+		git_tree *sub = NULL;
+		char *path = gitrepo_normalize_path(registry_paths->items[i]);
+		size_t first = out->nr;
+		git_filemode_t mode;
+
+		if (!path) {
+			buf_setf(err, "registry path '%s' is outside the repository",
+				 registry_paths->items[i]);
+			ret = GITREPO_ERROR;
+			goto next;
+		}
+		if (git_tree_entry_bypath(&entry, tree, path) < 0) {
+			snapshot_add_missing(out, path);
+			goto next;
+		}
+		mode = git_tree_entry_filemode(entry);
+		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+			snapshot_add(out, path, git_tree_entry_id(entry));
+		} else if (mode == GIT_FILEMODE_TREE) {
+			struct tree_walk w = { out, path, BUF_INIT };
+
+			if (git_tree_lookup(&sub, repo->git, git_tree_entry_id(entry)) < 0 ||
+			    git_tree_walk(sub, GIT_TREEWALK_PRE, tree_walk_entry, &w) < 0) {
+				buf_setf(err, "cannot read the tree of '%s': %s", path,
+					 git_reason());
+				ret = GITREPO_ERROR;
+			}
+			buf_release(&w.path);
+		} else {
+			snapshot_add_missing(out, path);
+		}
+		sort_from(out, first);
+next:
+		git_tree_free(sub);
+		git_tree_entry_free(entry);
+		free(path);
+	}
+	return ret;
+}
+
+int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
+		      const git_oid *oid, const char *path, struct buf *err)
+{
+	git_blob *blob = NULL;
+	git_object_size_t size;
+
+	*data = NULL;
+	*len = 0;
+	if (git_blob_lookup(&blob, repo->git, oid) < 0) {
+		buf_setf(err, "cannot read '%s' (blob %s): %s", path,
+			 git_oid_tostr_s(oid), git_reason());
+		return GITREPO_ERROR;
+	}
+	size = git_blob_rawsize(blob);
+	if (size > GITREPO_MAX_FILE) {
+		buf_setf(err, "cannot read '%s': file too large (%llu bytes)", path,
+			 (unsigned long long)size);
+		git_blob_free(blob);
+		return GITREPO_ERROR;
+	}
+	*len = (size_t)size;
+	*data = xmalloc(*len + 1);
+	memcpy(*data, git_blob_rawcontent(blob), *len);
+	(*data)[*len] = '\0';
+	git_blob_free(blob);
+	return 0;
+}
+
+int gitrepo_tree_config(struct buf *text, int *found, struct gitrepo *repo,
+			const git_tree *tree, struct buf *err)
+{
+	const git_tree_entry *entry;
+	char *data;
+	size_t len;
+	int ret;
+
+	*found = 0;
+	buf_reset(text);
+	entry = git_tree_entry_byname(tree, GITREPO_CONFIG_NAME);
+	if (!entry || git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+		return 0;
+	ret = gitrepo_load_blob(&data, &len, repo, git_tree_entry_id(entry),
+				GITREPO_CONFIG_NAME, err);
+	if (ret < 0)
+		return ret;
+	buf_add(text, data, len);
+	free(data);
+	*found = 1;
+	return 0;
+}
+
+/* ---- the index -------------------------------------------------------- */
+
+static int load_index(struct gitrepo *repo, struct buf *err)
+{
+	if (repo->index)
+		return git_index_read(repo->index, 0) < 0 ? GITREPO_ERROR : 0;
+	if (git_repository_index(&repo->index, repo->git) < 0) {
+		buf_setf(err, "cannot read the git index: %s", git_reason());
+		return GITREPO_ERROR;
+	}
+	return 0;
+}
+
+static int list_index(struct snapshot *out, struct gitrepo *repo,
+		      const struct string_list *registry_paths, struct buf *err)
+{
+	size_t i, j, count;
+	int ret;
+
+	ret = load_index(repo, err);
+	if (ret < 0)
+		return ret;
+	count = git_index_entrycount(repo->index);
+	for (i = 0; i < registry_paths->nr; i++) {
+		char *path = gitrepo_normalize_path(registry_paths->items[i]);
+		size_t plen, first = out->nr;
+		int matched = 0;
+
+		if (!path) {
+			buf_setf(err, "registry path '%s' is outside the repository",
+				 registry_paths->items[i]);
+			return GITREPO_ERROR;
+		}
+		plen = strlen(path);
+		for (j = 0; j < count; j++) {
+			const git_index_entry *e = git_index_get_byindex(repo->index, j);
+
+			if (GIT_INDEX_ENTRY_STAGE(e) != 0 || S_ISLNK(e->mode))
+				continue;
+			if (!strcmp(e->path, path)) {
+				snapshot_add(out, e->path, &e->id);
+				matched = 1;
+			} else if (!strncmp(e->path, path, plen) && e->path[plen] == '/') {
+				matched = 1;
+				if (has_yaml_suffix(e->path))
+					snapshot_add(out, e->path, &e->id);
+			}
+		}
+		if (!matched)
+			snapshot_add_missing(out, path);
+		sort_from(out, first);
+		free(path);
+	}
+	return 0;
+}
+
+/* ---- the working tree ------------------------------------------------- */
+
+static int list_worktree_dir(struct snapshot *out, const char *workdir,
+			     const char *rel, struct buf *err)
+{
+	struct buf full = BUF_INIT, child = BUF_INIT;
+	DIR *dir = NULL;
+	struct dirent *d;
+	int ret = 0;
+
+	buf_setf(&full, "%s%s", workdir, rel);
+	dir = opendir(full.ptr);
+	if (!dir) {
+		buf_setf(err, "cannot read directory '%s': %s", rel, strerror(errno));
+		ret = GITREPO_ERROR;
+		goto done;
+	}
+	while ((d = readdir(dir))) {
+		struct stat st;
+
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
+		    !strcmp(d->d_name, ".git"))
+			continue;
+		buf_setf(&child, "%s/%s", rel, d->d_name);
+		buf_setf(&full, "%s%s", workdir, child.ptr);
+		if (stat(full.ptr, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			ret = list_worktree_dir(out, workdir, child.ptr, err);
+			if (ret < 0)
+				goto done;
+		} else if (S_ISREG(st.st_mode) && has_yaml_suffix(d->d_name)) {
+			snapshot_add(out, child.ptr, NULL);
+		}
+	}
+done:
+	if (dir)
+		closedir(dir);
+	buf_release(&full);
+	buf_release(&child);
+	return ret;
+}
+
+static int list_worktree(struct snapshot *out, struct gitrepo *repo,
+			 const struct string_list *registry_paths, struct buf *err)
+{
+	const char *workdir = git_repository_workdir(repo->git);
+	struct buf full = BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	if (!workdir) {
+		buf_setf(err, "cannot read the working tree: the repository is bare");
+		return GITREPO_ERROR;
+	}
+	for (i = 0; i < registry_paths->nr && !ret; i++) {
+		char *path = gitrepo_normalize_path(registry_paths->items[i]);
+		size_t first = out->nr;
+		struct stat st;
+
+		if (!path) {
+			buf_setf(err, "registry path '%s' is outside the repository",
+				 registry_paths->items[i]);
+			ret = GITREPO_ERROR;
+			break;
+		}
+		buf_setf(&full, "%s%s", workdir, path);
+		if (stat(full.ptr, &st) < 0)
+			snapshot_add_missing(out, path);
+		else if (S_ISDIR(st.st_mode))
+			ret = list_worktree_dir(out, workdir, path, err);
+		else
+			snapshot_add(out, path, NULL);
+		sort_from(out, first);
+		free(path);
+	}
+	buf_release(&full);
+	return ret;
+}
+
+static int read_worktree_file(char **data, size_t *len, const char *workdir,
+			      const char *path, struct buf *err)
+{
+	struct buf full = BUF_INIT, text = BUF_INIT, why = BUF_INIT;
+	int ret = 0;
+
+	buf_init(&text, GITREPO_MAX_FILE);
+	buf_setf(&full, "%s%s", workdir, path);
+	if (buf_read_file(&text, full.ptr, &why) < 0) {
+		buf_setf(err, "cannot read '%s': %s", path, why.ptr);
+		ret = GITREPO_ERROR;
+		buf_release(&text);
+	} else {
+		*data = buf_detach(&text, len);
+	}
+	buf_release(&full);
+	buf_release(&why);
+	return ret;
+}
+
+/* ---- snapshots -------------------------------------------------------- */
+
+static int load_files(struct snapshot *snap, struct gitrepo *repo,
+		      enum snapshot_kind kind, struct buf *err)
+{
+	const char *workdir = git_repository_workdir(repo->git);
+	size_t i;
+	int ret;
+
+	for (i = 0; i < snap->nr; i++) {
+		struct snapshot_file *f = &snap->files[i];
+
+		if (kind == SNAPSHOT_WORKTREE) {
+			ret = read_worktree_file(&f->data, &f->len, workdir, f->path, err);
+			if (ret < 0)
+				return ret;
+			if (git_odb_hash(&f->oid, f->data, f->len, GIT_OBJECT_BLOB) < 0) {
+				buf_setf(err, "cannot hash '%s': %s", f->path, git_reason());
+				return GITREPO_ERROR;
+			}
+		} else {
+			ret = gitrepo_load_blob(&f->data, &f->len, repo, &f->oid,
+						f->path, err);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int commit_tree(git_tree **tree, struct gitrepo *repo, const char *rev,
+		       struct buf *err)
+{
+	git_commit *commit = NULL;
+	int ret;
+
+	*tree = NULL;
+	ret = gitrepo_resolve_commit(&commit, repo, rev ? rev : "HEAD", err);
+	if (ret < 0)
+		return ret;
+	if (git_commit_tree(tree, commit) < 0) {
+		buf_setf(err, "cannot read the tree of '%s': %s", rev ? rev : "HEAD",
+			 git_reason());
+		ret = GITREPO_ERROR;
+	}
+	git_commit_free(commit);
+	return ret;
+}
+
+int gitrepo_read_snapshot(struct snapshot *out, struct gitrepo *repo,
+			  enum snapshot_kind kind, const char *rev,
+			  const struct string_list *registry_paths,
+			  struct buf *err)
+{
+	git_tree *tree = NULL;
+	int ret;
+
+	switch (kind) {
+	case SNAPSHOT_WORKTREE:
+		ret = list_worktree(out, repo, registry_paths, err);
+		break;
+	case SNAPSHOT_INDEX:
+		ret = list_index(out, repo, registry_paths, err);
+		break;
+	default:
+		ret = commit_tree(&tree, repo, rev, err);
+		if (!ret)
+			ret = gitrepo_list_tree(out, repo, tree, registry_paths, err);
+		break;
+	}
+	if (!ret)
+		ret = load_files(out, repo, kind, err);
+	git_tree_free(tree);
+	return ret;
+}
+
+int gitrepo_read_config(struct buf *text, int *found, struct gitrepo *repo,
+			enum snapshot_kind kind, const char *rev,
+			struct buf *err)
+{
+	const char *workdir;
+	git_tree *tree = NULL;
+	struct stat st;
+	int ret = 0;
+
+	*found = 0;
+	buf_reset(text);
+	switch (kind) {
+	case SNAPSHOT_WORKTREE: {
+		char *data = NULL;
+		size_t len = 0;
+		struct buf full = BUF_INIT;
+
+		workdir = git_repository_workdir(repo->git);
+		if (!workdir) {
+			buf_setf(err, "cannot read the working tree: the repository is bare");
+			return GITREPO_ERROR;
+		}
+		buf_setf(&full, "%s%s", workdir, GITREPO_CONFIG_NAME);
+		if (stat(full.ptr, &st) == 0) {
+			ret = read_worktree_file(&data, &len, workdir,
+						 GITREPO_CONFIG_NAME, err);
+			if (!ret) {
+				buf_add(text, data, len);
+				*found = 1;
+			}
+			free(data);
+		}
+		buf_release(&full);
+		return ret;
+	}
+	case SNAPSHOT_INDEX: {
+		const git_index_entry *e;
+		char *data = NULL;
+		size_t len = 0;
+
+		ret = load_index(repo, err);
+		if (ret < 0)
+			return ret;
+		e = git_index_get_bypath(repo->index, GITREPO_CONFIG_NAME, 0);
+		if (!e)
+			return 0;
+		ret = gitrepo_load_blob(&data, &len, repo, &e->id,
+					GITREPO_CONFIG_NAME, err);
+		if (!ret) {
+			buf_add(text, data, len);
+			*found = 1;
+		}
+		free(data);
+		return ret;
+	}
+	default:
+		ret = commit_tree(&tree, repo, rev, err);
+		if (!ret)
+			ret = gitrepo_tree_config(text, found, repo, tree, err);
+		git_tree_free(tree);
+		return ret;
+	}
+}

@@ -1,0 +1,129 @@
+#ifndef MODELAUDIT_GITREPO_H
+#define MODELAUDIT_GITREPO_H
+
+#include <stddef.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "options.h"
+
+/*
+ * Reading the registry out of git: the files of the registry as they are in
+ * the working tree, in the index, or in a commit, each with its blob id.
+ *
+ * A registry path (from the `registry:` list of the configuration) is
+ * relative to the repository root and names a file or a directory. A
+ * directory means every *.yaml and *.yml file below it. The files of
+ * one registry path come in byte order of their paths, the registry paths
+ * in the order given; a file named twice is listed once.
+ *
+ * Every function returns 0 on success or a negative code with a message in
+ * err: GITREPO_ERROR for an operational failure (exit status 4),
+ * GITREPO_BAD_SPEC for a revision that is not valid syntax (exit status 2).
+ */
+
+#define GITREPO_ERROR (-1)
+#define GITREPO_BAD_SPEC (-2)
+
+/* The name of the configuration file at the root of a snapshot. */
+#define GITREPO_CONFIG_NAME ".modelaudit.yaml"
+
+struct gitrepo;
+
+enum snapshot_kind {
+	SNAPSHOT_WORKTREE,	/* the files on disk */
+	SNAPSHOT_INDEX,		/* the staged files */
+	SNAPSHOT_COMMIT		/* the tree of a commit */
+};
+
+struct snapshot_file {
+	char *path;		/* relative to the repository root, '/'-separated */
+	char *data;		/* NUL-terminated contents; NULL until loaded */
+	size_t len;
+	git_oid oid;		/* blob id; for working-tree files, computed */
+};
+
+struct snapshot {
+	struct snapshot_file *files;
+	size_t nr;
+	size_t alloc;
+	/* Registry paths that name nothing in the snapshot (owned strings). */
+	char **missing;
+	size_t nmissing;
+	size_t missing_alloc;
+};
+
+#define SNAPSHOT_INIT { NULL, 0, 0, NULL, 0, 0 }
+
+/*
+ * Opens the repository that contains the current directory (walking up,
+ * honouring GIT_DIR as git does). Bare repositories and linked worktrees
+ * open too, but a bare repository has no working-tree snapshot.
+ */
+int gitrepo_open(struct gitrepo **out, struct buf *err);
+
+/* Closes the repository. NULL is allowed. */
+void gitrepo_free(struct gitrepo *repo);
+
+/* Returns the libgit2 handle, owned by repo, for history walking. */
+git_repository *gitrepo_git(struct gitrepo *repo);
+
+/* Returns the working tree's root with a trailing '/', or NULL when bare. */
+const char *gitrepo_workdir(const struct gitrepo *repo);
+
+/*
+ * Resolves rev (anything `git rev-parse` accepts) to a commit, which the
+ * caller frees with git_commit_free(). An unknown revision fails with
+ * "unknown revision '<rev>': <libgit2's reason>".
+ */
+int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
+			   const char *rev, struct buf *err);
+
+/*
+ * Reads the registry files of a snapshot into out (which starts as
+ * SNAPSHOT_INIT and is released with snapshot_release()): the working tree,
+ * the index, or the commit that rev names (rev is ignored for the other
+ * kinds). Each file's contents are loaded. A registry path that names
+ * nothing is recorded in out->missing, not an error: the caller decides.
+ */
+int gitrepo_read_snapshot(struct snapshot *out, struct gitrepo *repo,
+			  enum snapshot_kind kind, const char *rev,
+			  const struct string_list *registry_paths,
+			  struct buf *err);
+
+/*
+ * Reads the configuration file (GITREPO_CONFIG_NAME at the root) of a
+ * snapshot into text. Sets *found to 0, and leaves text empty, when the
+ * snapshot has none.
+ */
+int gitrepo_read_config(struct buf *text, int *found, struct gitrepo *repo,
+			enum snapshot_kind kind, const char *rev,
+			struct buf *err);
+
+/*
+ * Lower-level calls for history walking, where most commits share most
+ * blobs. gitrepo_list_tree() lists the registry files of tree with their
+ * blob ids but does not load them, and gitrepo_load_blob() loads one.
+ */
+int gitrepo_list_tree(struct snapshot *out, struct gitrepo *repo,
+		      const git_tree *tree,
+		      const struct string_list *registry_paths,
+		      struct buf *err);
+int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
+		      const git_oid *oid, const char *path, struct buf *err);
+
+/* Reads GITREPO_CONFIG_NAME from tree. Sets *found to 0 when tree has none. */
+int gitrepo_tree_config(struct buf *text, int *found, struct gitrepo *repo,
+			const git_tree *tree, struct buf *err);
+
+/*
+ * Normalises a registry path from the configuration: drops "./" and
+ * trailing slashes. Returns NULL for a path that leaves the repository
+ * (absolute, or with a ".." component) or names its root.
+ */
+char *gitrepo_normalize_path(const char *path);
+
+void snapshot_release(struct snapshot *snap);
+
+#endif

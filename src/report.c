@@ -1,0 +1,187 @@
+#include "report.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "rules.h"
+
+#define COLOR_RESET "\033[0m"
+#define COLOR_BOLD "\033[1m"
+#define COLOR_DIM "\033[2m"
+
+static const char *severity_color(enum severity s)
+{
+	switch (s) {
+	case SEVERITY_ERROR:
+		return "\033[1;31m";
+	case SEVERITY_WARNING:
+		return "\033[1;33m";
+	default:
+		return "\033[1;36m";
+	}
+}
+
+void report_sanitize(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned char c = *p;
+		size_t width = 0, k;
+
+		if (c >= 0x20 && c < 0x7F) {
+			buf_addch(out, c);
+			p++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			width = 2;
+		else if (c >= 0xE0 && c <= 0xEF)
+			width = 3;
+		else if (c >= 0xF0 && c <= 0xF4)
+			width = 4;
+		for (k = 1; width && k < width; k++)
+			if ((p[k] & 0xC0) != 0x80)
+				width = 0;
+		/* C1 controls are U+0080..U+009F: C2 80..C2 9F. */
+		if (width == 2 && c == 0xC2 && p[1] < 0xA0)
+			width = 0;
+		if (!width) {
+			buf_addf(out, "\\x%02X", c);
+			p++;
+			continue;
+		}
+		buf_add(out, p, width);
+		p += width;
+	}
+}
+
+static void print_source(FILE *out, const struct finding *f,
+			 const struct report_options *o)
+{
+	struct buf line = BUF_INIT;
+	const char *text;
+	size_t len = 0, i, column = 1;
+
+	text = o->source_line(o->source_data, f->path, f->pos.line, &len);
+	if (!text)
+		return;
+	buf_add_escaped(&line, text, len);
+	fprintf(out, "%5u | %s\n      | ", f->pos.line, line.ptr);
+	/* The caret goes under the column'th character of the escaped line. */
+	for (i = 0; i < len && column < f->pos.column; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if ((c & 0xC0) == 0x80)
+			continue;
+		fputc(c == '\t' ? '\t' : ' ', out);
+		column++;
+	}
+	fprintf(out, "%s^%s\n", o->color ? severity_color(f->severity) : "",
+		o->color ? COLOR_RESET : "");
+	buf_release(&line);
+}
+
+void report_text(FILE *out, const struct finding_list *findings,
+		 const struct report_options *o)
+{
+	struct buf path = BUF_INIT, message = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < findings->nr; i++) {
+		const struct finding *f = &findings->items[i];
+
+		buf_reset(&path);
+		buf_reset(&message);
+		report_sanitize(&path, f->path);
+		report_sanitize(&message, f->message);
+		if (o->color)
+			fprintf(out, COLOR_BOLD "%s:%u:%u:" COLOR_RESET " %s%s:" COLOR_RESET
+				" %s " COLOR_DIM "[%s]" COLOR_RESET "\n",
+				path.ptr, f->pos.line, f->pos.column,
+				severity_color(f->severity), severity_name(f->severity),
+				message.ptr, rule_table[f->rule].id);
+		else
+			fprintf(out, "%s:%u:%u: %s: %s [%s]\n", path.ptr, f->pos.line,
+				f->pos.column, severity_name(f->severity), message.ptr,
+				rule_table[f->rule].id);
+		if (o->show_source && o->source_line && f->pos.line)
+			print_source(out, f, o);
+	}
+	buf_release(&path);
+	buf_release(&message);
+}
+
+json_t *report_json_string(const char *s)
+{
+	struct buf clean = BUF_INIT;
+	json_t *j;
+
+	report_sanitize(&clean, s);
+	j = json_stringn(clean.ptr, clean.len);
+	buf_release(&clean);
+	if (!j)
+		xmalloc((size_t)-1);	/* jansson failed to allocate: exits */
+	return j;
+}
+
+static void set_string(json_t *obj, const char *key, const char *value)
+{
+	if (value)
+		json_object_set_new(obj, key, report_json_string(value));
+}
+
+json_t *report_finding_json(const struct finding *f)
+{
+	json_t *obj = json_object();
+
+	set_string(obj, "rule", rule_table[f->rule].id);
+	set_string(obj, "severity", severity_name(f->severity));
+	set_string(obj, "message", f->message);
+	set_string(obj, "path", f->path);
+	json_object_set_new(obj, "line", json_integer(f->pos.line));
+	json_object_set_new(obj, "column", json_integer(f->pos.column));
+	set_string(obj, "model", f->model);
+	set_string(obj, "benchmark", f->benchmark);
+	set_string(obj, "variant", f->variant);
+	set_string(obj, "fingerprint", f->fingerprint);
+	return obj;
+}
+
+int report_print_json(FILE *out, json_t *value)
+{
+	if (json_dumpf(value, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+		return -1;
+	fputc('\n', out);
+	return ferror(out) ? -1 : 0;
+}
+
+int report_json(FILE *out, const struct finding_list *findings,
+		const struct report_summary *summary)
+{
+	json_t *doc = json_object(), *list = json_array(), *sum = json_object();
+	size_t i;
+	int ret;
+
+	json_object_set_new(doc, "version", json_integer(1));
+	for (i = 0; i < findings->nr; i++)
+		json_array_append_new(list, report_finding_json(&findings->items[i]));
+	json_object_set_new(doc, "findings", list);
+
+	json_object_set_new(sum, "files", json_integer((json_int_t)summary->files));
+	json_object_set_new(sum, "models", json_integer((json_int_t)summary->models));
+	json_object_set_new(sum, "scores", json_integer((json_int_t)summary->scores));
+	json_object_set_new(sum, "errors", json_integer((json_int_t)(
+		finding_list_count(findings, SEVERITY_ERROR))));
+	json_object_set_new(sum, "warnings", json_integer((json_int_t)(
+		finding_list_count(findings, SEVERITY_WARNING) -
+		finding_list_count(findings, SEVERITY_ERROR))));
+	json_object_set_new(sum, "notes", json_integer((json_int_t)(
+		finding_list_count(findings, SEVERITY_NOTE) -
+		finding_list_count(findings, SEVERITY_WARNING))));
+	json_object_set_new(doc, "summary", sum);
+
+	ret = report_print_json(out, doc);
+	json_decref(doc);
+	return ret;
+}

@@ -1,0 +1,54 @@
+#ifndef MODELAUDIT_REPORT_H
+#define MODELAUDIT_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "finding.h"
+
+/* Findings as text and JSON, in the formats of the CLI contract. */
+
+/* Returns the text of line (1-based) of path, or NULL; for --show-source. */
+typedef const char *(*source_line_fn)(void *data, const char *path,
+				      uint32_t line, size_t *len);
+
+struct report_options {
+	int color;
+	int show_source;
+	source_line_fn source_line;
+	void *source_data;
+};
+
+struct report_summary {
+	size_t files;
+	size_t models;
+	size_t scores;
+};
+
+/*
+ * Appends s to out with control characters (C0, DEL, C1) and invalid UTF-8
+ * replaced by \xHH; other text, backslashes included, is kept as it is.
+ */
+void report_sanitize(struct buf *out, const char *s);
+
+/* Prints one finding a line: "path:line:col: severity: message [rule-id]". */
+void report_text(FILE *out, const struct finding_list *findings,
+		 const struct report_options *options);
+
+/* Returns a new JSON object for one finding, as `check --format json` prints it. */
+json_t *report_finding_json(const struct finding *f);
+
+/* Returns a JSON string of s after report_sanitize(). */
+json_t *report_json_string(const char *s);
+
+/* Prints the `check --format json` document. Returns 0, or -1 on a write error. */
+int report_json(FILE *out, const struct finding_list *findings,
+		const struct report_summary *summary);
+
+/* Prints a JSON value indented by two spaces, keys in insertion order, and a newline. */
+int report_print_json(FILE *out, json_t *value);
+
+#endif

@@ -1,0 +1,20 @@
+#ifndef MODELAUDIT_TEXTUTIL_H
+#define MODELAUDIT_TEXTUTIL_H
+
+#include <stddef.h>
+
+/*
+ * Returns the Levenshtein distance between a and b, ignoring ASCII case,
+ * or max + 1 as soon as it is known to exceed max (strings longer than
+ * 256 bytes also return max + 1).
+ */
+size_t edit_distance(const char *a, const char *b, size_t max);
+
+/*
+ * Returns the candidate nearest to word: within a third of the word's
+ * length (at least 1, at most 3 edits), or NULL.
+ */
+const char *nearest_word(const char *word, const char *const *candidates,
+			 size_t count);
+
+#endif
