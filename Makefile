@@ -52,25 +52,34 @@ all: modelaudit
 modelaudit: $(BUILD)/modelaudit FORCE
 	@cmp -s $< $@ || cp $< $@
 
+# V=1 prints the full commands.
+ifneq ($(V),1)
+Q = @
+endif
+
 $(BUILD)/modelaudit: $(OBJECTS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJECTS) $(LIBS)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJECTS) $(LIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC   $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/builtin_rules.c: $(EMBEDDED) $(BUILD)/embed | $(BUILD)
-	$(BUILD)/embed $(EMBEDDED) > $@.tmp && mv $@.tmp $@
+	$(Q)$(BUILD)/embed $(EMBEDDED) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/builtin_rules.o: $(BUILD)/builtin_rules.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC   $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The embedding tool runs on the build machine, without sanitizers.
 $(BUILD)/embed: tools/embed.c | $(BUILD)
-	$(CC) -std=c11 -O1 -o $@ $<
+	$(Q)$(CC) -std=c11 -O1 -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS) | $(BUILD)
 	@mkdir -p $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(LIBS)
+	@echo "  TEST $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(LIBS)
 
 $(BUILD):
 	@mkdir -p $(BUILD)
@@ -82,7 +91,7 @@ unit-tests: $(UNIT_PROGRAMS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	./modelaudit check data/models.yaml && echo "data/models.yaml: no findings"
+	./modelaudit check --show-source data/models.yaml
 
 check: deps
 	@$(MAKE) --no-print-directory all unit-tests

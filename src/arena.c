@@ -5,7 +5,12 @@
 
 #include "alloc.h"
 
-#define ARENA_BLOCK_SIZE (64 * 1024)
+/*
+ * Blocks start small and double up to ARENA_MAX_BLOCK, because most arenas
+ * are small: each model of a registry has its own, of a few kilobytes.
+ */
+#define ARENA_MIN_BLOCK 1024
+#define ARENA_MAX_BLOCK (64 * 1024)
 
 struct arena_block {
 	struct arena_block *prev;
@@ -14,30 +19,40 @@ struct arena_block {
 	max_align_t data[];
 };
 
-void *arena_alloc(struct arena *a, size_t size)
+/* Returns size bytes at the given alignment (a power of two). */
+static void *arena_alloc_aligned(struct arena *a, size_t size, size_t align)
 {
 	struct arena_block *b = a->head;
-	size_t align = sizeof(max_align_t);
-	size_t rounded = (size + align - 1) / align * align;
+	size_t start = 0;
+	void *p;
 
-	if (rounded < size)
-		xmul(size, align);	/* size near SIZE_MAX: exits as out of memory */
-	if (!b || b->size - b->used < rounded) {
-		size_t block = rounded > ARENA_BLOCK_SIZE / 4 ? rounded : ARENA_BLOCK_SIZE;
+	if (size > (size_t)-1 / 2)
+		xmul(size, 4);	/* absurd size: exits as out of memory */
+	if (b)
+		start = (b->used + align - 1) & ~(align - 1);
+	if (!b || start > b->size || b->size - start < size) {
+		size_t block = b ? b->size * 2 : a->first_block ? a->first_block : ARENA_MIN_BLOCK;
 
+		if (block > ARENA_MAX_BLOCK)
+			block = ARENA_MAX_BLOCK;
+		if (block < size)
+			block = size;
 		b = xmalloc(sizeof(*b) + block);
 		b->prev = a->head;
 		b->size = block;
 		b->used = 0;
 		a->head = b;
+		start = 0;
 	}
-	{
-		void *p = (char *)b->data + b->used;
+	p = (char *)b->data + start;
+	a->total += start + size - b->used;
+	b->used = start + size;
+	return p;
+}
 
-		b->used += rounded;
-		a->total += rounded;
-		return p;
-	}
+void *arena_alloc(struct arena *a, size_t size)
+{
+	return arena_alloc_aligned(a, size, sizeof(max_align_t));
 }
 
 void *arena_calloc(struct arena *a, size_t size)
@@ -50,7 +65,7 @@ void *arena_calloc(struct arena *a, size_t size)
 
 char *arena_strndup(struct arena *a, const char *s, size_t len)
 {
-	char *p = arena_alloc(a, len + 1);
+	char *p = arena_alloc_aligned(a, len + 1, 1);
 
 	memcpy(p, s, len);
 	p[len] = '\0';

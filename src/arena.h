@@ -13,6 +13,7 @@ struct arena_block;
 struct arena {
 	struct arena_block *head;
 	size_t total;		/* bytes handed out, for size limits */
+	size_t first_block;	/* size of the first block; 0 for the default */
 };
 
 struct arena_mark {
@@ -21,7 +22,7 @@ struct arena_mark {
 	size_t total;
 };
 
-#define ARENA_INIT { NULL, 0 }
+#define ARENA_INIT { NULL, 0, 0 }
 
 void *arena_alloc(struct arena *a, size_t size);
 void *arena_calloc(struct arena *a, size_t size);

@@ -1,7 +1,11 @@
 #include "audit.h"
 
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "arena.h"
@@ -86,6 +90,31 @@ void audit_add_text(struct audit *a, const char *path, const char *text, size_t 
 	registry_add_file(&a->registry, &a->rules, f->path, text, len, &a->findings);
 }
 
+/*
+ * Maps a regular file of at least 1 MiB (and at most AUDIT_MAX_FILE_SIZE)
+ * read-only; returns NULL for anything else, which is then read normally.
+ */
+static void *map_file(const char *path, size_t *len)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 1024 * 1024 ||
+	    (size_t)st.st_size > AUDIT_MAX_FILE_SIZE) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return p;
+}
+
 int audit_read_worktree(struct audit *a, const struct string_list *paths,
 			struct buf *err)
 {
@@ -109,13 +138,26 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 	}
 
 	for (i = 0; i < files.nr && !ret; i++) {
+		const char *data;
+		size_t len;
+		void *mapped;
+
+		/* Large files are mapped rather than copied. */
+		mapped = map_file(files.items[i], &len);
+		if (mapped) {
+			audit_add_text(a, files.items[i], mapped, len);
+			munmap(mapped, len);
+			continue;
+		}
 		buf_reset(&text);
 		text.cap = AUDIT_MAX_FILE_SIZE;
 		if (buf_read_file(&text, files.items[i], err) < 0) {
 			ret = AUDIT_ERROR;
 			break;
 		}
-		audit_add_text(a, files.items[i], text.ptr, text.len);
+		data = text.ptr;
+		len = text.len;
+		audit_add_text(a, files.items[i], data, len);
 	}
 
 	for (i = 0; i < files.nr; i++)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 
@@ -205,11 +206,19 @@ int buf_read_file(struct buf *b, const char *path, struct buf *err)
 {
 	FILE *f = fopen(path, "rb");
 	char chunk[65536];
+	struct stat st;
 	size_t n;
 
 	if (!f) {
 		buf_setf(err, "%s: %s", path, strerror(errno));
 		return -1;
+	}
+	/* Size the buffer once when the file's size is known. */
+	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (!b->cap || (size_t)st.st_size <= b->cap) && !b->alloc) {
+		b->ptr = xmalloc((size_t)st.st_size + 1);
+		b->alloc = (size_t)st.st_size + 1;
+		b->ptr[0] = '\0';
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (buf_add(b, chunk, n) < 0) {

@@ -240,7 +240,7 @@ int config_parse(struct config *cfg, const char *path, const char *text,
 		goto done;
 	}
 	root = file.root;
-	/* An empty or comment-only file is the defaults. */
+	/* An empty or comment-only file leaves the defaults. */
 	if (!root || (root->type == NODE_SCALAR && !root->len)) {
 		ret = 0;
 		goto done;
@@ -338,12 +338,11 @@ int config_load(struct config *cfg, const char *explicit, struct buf *err)
 		buf_setf(&candidate, "%s.git", prefix.ptr);
 		if (exists(candidate.ptr))
 			break;
-		buf_setf(&candidate, "%s..", prefix.ptr);
 		{
-			char *here = realpath(prefix.len ? prefix.ptr : ".", NULL);
-			int at_top = here && !strcmp(here, "/");
+			char *absolute = realpath(prefix.len ? prefix.ptr : ".", NULL);
+			int at_top = !absolute || !strcmp(absolute, "/");
 
-			free(here);
+			free(absolute);
 			if (at_top)
 				break;
 		}

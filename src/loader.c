@@ -125,7 +125,26 @@ static int check_encoding(struct loader *ld)
 			return -1;
 		}
 		if (c && c < 0x80) {
-			i++;
+			/* Skip plain ASCII eight bytes at a time up to the next newline. */
+			while (i + 8 <= len) {
+				uint64_t w;
+
+				memcpy(&w, s + i, 8);
+				if ((w & 0x8080808080808080ull) ||
+				    ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) ||
+				    (((w ^ 0x0A0A0A0A0A0A0A0Aull) - 0x0101010101010101ull) &
+				     ~(w ^ 0x0A0A0A0A0A0A0A0Aull) & 0x8080808080808080ull))
+					break;
+				i += 8;
+			}
+			if (i < len && s[i] && s[i] < 0x80 && s[i] != '\n')
+				i++;
+			if (i - line_start > LOADER_MAX_LINE) {
+				finding_add(ld->findings, RULE_YAML_SYNTAX, ld->path,
+					    pos_of_offset(ld, line_start), NULL,
+					    "line is longer than %d bytes", LOADER_MAX_LINE);
+				return -1;
+			}
 			continue;
 		}
 		if (c == 0) {
@@ -164,9 +183,15 @@ static struct frame *top(struct loader *ld)
 static struct node *new_node(struct loader *ld, enum node_type type,
 			     const yaml_event_t *event)
 {
-	struct node *n = arena_calloc(&ld->out->arena, sizeof(*n));
+	struct node *n = arena_alloc(&ld->out->arena, sizeof(*n));
 
 	n->type = (uint8_t)type;
+	n->style = SCALAR_PLAIN;
+	n->flow = 0;
+	n->value = NULL;
+	n->len = 0;
+	n->child = NULL;
+	n->next = NULL;
 	n->pos = make_pos(ld, event->start_mark.line, event->start_mark.column);
 	n->offset = byte_offset(ld, event->start_mark.index);
 	n->end_offset = byte_offset(ld, event->end_mark.index);
@@ -531,7 +556,12 @@ void loader_parse(struct loaded_file *out, const char *path,
 		out->fatal = 1;
 		return;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	/*
+	 * The byte-order mark is skipped here: with the encoding set, libyaml
+	 * would read it as content. Its marks then count from after it.
+	 */
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text + ld.bom,
+				     len - ld.bom);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
 	if (parse_events(&ld, &parser) < 0) {

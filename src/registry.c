@@ -184,7 +184,11 @@ static const char *yaml11_meaning(const char *s)
 		"on", "On", "ON", "off", "Off", "OFF"
 	};
 	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
-	size_t i;
+	size_t i, len = strlen(s);
+
+	/* Every such word is at most five letters long and starts with one of these. */
+	if (len > 5 || !strchr("yYnNtTfFoO~", s[0]))
+		return NULL;
 
 	for (i = 0; i < COUNT_OF(booleans); i++)
 		if (!strcmp(s, booleans[i]))
@@ -517,12 +521,21 @@ static void build_specs(struct builder *b, const struct node *specs)
 			spec->value.s = arena_strndup(&b->model->arena, value->value, value->len);
 		else
 			spec->value.s = render_node(b, value);
+		/* An unknown key has no type, so its value is not judged. */
 		if (field && !is_empty(value))
 			check_typed(b, value, spec->key.s, field);
-		else if (!field && value->type == NODE_SCALAR)
-			check_ambiguous(b, value, spec->key.s);
 	}
 	b->model->nspecs = n;
+}
+
+static int is_score_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(score_keys); i++)
+		if (!strcmp(key, score_keys[i]))
+			return 1;
+	return 0;
 }
 
 static void build_score(struct builder *b, struct score *sc, const struct node *entry)
@@ -535,7 +548,12 @@ static void build_score(struct builder *b, struct score *sc, const struct node *
 		report_type(b, entry, "benchmarks", "a list of mappings");
 		return;
 	}
-	sc->extra = arena_calloc(&b->model->arena, sizeof(struct field) * (entry->len / 2 + 1));
+	for (k = entry->child; k && k->next; k = k->next->next)
+		if (k->type == NODE_SCALAR && !is_score_key(k->value))
+			nextra++;
+	if (nextra)
+		sc->extra = arena_calloc(&b->model->arena, sizeof(struct field) * nextra);
+	nextra = 0;
 	for (k = entry->child; k && k->next; k = k->next->next) {
 		const struct node *v = k->next;
 		const char *key = k->value;
@@ -762,6 +780,9 @@ struct model *model_from_node(const struct node *item, const char *path,
 	b.findings = findings;
 	b.model = m;
 
+	/* Most of a model's memory is its text again: size the first block so. */
+	m->arena.first_block = item->end_offset > item->offset ?
+		(item->end_offset - item->offset) * 2 + 1024 : 0;
 	m->path = arena_strdup(&m->arena, path);
 	m->pos = item->pos;
 	m->offset = item->offset;

@@ -1,0 +1,91 @@
+#!/bin/sh
+# check --staged and --rev read the registry out of git, not the working tree.
+. "$(dirname "$0")/../lib.sh"
+
+good='models:
+  - id: acme-7b
+    name: Acme 7B
+    organization: Acme
+    released: 2024-05-01
+    sources:
+      - id: card
+        url: https://acme.org/acme-7b
+'
+bad='models:
+  - id: acme-7b
+    organization: Acme
+    released: 2024-05-01
+    sources:
+      - id: card
+        url: https://acme.org/acme-7b
+'
+finding="data/models.yaml:2:5: error: model 'acme-7b' has no 'name' [schema-required]"
+
+setup() {
+	make_repo repo && cd repo && mkdir data
+}
+
+test_expect_success 'staged bad, working copy good' '
+	setup &&
+	printf "%s" "$bad" >data/models.yaml && git add data/models.yaml &&
+	printf "%s" "$good" >data/models.yaml &&
+	run_ma 0 check --quiet &&
+	run_ma 1 check --quiet --staged &&
+	echo "$finding" >expected && test_cmp expected out
+'
+
+test_expect_success 'staged good, working copy bad' '
+	setup &&
+	printf "%s" "$good" >data/models.yaml && git add data/models.yaml &&
+	printf "%s" "$bad" >data/models.yaml &&
+	run_ma 1 check --quiet &&
+	run_ma 0 check --quiet --staged &&
+	test_cmp /dev/null out
+'
+
+test_expect_success 'rev reads a commit' '
+	setup &&
+	printf "%s" "$bad" >data/models.yaml && git add data/models.yaml &&
+	git commit -qm bad &&
+	printf "%s" "$good" >data/models.yaml && git commit -qam good &&
+	run_ma 0 check --quiet --rev HEAD &&
+	run_ma 1 check --quiet --rev HEAD~1 &&
+	echo "$finding" >expected && test_cmp expected out
+'
+
+test_expect_success 'rev uses the commit configuration' '
+	setup &&
+	mkdir reg && printf "%s" "$bad" >reg/m.yaml &&
+	printf "registry: [reg/]\n" >.modelaudit.yaml &&
+	git add . && git commit -qm one &&
+	printf "registry: [data/]\n" >.modelaudit.yaml &&
+	run_ma 1 check --quiet --rev HEAD &&
+	grep -F "reg/m.yaml:2:5: error:" out
+'
+
+test_expect_success 'unknown revision exits 4' '
+	setup &&
+	printf "%s" "$good" >data/models.yaml && git add . && git commit -qm one &&
+	run_ma 4 check --rev HEAD~5 &&
+	grep -F "modelaudit: error: unknown revision '"'"'HEAD~5'"'"'" err
+'
+
+test_expect_success 'staged outside a repository exits 4' '
+	mkdir data && printf "%s" "$good" >data/models.yaml &&
+	run_ma 4 check --staged &&
+	grep "^modelaudit: error: " err
+'
+
+test_expect_success 'staged file missing from index exits 4' '
+	setup &&
+	printf "%s" "$good" >data/models.yaml &&
+	run_ma 4 check --staged &&
+	echo "modelaudit: error: data/models.yaml: not found in the index" >expected &&
+	test_cmp expected err
+'
+
+test_expect_success 'staged and rev together exit 2' '
+	run_ma 2 check --staged --rev HEAD
+'
+
+test_done
