@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "arena.h"
 #include "checks.h"
 #include "fsutil.h"
 #include "gitrepo.h"
@@ -190,6 +191,14 @@ static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
 			ret = AUDIT_CONFIG_ERROR;
 		else if (!a->config.registry.nr)
 			string_list_append(&a->config.registry, "data/models.yaml");
+		/* The snapshot's configuration sits at the top of the work tree. */
+		if (!ret && gitrepo_workdir(repo)) {
+			const char *top = gitrepo_workdir(repo);
+			size_t len = strlen(top);
+
+			a->config.root = arena_strndup(a->config.arena, top,
+						       len > 1 && top[len - 1] == '/' ? len - 1 : len);
+		}
 		buf_release(&label);
 	}
 	buf_release(&text);
