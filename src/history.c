@@ -60,6 +60,11 @@ int history_open(struct history **out, const struct ruleset *rules,
 	return 0;
 }
 
+git_repository *history_git(struct history *h)
+{
+	return gitrepo_git(h->repo);
+}
+
 void history_set_verbose(struct history *h, int verbose)
 {
 	h->cache.verbose = verbose;
