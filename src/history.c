@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "alloc.h"
 #include "checks.h"
@@ -21,8 +24,10 @@ struct side {
 	size_t nentries;
 	size_t entries_alloc;
 	struct model **models;		/* borrowed from the entries */
+	const void **origins;		/* per model: the chunk it was built from, or NULL */
 	size_t nr;
 	size_t alloc;
+	size_t origins_alloc;
 	struct finding_list findings;
 };
 
@@ -50,6 +55,16 @@ int history_open(struct history **out, const struct ruleset *rules,
 	ret = gitrepo_open(&repo, err);
 	if (ret < 0)
 		return ret;
+#ifdef __GLIBC__
+	/*
+	 * libgit2 allocates and frees a buffer the size of the blob for every
+	 * delta it applies. Above glibc's mmap threshold each of those is a
+	 * fresh mapping whose pages fault in again; keeping them on the heap
+	 * lets the memory be reused across the thousands of reads of a walk.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+#endif
 	h = xcalloc(1, sizeof(*h));
 	h->repo = repo;
 	h->rules = rules;
@@ -79,6 +94,7 @@ static void side_clear(struct history *h, struct side *s)
 	free(s->entries);
 	snapshot_release(&s->files);
 	free(s->models);
+	free(s->origins);
 	finding_list_release(&s->findings);
 	memset(s, 0, sizeof(*s));
 }
@@ -162,6 +178,8 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 		s->entries[s->nentries++] = e;
 		for (j = 0; j < e->nmodels; j++) {
 			XGROW(s->models, s->alloc, s->nr + 1);
+			XGROW(s->origins, s->origins_alloc, s->nr + 1);
+			s->origins[s->nr] = e->origins ? e->origins[j] : NULL;
 			s->models[s->nr++] = e->models[j];
 		}
 		for (j = 0; j < e->findings.nr; j++)
@@ -396,7 +414,7 @@ static void compare_sides(struct history_step *step, struct history *h,
 	size_t i;
 
 	semdiff_models(&step->changes, old ? old->models : NULL, old ? old->nr : 0,
-		       new->models, new->nr);
+		       new->models, new->nr, old ? old->origins : NULL, new->origins);
 
 	match_findings(seen_old, seen_new, of, &new->findings);
 	for (i = 0; i < new->findings.nr; i++)

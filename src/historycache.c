@@ -34,6 +34,7 @@ static void entry_free(struct blob_entry *e)
 			model_free(e->models[i]);
 	free(e->models);
 	free(e->shared);
+	free(e->origins);
 	finding_list_release(&e->findings);
 	free(e->path);
 	free(e);
@@ -159,6 +160,7 @@ static struct blob_entry *entry_from_chunks(struct history_cache *cache,
 	e = entry_new(oid, path);
 	e->models = xcalloc(count + 1, sizeof(*e->models));
 	e->shared = xcalloc(count + 1, 1);
+	e->origins = xcalloc(count + 1, sizeof(*e->origins));
 	for (i = 0; i < count; i++) {
 		const struct model_chunk *c;
 		long line_delta;
@@ -171,6 +173,7 @@ static struct blob_entry *entry_from_chunks(struct history_cache *cache,
 			return NULL;
 		}
 		line_delta = (long)spans[i].line - (long)c->line;
+		e->origins[i] = c;
 		/*
 		 * Only a model whose lines or file changed gets a copy: a byte
 		 * offset that moved (a longer value earlier in the file) is not
@@ -211,8 +214,7 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 		      size_t len, struct buf *err)
 {
 	struct blob_entry *e, *base = NULL;
-	char *loaded = NULL;
-	int ret;
+	git_blob *blob = NULL;
 
 	*out = NULL;
 	for (e = cache->buckets[bucket_of(cache, oid)]; e; e = e->next) {
@@ -230,16 +232,21 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 	if (base && !base->rebuildable) {
 		e = entry_moved(base, path);
 	} else {
+		/* The blob's own buffer is parsed in place: a registry can be large. */
 		if (!data) {
-			ret = gitrepo_load_blob(&loaded, &len, cache->repo, oid, path, err);
-			if (ret < 0)
-				return ret;
-			data = loaded;
+			if (git_blob_lookup(&blob, gitrepo_git(cache->repo), oid) < 0) {
+				buf_setf(err, "cannot read '%s' (blob %s): %s", path,
+					 git_oid_tostr_s(oid), git_error_last() ?
+					 git_error_last()->message : "unknown libgit2 error");
+				return GITREPO_ERROR;
+			}
+			data = git_blob_rawcontent(blob);
+			len = (size_t)git_blob_rawsize(blob);
 		}
 		e = entry_from_chunks(cache, oid, path, data, len);
 		if (!e)
 			e = entry_from_file(cache, oid, path, data, len);
-		free(loaded);
+		git_blob_free(blob);
 	}
 	if (cache->verbose)
 		fprintf(stderr, "modelaudit: read %s (%s): %zu models\n", path,

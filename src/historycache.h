@@ -30,6 +30,7 @@ struct blob_entry {
 	size_t nmodels;
 	struct finding_list findings;	/* severities not applied yet */
 	char *shared;			/* per model: owned by the chunk table, not freed here */
+	const void **origins;		/* per model: the chunk it was built from, or NULL */
 	int rebuildable;		/* built from cached chunks, so cheap to build again */
 	unsigned pins;			/* sides that use the entry */
 	struct blob_entry *next;	/* in the hash bucket */
