@@ -14,7 +14,8 @@
 
 /*
  * One side of a comparison: the registry of one commit (or snapshot), its
- * files and the findings of auditing it, severities applied.
+ * files and the findings of auditing it, severities applied. The findings
+ * of each file stay in its cache entry; the side keeps the cross-model ones.
  */
 struct side {
 	git_oid commit;
@@ -28,7 +29,7 @@ struct side {
 	size_t nr;
 	size_t alloc;
 	size_t origins_alloc;
-	struct finding_list findings;
+	struct finding_list findings;	/* of checks_registry() */
 };
 
 #define SIDE_CACHE 2
@@ -70,7 +71,7 @@ int history_open(struct history **out, const struct ruleset *rules,
 	h->rules = rules;
 	h->severity = severity;
 	h->default_registry = default_registry;
-	history_cache_init(&h->cache, repo, rules);
+	history_cache_init(&h->cache, repo, rules, severity);
 	*out = h;
 	return 0;
 }
@@ -182,8 +183,6 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 			s->origins[s->nr] = e->origins ? e->origins[j] : NULL;
 			s->models[s->nr++] = e->models[j];
 		}
-		for (j = 0; j < e->findings.nr; j++)
-			finding_list_add_copy(&s->findings, &e->findings.items[j]);
 		free(f->data);
 		f->data = NULL;
 	}
@@ -256,42 +255,85 @@ static int compare_fingerprints(const void *x, const void *y)
 	return strcmp((*a)->fingerprint, (*b)->fingerprint);
 }
 
-/*
- * Marks in seen_a and seen_b the findings of a and b that match by
- * fingerprint, one to one.
- */
-static void match_findings(char *seen_a, char *seen_b,
-			   const struct finding_list *a,
-			   const struct finding_list *b)
+static int compare_pointers(const void *x, const void *y)
 {
-	const struct finding **x = xcalloc(a->nr + 1, sizeof(*x));
-	const struct finding **y = xcalloc(b->nr + 1, sizeof(*y));
-	size_t i = 0, j = 0;
+	const void *const *a = x, *const *b = y;
 
-	for (i = 0; i < a->nr; i++)
-		x[i] = &a->items[i];
-	for (j = 0; j < b->nr; j++)
-		y[j] = &b->items[j];
-	qsort(x, a->nr, sizeof(*x), compare_fingerprints);
-	qsort(y, b->nr, sizeof(*y), compare_fingerprints);
-	i = 0;
-	j = 0;
+	return *a < *b ? -1 : *a > *b;
+}
+
+struct finding_refs {
+	const struct finding **items;
+	size_t nr;
+	size_t alloc;
+};
+
+static void refs_add_list(struct finding_refs *refs, const struct finding_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->nr; i++) {
+		XGROW(refs->items, refs->alloc, refs->nr + 1);
+		refs->items[refs->nr++] = &list->items[i];
+	}
+}
+
+/*
+ * Collects the findings of side s that can differ from those of other:
+ * the cross-model ones, and those of every cache entry that other does
+ * not use. An entry both sides use contributes the same findings to both,
+ * so leaving it out does not change which findings match.
+ */
+static void collect_findings(struct finding_refs *refs, const struct side *s,
+			     const struct side *other)
+{
+	const struct blob_entry **theirs = NULL;
+	size_t i, n = other ? other->nentries : 0;
+
+	if (n) {
+		theirs = xcalloc(n, sizeof(*theirs));
+		memcpy(theirs, other->entries, n * sizeof(*theirs));
+		qsort(theirs, n, sizeof(*theirs), compare_pointers);
+	}
+	for (i = 0; i < s->nentries; i++) {
+		const struct blob_entry *e = s->entries[i];
+
+		if (n && bsearch(&e, theirs, n, sizeof(*theirs), compare_pointers))
+			continue;
+		refs_add_list(refs, &e->findings);
+	}
+	refs_add_list(refs, &s->findings);
+	free(theirs);
+}
+
+/*
+ * Clears, in a and b, the findings that match one to one by fingerprint,
+ * leaving only those found on one side.
+ */
+static void match_findings(struct finding_refs *a, struct finding_refs *b)
+{
+	size_t i = 0, j = 0, na = 0, nb = 0;
+
+	qsort(a->items, a->nr, sizeof(*a->items), compare_fingerprints);
+	qsort(b->items, b->nr, sizeof(*b->items), compare_fingerprints);
 	while (i < a->nr && j < b->nr) {
-		int c = strcmp(x[i]->fingerprint, y[j]->fingerprint);
+		int c = strcmp(a->items[i]->fingerprint, b->items[j]->fingerprint);
 
 		if (c < 0) {
-			i++;
+			a->items[na++] = a->items[i++];
 		} else if (c > 0) {
-			j++;
+			b->items[nb++] = b->items[j++];
 		} else {
-			seen_a[x[i] - a->items] = 1;
-			seen_b[y[j] - b->items] = 1;
 			i++;
 			j++;
 		}
 	}
-	free(x);
-	free(y);
+	while (i < a->nr)
+		a->items[na++] = a->items[i++];
+	while (j < b->nr)
+		b->items[nb++] = b->items[j++];
+	a->nr = na;
+	b->nr = nb;
 }
 
 static void describe_score(struct buf *out, const struct score *s)
@@ -406,23 +448,22 @@ static void compare_sides(struct history_step *step, struct history *h,
 			  const struct side *old, const struct side *new,
 			  long long commit_time)
 {
-	static const struct finding_list no_findings = FINDING_LIST_INIT;
-	const struct finding_list *of = old ? &old->findings : &no_findings;
-	char *seen_old = xcalloc(of->nr + 1, 1);
-	char *seen_new = xcalloc(new->findings.nr + 1, 1);
+	struct finding_refs old_refs = { NULL, 0, 0 }, new_refs = { NULL, 0, 0 };
 	struct finding_list rules_found = FINDING_LIST_INIT;
 	size_t i;
 
 	semdiff_models(&step->changes, old ? old->models : NULL, old ? old->nr : 0,
 		       new->models, new->nr, old ? old->origins : NULL, new->origins);
 
-	match_findings(seen_old, seen_new, of, &new->findings);
-	for (i = 0; i < new->findings.nr; i++)
-		if (!seen_new[i])
-			finding_list_add_copy(&step->introduced, &new->findings.items[i]);
-	for (i = 0; i < of->nr; i++)
-		if (!seen_old[i])
-			finding_list_add_copy(&step->fixed, &of->items[i]);
+	if (old)
+		collect_findings(&old_refs, old, new);
+	collect_findings(&new_refs, new, old);
+	match_findings(&old_refs, &new_refs);
+	for (i = 0; i < new_refs.nr; i++)
+		finding_list_add_copy(&step->introduced, new_refs.items[i]);
+	for (i = 0; i < old_refs.nr; i++)
+		finding_list_add_copy(&step->fixed, old_refs.items[i]);
+	finding_list_finish(&step->fixed, NULL);
 
 	history_findings(&rules_found, &step->changes, commit_time);
 	finding_list_finish(&rules_found, h->severity);
@@ -430,8 +471,8 @@ static void compare_sides(struct history_step *step, struct history *h,
 	finding_list_release(&rules_found);
 	finding_list_finish(&step->introduced, NULL);
 
-	free(seen_old);
-	free(seen_new);
+	free(old_refs.items);
+	free(new_refs.items);
 }
 
 static void step_release(struct history_step *step)

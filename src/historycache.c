@@ -15,11 +15,12 @@ struct config_entry {
 };
 
 void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
-			const struct ruleset *rules)
+			const struct ruleset *rules, const enum severity *severity)
 {
 	memset(cache, 0, sizeof(*cache));
 	cache->repo = repo;
 	cache->rules = rules;
+	cache->severity = severity;
 	cache->nbuckets = 256;
 	cache->buckets = xcalloc(cache->nbuckets, sizeof(*cache->buckets));
 	cache->chunks = chunk_table_new();
@@ -102,7 +103,7 @@ static void set_path(struct finding *f, const char *path)
 	f->path = xstrdup(path);
 }
 
-/* Copies the findings of src to dst at another path, lines moved by delta. */
+/* Copies the finished findings of src to dst at another path, lines moved by delta. */
 static void place_findings(struct finding_list *dst, const struct finding_list *src,
 			   const char *path, long delta)
 {
@@ -114,6 +115,9 @@ static void place_findings(struct finding_list *dst, const struct finding_list *
 		finding_list_add_copy(dst, &src->items[i]);
 		f = &dst->items[dst->nr - 1];
 		set_path(f, path);
+		/* A finding about no model names its file in its fingerprint. */
+		if (!f->model)
+			finding_fingerprint(f);
 		if (f->pos.line)
 			f->pos.line = (uint32_t)((long)f->pos.line + delta);
 	}
@@ -166,7 +170,7 @@ static struct blob_entry *entry_from_chunks(struct history_cache *cache,
 		long line_delta;
 
 		c = chunk_table_get(cache->chunks, path, text, &spans[i], cache->rules,
-				    &cache->parsed_chunks);
+				    cache->severity, &cache->parsed_chunks);
 		if (!c) {
 			entry_free(e);
 			free(spans);
@@ -203,6 +207,7 @@ static struct blob_entry *entry_from_file(struct history_cache *cache,
 	struct blob_entry *e = entry_new(oid, path);
 
 	registry_add_file(&reg, cache->rules, e->path, text, len, &e->findings);
+	finding_list_finish(&e->findings, cache->severity);
 	e->models = reg.models;
 	e->nmodels = reg.nr;
 	cache->parsed_files++;
