@@ -146,6 +146,76 @@ static int list_commit(struct snapshot *out, struct history *h,
 	return ret;
 }
 
+/* Returns the object id at path in tree in *oid, or sets *found to 0. */
+static void tree_entry_id(git_oid *oid, int *found, const git_tree *tree, const char *path)
+{
+	git_tree_entry *entry = NULL;
+	char *normal = gitrepo_normalize_path(path);
+
+	*found = normal && git_tree_entry_bypath(&entry, tree, normal) == 0;
+	if (*found)
+		git_oid_cpy(oid, git_tree_entry_id(entry));
+	git_tree_entry_free(entry);
+	free(normal);
+}
+
+/*
+ * Sets *same when a and b name the same registry paths and every one of
+ * them is the same object (blob or tree) in both: the cheap test that
+ * lets a commit that does not touch the registry be skipped unread.
+ */
+static int same_registry(int *same, struct history *h, const git_commit *a,
+			 const git_commit *b, struct buf *err)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	const struct string_list *pa, *pb;
+	size_t i;
+	int ret;
+
+	*same = 0;
+	if (git_commit_tree(&ta, a) < 0 || git_commit_tree(&tb, b) < 0) {
+		buf_setf(err, "cannot read the tree of commit %s: %s",
+			 git_oid_tostr_s(git_commit_id(ta ? b : a)), git_reason());
+		ret = GITREPO_ERROR;
+		goto done;
+	}
+	ret = history_cache_registry_paths(&pa, &h->cache, ta, h->default_registry, err);
+	if (!ret)
+		ret = history_cache_registry_paths(&pb, &h->cache, tb, h->default_registry, err);
+	if (ret < 0 || pa->nr != pb->nr)
+		goto done;
+	for (i = 0; i < pa->nr; i++) {
+		git_oid x, y;
+		int fx, fy;
+
+		if (strcmp(pa->items[i], pb->items[i]))
+			goto done;
+		tree_entry_id(&x, &fx, ta, pa->items[i]);
+		tree_entry_id(&y, &fy, tb, pb->items[i]);
+		if (fx != fy || (fx && !git_oid_equal(&x, &y)))
+			goto done;
+	}
+	*same = 1;
+done:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return ret;
+}
+
+/* Copies the paths and blob ids of src into dst. */
+static void copy_files(struct snapshot *dst, const struct snapshot *src)
+{
+	size_t i;
+
+	dst->files = xcalloc(src->nr + 1, sizeof(*dst->files));
+	dst->alloc = src->nr + 1;
+	for (i = 0; i < src->nr; i++) {
+		dst->files[i].path = xstrdup(src->files[i].path);
+		git_oid_cpy(&dst->files[i].oid, &src->files[i].oid);
+	}
+	dst->nr = src->nr;
+}
+
 static int same_files(const struct snapshot *a, const struct snapshot *b)
 {
 	size_t i;
@@ -193,6 +263,16 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 	checks_registry(&reg, h->rules, &s->findings);
 	finding_list_finish(&s->findings, h->severity);
 	return 0;
+}
+
+static const struct side *find_side(const struct history *h, const git_oid *commit)
+{
+	size_t i;
+
+	for (i = 0; i < SIDE_CACHE; i++)
+		if (h->sides[i].valid && git_oid_equal(&h->sides[i].commit, commit))
+			return &h->sides[i];
+	return NULL;
 }
 
 /*
@@ -509,9 +589,24 @@ static int run_commit(struct history *h, const git_commit *commit,
 		return GITREPO_ERROR;
 	}
 
+	if (parent) {
+		int same;
+
+		ret = same_registry(&same, h, parent, commit, err);
+		if (ret < 0 || same)
+			goto done;
+	}
+
+	/* The parent is usually the commit reported last, whose listing is cached. */
 	ret = list_commit(&new_files, h, commit, err);
-	if (!ret && parent)
-		ret = list_commit(&old_files, h, parent, err);
+	if (!ret && parent) {
+		const struct side *cached = find_side(h, git_commit_id(parent));
+
+		if (cached)
+			copy_files(&old_files, &cached->files);
+		else
+			ret = list_commit(&old_files, h, parent, err);
+	}
 	if (ret < 0)
 		goto done;
 	if (same_files(&old_files, &new_files))
