@@ -1,5 +1,6 @@
 #include "history.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -386,6 +387,63 @@ static void collect_findings(struct finding_refs *refs, const struct side *s,
 	free(theirs);
 }
 
+static int same_text(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+/* Compares benchmark names as the catalogue does: ignoring case and " -_/". */
+static int same_benchmark_name(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	for (;;) {
+		while (*a && strchr(" -_/", *a))
+			a++;
+		while (*b && strchr(" -_/", *b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+/*
+ * Clears the findings left in a and b that differ only in how a benchmark
+ * name is spelt ("Social IQA" and "Social IQa" are one benchmark): the
+ * fingerprint takes the name as written, but renaming it fixes nothing.
+ */
+static void match_respelt(struct finding_refs *a, struct finding_refs *b)
+{
+	size_t i, j, na = 0;
+
+	for (i = 0; i < a->nr; i++) {
+		const struct finding *x = a->items[i];
+		int matched = 0;
+
+		for (j = 0; j < b->nr && x->benchmark; j++) {
+			const struct finding *y = b->items[j];
+
+			if (x->rule == y->rule && same_text(x->model, y->model) &&
+			    same_benchmark_name(x->benchmark, y->benchmark) &&
+			    same_text(x->variant, y->variant) && same_text(x->source, y->source) &&
+			    same_text(x->field, y->field) && same_text(x->value, y->value)) {
+				b->items[j] = b->items[--b->nr];
+				matched = 1;
+				break;
+			}
+		}
+		if (!matched)
+			a->items[na++] = x;
+	}
+	a->nr = na;
+}
+
 /*
  * Clears, in a and b, the findings that match one to one by fingerprint,
  * leaving only those found on one side.
@@ -414,6 +472,7 @@ static void match_findings(struct finding_refs *a, struct finding_refs *b)
 		b->items[nb++] = b->items[j++];
 	a->nr = na;
 	b->nr = nb;
+	match_respelt(a, b);
 }
 
 static void describe_score(struct buf *out, const struct score *s)
