@@ -17,6 +17,7 @@ void audit_init(struct audit *a)
 {
 	memset(a, 0, sizeof(*a));
 	config_init(&a->config);
+	a->registry.pool = &a->pool;
 }
 
 void audit_release(struct audit *a)
@@ -29,6 +30,7 @@ void audit_release(struct audit *a)
 	}
 	free(a->files);
 	registry_release(&a->registry);
+	arena_pool_release(&a->pool);
 	finding_list_release(&a->findings);
 	suppress_release(&a->suppressions);
 	if (a->rules_loaded)
@@ -109,7 +111,7 @@ static void *map_file(const char *path, size_t *len)
 		close(fd);
 		return NULL;
 	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED)
 		return NULL;

@@ -35,6 +35,7 @@ struct audit {
 	struct config config;
 	struct ruleset rules;
 	struct registry registry;
+	struct arena_pool pool;		/* memory of the registry's models */
 	struct finding_list findings;
 	struct suppress_list suppressions;	/* from the files' comments */
 	struct audit_file *files;
