@@ -19,7 +19,7 @@ write_registry() {
 		printf "    name: Acme 7B\n"
 		printf "    sources:\n"
 		printf "      - id: card\n"
-		printf "        url: https://acme.test/card\n"
+		printf "        url: https://huggingface.co/acme/acme-7b\n"
 		printf "    specs:\n"
 		printf "      architecture: dense\n"
 		printf "      licence: MIT%s\n" "${3:-}"

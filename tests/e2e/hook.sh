@@ -10,7 +10,7 @@ write_registry() {
 		printf "models:\n  - id: acme-7b\n    name: Acme 7B\n"
 		[ "${2:-}" = broken ] || printf "    organization: Acme\n"
 		printf "    released: 2024-01-10\n"
-		printf "    sources:\n      - id: card\n        url: https://acme.test/card\n"
+		printf "    sources:\n      - id: card\n        url: https://huggingface.co/acme/acme-7b\n"
 		printf "    benchmarks:\n      - benchmark: MMLU\n        score: 70.1\n"
 		printf "        date: 2024-02-01\n        source: card\n"
 	} >"$1"
