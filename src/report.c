@@ -46,6 +46,14 @@ void report_sanitize(struct buf *out, const char *s)
 		/* C1 controls are U+0080..U+009F: C2 80..C2 9F. */
 		if (width == 2 && c == 0xC2 && p[1] < 0xA0)
 			width = 0;
+		/*
+		 * Overlong forms, surrogates and code points past U+10FFFF are
+		 * invalid too; jansson rejects a string that holds one.
+		 */
+		if (width == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0)))
+			width = 0;
+		if (width == 4 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)))
+			width = 0;
 		if (!width) {
 			buf_addf(out, "\\x%02X", c);
 			p++;
