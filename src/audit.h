@@ -34,6 +34,7 @@ struct audit {
 	struct config config;
 	struct ruleset rules;
 	struct registry registry;
+	struct arena_pool pool;		/* memory of the registry's models */
 	struct finding_list findings;
 	struct audit_file *files;
 	size_t nfiles;

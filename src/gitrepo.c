@@ -68,6 +68,10 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 
 	*out = NULL;
 	ret = git_revparse_single(&obj, repo->git, rev);
+	if (ret < 0 && git_repository_head_unborn(repo->git) == 1) {
+		buf_setf(err, "unknown revision '%s': the current branch has no commits yet", rev);
+		return GITREPO_ERROR;
+	}
 	if (ret < 0) {
 		buf_setf(err, "unknown revision '%s': %s", rev, git_reason());
 		return ret == GIT_EINVALIDSPEC ? GITREPO_BAD_SPEC : GITREPO_ERROR;

@@ -17,7 +17,7 @@ Paths:
   /to-ftp                  302 to an ftp:// URL
   /retry-429/<key>         429 with Retry-After: 1 the first time, then 200
   /retry-503/<key>         503 with Retry-After as an HTTP date the first time, then 200
-  /flaky/<key>             500 the first time, then 200
+  /flaky/<key>             500 to the first HEAD and the first GET, then 200
   /challenge               403 with cf-mitigated: challenge
   /challenge-503           503 challenge page
   /hang                    never answers
@@ -127,7 +127,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.reply(200)
         elif path.startswith("/flaky/"):
-            self.reply(500 if first_time(path) else 200)
+            self.reply(500 if first_time(method + path) else 200)
         elif path == "/challenge":
             self.reply(403, [("cf-mitigated", "challenge")], b"<html>Just a moment...</html>")
         elif path == "/challenge-503":
