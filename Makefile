@@ -121,7 +121,7 @@ $(BUILD) $(FUZZ_BUILD):
 	@mkdir -p $@
 
 deps:
-	@sh scripts/install-deps
+	@sh scripts/install-deps $(if $(filter 1,$(VALGRIND)),valgrind)
 
 unit-tests: $(UNIT_PROGRAMS)
 
