@@ -303,4 +303,16 @@ test_expect_success 'invalid options are usage errors' '
 	scan 2 --format sarif
 '
 
+test_expect_success 'man page documents every option' '
+	run_ma 0 links --help &&
+	python3 - "$TOP/man/modelaudit-links.1" out <<-\EOF
+	import re, sys
+	man = open(sys.argv[1]).read().replace("\\-", "-")
+	options = re.findall(r"^    --([a-z-]+)", open(sys.argv[2]).read(), re.M)
+	missing = [o for o in options if not re.search(r"^\.BI? --%s\b" % re.escape(o), man, re.M)]
+	print("undocumented:", " ".join(missing))
+	sys.exit(1 if missing or len(options) < 10 else 0)
+	EOF
+'
+
 test_done
