@@ -308,4 +308,10 @@ test_expect_success 'range with two ends' '
 	! grep "0.82" out
 '
 
+test_expect_success 'help matches the man page synopsis' '
+	"$MODELAUDIT" diff --help | sed -n "1s/^usage: //p" >expected &&
+	sed -n "/^\.SH SYNOPSIS/,/^\.SH/s/^\.B //p" "$TOP/man/modelaudit-diff.1" | sed "s/\\\\//g" >actual &&
+	test_cmp expected actual
+'
+
 test_done
