@@ -61,8 +61,8 @@ int history_open(struct history **out, const struct ruleset *rules,
 	/*
 	 * libgit2 allocates and frees a buffer the size of the blob for every
 	 * delta it applies. Above glibc's mmap threshold each of those is a
-	 * fresh mapping whose pages fault in again; keeping them on the heap
-	 * lets the memory be reused across the thousands of reads of a walk.
+	 * fresh mapping whose pages fault in again. Kept on the heap, the
+	 * memory is reused across the reads of a walk.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
 	mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
@@ -162,8 +162,8 @@ static void tree_entry_id(git_oid *oid, int *found, const git_tree *tree, const 
 
 /*
  * Sets *same when a and b name the same registry paths and every one of
- * them is the same object (blob or tree) in both: the cheap test that
- * lets a commit that does not touch the registry be skipped unread.
+ * them is the same object (blob or tree) in both. This cheap test lets a
+ * commit that does not touch the registry be skipped unread.
  */
 static int same_registry(int *same, struct history *h, const git_commit *a,
 			 const git_commit *b, struct buf *err)
@@ -277,7 +277,7 @@ static const struct side *find_side(const struct history *h, const git_oid *comm
 }
 
 /*
- * Returns the slot of the side cache that holds commit, or a cleared one
+ * Returns the slot of the side cache that contains commit, or a cleared one
  * other than protect, so that both sides of a comparison can stay cached.
  */
 static struct side *side_slot(struct history *h, const git_oid *commit,

@@ -13,9 +13,9 @@
 /*
  * The caches of a history walk, which live for the whole run:
  *
- * - per blob id, the models a registry file holds and the findings of the
- *   file and of each model (before severities and cross-model rules), so
- *   that no blob is parsed twice. The same blob under another path (a
+ * - per blob id, the models of a registry file and the findings of the
+ *   file and of each model (not the cross-model ones), so that no blob is
+ *   parsed twice. The same blob under another path (a
  *   moved file) gets shallow copies of the models that name the new path.
  *   The findings are finished (severities, fingerprints) once, here.
  * - per blob id of .modelaudit.yaml, the registry paths it configures.
