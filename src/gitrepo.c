@@ -35,7 +35,12 @@ int gitrepo_open(struct gitrepo **out, struct buf *err)
 	 * arrive (fetch, fsck), which is where a corrupt object is caught.
 	 */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	if (git_repository_open_ext(&git, ".", 0, NULL) < 0) {
+	/*
+	 * Like git, honour GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE: a
+	 * pre-commit hook of 'git commit -a' or 'git commit <path>' must read
+	 * the temporary index that GIT_INDEX_FILE names.
+	 */
+	if (git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
 		buf_setf(err, "cannot open the git repository of the current directory: %s",
 			 git_reason());
 		git_libgit2_shutdown();

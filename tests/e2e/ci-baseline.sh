@@ -12,7 +12,7 @@ write_registry() {
 	    name: Acme 7B
 	    sources:
 	      - id: card
-	        url: https://acme.test/card
+	        url: https://huggingface.co/acme/acme-7b
 	    specs:
 	      architecture: dense
 	      licence: MIT

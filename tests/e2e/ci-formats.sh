@@ -14,7 +14,7 @@ make_registry_repo() {
 	    name: Acme 7B
 	    sources:
 	      - id: card
-	        url: https://acme.test/card
+	        url: https://huggingface.co/acme/acme-7b
 	    specs:
 	      architecture: dense
 	      total_params: 7B
