@@ -231,6 +231,31 @@ static int same_files(const struct snapshot *a, const struct snapshot *b)
 	return 1;
 }
 
+/* Drops the findings of list that an inline suppression of a file of a or b covers. */
+static void drop_suppressed(struct finding_list *list, const struct side *a,
+			    const struct side *b)
+{
+	const struct side *sides[2];
+	size_t i, j, k, kept = 0;
+
+	sides[0] = a;
+	sides[1] = b;
+	for (i = 0; i < list->nr; i++) {
+		struct finding *f = &list->items[i];
+		int covered = 0;
+
+		for (k = 0; k < 2 && !covered; k++)
+			for (j = 0; sides[k] && j < sides[k]->nentries && !covered; j++)
+				covered = history_cache_suppressed(sides[k]->entries[j], f);
+		if (covered) {
+			finding_clear(f);
+			continue;
+		}
+		list->items[kept++] = *f;
+	}
+	list->nr = kept;
+}
+
 /* Fills s from its files (whose data may be loaded already): models and findings. */
 static int side_fill(struct side *s, struct history *h, struct buf *err)
 {
@@ -263,6 +288,7 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 	reg.nfiles = s->files.nr;
 	checks_registry(&reg, h->rules, &s->findings);
 	finding_list_finish(&s->findings, h->severity);
+	drop_suppressed(&s->findings, s, NULL);
 	return 0;
 }
 
@@ -608,6 +634,7 @@ static void compare_sides(struct history_step *step, struct history *h,
 
 	history_findings(&rules_found, &step->changes, commit_time);
 	finding_list_finish(&rules_found, h->severity);
+	drop_suppressed(&rules_found, new, old);
 	finding_list_move(&step->introduced, &rules_found);
 	finding_list_release(&rules_found);
 	finding_list_finish(&step->introduced, NULL);
