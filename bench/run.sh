@@ -11,8 +11,8 @@
 # is reported as "not available" and does not count as a miss.
 #
 # The "ratio" column is the ratio of median wall-clock times and decides
-# pass or fail; "cpu" is the ratio of median user+system CPU times, which
-# shows whether a high ratio came from other load on the machine.
+# pass or fail. The "cpu" column is the ratio of median user+system CPU
+# times, which shows whether a high ratio came from other load on the machine.
 #
 # Environment: MODELAUDIT (default ./modelaudit), BENCH_QUICK=1 to run only
 # the 1,000- and 5,000-model inputs with fewer repetitions.
