@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static long fail_at = -1;
 static long alloc_count;
@@ -59,6 +60,18 @@ void *xrealloc(void *ptr, size_t size)
 		out_of_memory();
 	p = realloc(ptr, size ? size : 1);
 	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xmmap(size_t size)
+{
+	void *p;
+
+	if (should_fail())
+		out_of_memory();
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		out_of_memory();
 	return p;
 }

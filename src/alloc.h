@@ -17,6 +17,9 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t len);
 
+/* Maps size bytes of anonymous read-write memory (freed with munmap). */
+void *xmmap(size_t size);
+
 /* Returns count * size, exiting as on allocation failure if it overflows. */
 size_t xmul(size_t count, size_t size);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "arena.h"
 #include "checks.h"
 #include "fsutil.h"
 #include "gitrepo.h"
@@ -16,6 +17,7 @@ void audit_init(struct audit *a)
 {
 	memset(a, 0, sizeof(*a));
 	config_init(&a->config);
+	a->registry.pool = &a->pool;
 }
 
 void audit_release(struct audit *a)
@@ -28,7 +30,9 @@ void audit_release(struct audit *a)
 	}
 	free(a->files);
 	registry_release(&a->registry);
+	arena_pool_release(&a->pool);
 	finding_list_release(&a->findings);
+	suppress_release(&a->suppressions);
 	if (a->rules_loaded)
 		ruleset_release(&a->rules);
 	config_release(&a->config);
@@ -87,6 +91,7 @@ void audit_add_text(struct audit *a, const char *path, const char *text, size_t 
 	if (a->verbose)
 		fprintf(stderr, "modelaudit: reading %s (%zu bytes)\n", path, len);
 	registry_add_file(&a->registry, &a->rules, f->path, text, len, &a->findings);
+	suppress_scan(&a->suppressions, f->path, text, len);
 }
 
 /*
@@ -106,7 +111,7 @@ static void *map_file(const char *path, size_t *len)
 		close(fd);
 		return NULL;
 	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED)
 		return NULL;
@@ -188,6 +193,14 @@ static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
 			ret = AUDIT_CONFIG_ERROR;
 		else if (!a->config.registry.nr)
 			string_list_append(&a->config.registry, "data/models.yaml");
+		/* The snapshot's configuration sits at the top of the work tree. */
+		if (!ret && gitrepo_workdir(repo)) {
+			const char *top = gitrepo_workdir(repo);
+			size_t len = strlen(top);
+
+			a->config.root = arena_strndup(a->config.arena, top,
+						       len > 1 && top[len - 1] == '/' ? len - 1 : len);
+		}
 		buf_release(&label);
 	}
 	buf_release(&text);
@@ -240,6 +253,8 @@ void audit_finish(struct audit *a)
 {
 	checks_registry(&a->registry, &a->rules, &a->findings);
 	finding_list_finish(&a->findings, a->config.severity);
+	if (suppress_apply(&a->suppressions, &a->findings, a->config.severity))
+		finding_list_finish(&a->findings, a->config.severity);
 }
 
 void audit_print_summary(const struct audit *a, FILE *out)

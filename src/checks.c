@@ -1,18 +1,1156 @@
 #include "checks.h"
 
-/* NOTE: placeholder until the value rules land. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "textutil.h"
+#include "values.h"
+
+/*
+ * The value rules: sources and URLs, scores, dates and specs of one model
+ * (checks_model), and the rules that compare models (checks_registry).
+ * Every message quotes registry text escaped, and every finding carries a
+ * context (model, benchmark, variant, source, field, value) so that its
+ * fingerprint survives edits elsewhere in the file.
+ */
+
+/* A score dated more than this many days before the release is suspect. */
+#define BEFORE_RELEASE_DAYS 90
+
+/* Registry text quoted in a message is cut after this many bytes. */
+#define QUOTE_MAX 200
+
+struct checker {
+	const struct model *m;
+	const struct ruleset *rs;
+	struct finding_list *findings;
+	long today;		/* days since 1970-01-01 */
+	int has_today;
+	long released;
+	int has_released;
+};
+
+/* Appends 's' to out: escaped, and cut after QUOTE_MAX bytes. */
+static void add_quoted(struct buf *out, const char *s)
+{
+	size_t len = strlen(s);
+
+	buf_addch(out, '\'');
+	buf_add_escaped(out, s, len > QUOTE_MAX ? QUOTE_MAX : len);
+	if (len > QUOTE_MAX)
+		buf_adds(out, "...");
+	buf_addch(out, '\'');
+}
+
+static void add_escaped(struct buf *out, const char *s)
+{
+	buf_add_escaped(out, s, strlen(s));
+}
+
+static int is_set(const struct text *t)
+{
+	return t->s && *t->s;
+}
+
+/* A `source` that is not a source id: ids cannot contain a colon. */
+static int looks_like_url(const char *s)
+{
+	return strchr(s, ':') != NULL;
+}
+
+static const struct source *find_source(const struct model *m, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < m->nsources; i++)
+		if (m->sources[i].id.s && !strcmp(m->sources[i].id.s, id))
+			return &m->sources[i];
+	return NULL;
+}
+
+static const struct spec *find_spec(const struct model *m, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < m->nspecs; i++)
+		if (m->specs[i].key.s && !strcmp(m->specs[i].key.s, key))
+			return &m->specs[i];
+	return NULL;
+}
+
+/* The URL a score's source stands for, or the source as written. */
+static const char *resolve_source(const struct model *m, const struct score *sc)
+{
+	const struct source *src;
+
+	if (sc->source_url)
+		return sc->source_url;
+	if (!is_set(&sc->source))
+		return NULL;
+	if (looks_like_url(sc->source.s))
+		return sc->source.s;
+	src = find_source(m, sc->source.s);
+	return src && is_set(&src->url) ? src->url.s : sc->source.s;
+}
+
+static const char *benchmark_name(const struct checker *c, const struct score *sc)
+{
+	const struct benchmark_def *def;
+
+	if (sc->canonical && *sc->canonical)
+		return sc->canonical;
+	if (!is_set(&sc->benchmark))
+		return "";
+	def = ruleset_find_benchmark(c->rs, sc->benchmark.s);
+	return def ? def->name : sc->benchmark.s;
+}
+
+/* Appends "MMLU (5-shot)": the benchmark and, if any, its variant. */
+static void describe_score(struct buf *out, const struct checker *c,
+			   const struct score *sc)
+{
+	const char *name = benchmark_name(c, sc);
+
+	add_escaped(out, *name ? name : "an unnamed benchmark");
+	if (is_set(&sc->variant)) {
+		buf_adds(out, " (");
+		add_escaped(out, sc->variant.s);
+		buf_addch(out, ')');
+	}
+}
+
+/*
+ * The description of a score for messages, built on first use: most
+ * scores have no finding, and formatting every one cost more than the
+ * checks themselves.
+ */
+struct score_what {
+	const struct checker *c;
+	const struct score *sc;
+	struct buf text;
+	int built;
+};
+
+static const char *score_what(struct score_what *w)
+{
+	if (!w->built) {
+		describe_score(&w->text, w->c, w->sc);
+		w->built = 1;
+	}
+	return w->text.ptr;
+}
+
+static struct finding_context model_context(const struct checker *c,
+					    const char *field, const char *value)
+{
+	struct finding_context ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.model = c->m->id.s;
+	ctx.field = field;
+	ctx.value = value;
+	return ctx;
+}
+
+static struct finding_context score_context(const struct checker *c,
+					    const struct score *sc,
+					    const char *field, const char *value)
+{
+	struct finding_context ctx = model_context(c, field, value);
+
+	ctx.benchmark = sc->benchmark.s;
+	ctx.variant = sc->variant.s;
+	ctx.source = resolve_source(c->m, sc);
+	return ctx;
+}
+
+static void report(const struct checker *c, enum rule_id rule, struct pos pos,
+		   const struct finding_context *ctx, const struct buf *msg)
+{
+	finding_add(c->findings, rule, c->m->path, pos, ctx, "%s", msg->ptr);
+}
+
+/* URLs */
+
+/* Returns the length of the scheme at the start of s ("https" of "https:"), or 0. */
+static size_t scheme_length(const char *s)
+{
+	size_t n = 0;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	while (s[n] && (strchr("+-.", s[n]) || (s[n] >= '0' && s[n] <= '9') ||
+			(s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z')))
+		n++;
+	return s[n] == ':' ? n : 0;
+}
+
+static int scheme_is(const char *s, size_t n, const char *name)
+{
+	return strlen(name) == n && !strncasecmp(s, name, n);
+}
+
+/*
+ * Checks the syntax of url and returns its host in lower case, without a
+ * trailing dot, for the caller to free. For an invalid URL it returns NULL
+ * and appends the reason to why.
+ */
+static char *parse_url(const char *url, int *insecure, struct buf *why)
+{
+	size_t n = scheme_length(url);
+	CURLU *h = NULL;
+	CURLUcode rc;
+	char *host = NULL, *result = NULL, *p;
+	const char *reason;
+
+	if (!n) {
+		buf_adds(why, "it does not start with http:// or https://");
+		goto done;
+	}
+	if (!scheme_is(url, n, "http") && !scheme_is(url, n, "https")) {
+		buf_adds(why, "the scheme '");
+		buf_add_escaped(why, url, n);
+		buf_adds(why, "' is not http or https");
+		goto done;
+	}
+	/* libcurl accepts one or three slashes too; a registry should not. */
+	if (strncmp(url + n, "://", 3) || url[n + 3] == '/') {
+		buf_adds(why, "the scheme must be followed by exactly two slashes and a host");
+		goto done;
+	}
+	*insecure = scheme_is(url, n, "http");
+
+	h = curl_url();
+	if (!h) {
+		buf_adds(why, "out of memory");
+		goto done;
+	}
+	rc = curl_url_set(h, CURLUPART_URL, url, 0);
+	if (rc == CURLUE_OK)
+		rc = curl_url_get(h, CURLUPART_HOST, &host, 0);
+	if (rc != CURLUE_OK) {
+		reason = curl_url_strerror(rc);
+		/* libcurl's messages start with a capital letter; findings do not. */
+		if (reason[0] >= 'A' && reason[0] <= 'Z' && !(reason[1] >= 'A' && reason[1] <= 'Z'))
+			buf_addch(why, reason[0] - 'A' + 'a');
+		else
+			buf_addch(why, reason[0]);
+		buf_adds(why, reason + 1);
+		goto done;
+	}
+	result = xstrdup(host);
+	for (p = result; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	n = strlen(result);
+	if (n > 1 && result[n - 1] == '.')
+		result[n - 1] = '\0';
+
+done:
+	curl_free(host);
+	curl_url_cleanup(h);
+	return result;
+}
+
+/*
+ * Runs url-invalid, url-placeholder and url-insecure on a URL found at pos;
+ * ctx describes where it was found.
+ */
+static void check_url(const struct checker *c, const char *url, struct pos pos,
+		      const struct finding_context *ctx)
+{
+	struct buf why = BUF_INIT, msg = BUF_INIT;
+	char *host;
+	int insecure = 0;
+
+	host = parse_url(url, &insecure, &why);
+	if (!host) {
+		buf_adds(&msg, "invalid URL ");
+		add_quoted(&msg, url);
+		buf_adds(&msg, ": ");
+		buf_adds(&msg, why.ptr);
+		report(c, RULE_URL_INVALID, pos, ctx, &msg);
+		goto done;
+	}
+	if (ruleset_match(c->rs, PATTERN_PLACEHOLDER_HOST, host, strlen(host))) {
+		buf_adds(&msg, "placeholder URL ");
+		add_quoted(&msg, url);
+		buf_adds(&msg, ": the host ");
+		add_quoted(&msg, host);
+		buf_adds(&msg, " is reserved for examples and tests, so cite the real document");
+		report(c, RULE_URL_PLACEHOLDER, pos, ctx, &msg);
+	}
+	if (insecure) {
+		buf_reset(&msg);
+		buf_adds(&msg, "insecure URL ");
+		add_quoted(&msg, url);
+		buf_adds(&msg, ": use https if the site serves it");
+		report(c, RULE_URL_INSECURE, pos, ctx, &msg);
+	}
+
+done:
+	free(host);
+	buf_release(&why);
+	buf_release(&msg);
+}
+
+/* Dates */
+
+/*
+ * Runs date-invalid and date-in-future on a date field. what names it for
+ * the message ("released date"). With month_ok, YYYY-MM is allowed too.
+ * Returns 0 and sets *days for a valid date, or -1.
+ */
+static int check_date(const struct checker *c, const struct text *t,
+		      const char *what, int month_ok,
+		      const struct finding_context *ctx, long *days)
+{
+	struct buf msg = BUF_INIT;
+	long d;
+	int rc;
+
+	if (!is_set(t))
+		return -1;
+	rc = month_ok ? date_parse_month(t->s, &d) : date_parse(t->s, &d);
+	if (rc < 0) {
+		buf_adds(&msg, what);
+		buf_adds(&msg, " is ");
+		add_quoted(&msg, t->s);
+		if (rc == -2)
+			buf_adds(&msg, ", a day that does not exist in the calendar");
+		else if (month_ok)
+			buf_adds(&msg, ", not a date of the form YYYY-MM-DD or YYYY-MM");
+		else
+			buf_adds(&msg, ", not a date of the form YYYY-MM-DD");
+		report(c, RULE_DATE_INVALID, t->pos, ctx, &msg);
+		buf_release(&msg);
+		return -1;
+	}
+	if (c->has_today && d > c->today) {
+		buf_adds(&msg, what);
+		buf_adds(&msg, " is ");
+		add_escaped(&msg, t->s);
+		buf_addf(&msg, ", after today (%s): correct the date", c->rs->today);
+		report(c, RULE_DATE_IN_FUTURE, t->pos, ctx, &msg);
+	}
+	buf_release(&msg);
+	if (days)
+		*days = d;
+	return 0;
+}
+
+/* Models and sources */
+
+static void check_sources(const struct checker *c)
+{
+	const struct model *m = c->m;
+	struct buf msg = BUF_INIT, what = BUF_INIT;
+	size_t i, j;
+
+	if (!m->nsources) {
+		struct finding_context ctx = model_context(c, "sources", NULL);
+
+		buf_adds(&msg, "model ");
+		add_quoted(&msg, m->id.s ? m->id.s : "");
+		buf_adds(&msg, " has no sources: add the documents its values come from");
+		report(c, RULE_MODEL_NO_SOURCE, m->pos, &ctx, &msg);
+	}
+
+	for (i = 0; i < m->nsources; i++) {
+		const struct source *src = &m->sources[i];
+		struct finding_context ctx = model_context(c, "sources.id", src->id.s);
+
+		ctx.source = src->url.s;
+		for (j = 0; is_set(&src->id) && j < i; j++) {
+			const struct source *first = &m->sources[j];
+
+			if (!first->id.s || strcmp(first->id.s, src->id.s))
+				continue;
+			buf_reset(&msg);
+			buf_adds(&msg, "source id ");
+			add_quoted(&msg, src->id.s);
+			buf_addf(&msg, " is already used on line %u: give each source of "
+				 "a model its own id", (unsigned)first->id.pos.line);
+			report(c, RULE_SOURCE_DUPLICATE_ID, src->id.pos, &ctx, &msg);
+			break;
+		}
+
+		if (is_set(&src->url)) {
+			ctx.field = "sources.url";
+			ctx.value = src->url.s;
+			check_url(c, src->url.s, src->url.pos, &ctx);
+		}
+
+		if (is_set(&src->published)) {
+			buf_reset(&what);
+			buf_adds(&what, "the published date of source ");
+			add_quoted(&what, src->id.s ? src->id.s : "");
+			ctx.field = "sources.published";
+			ctx.value = src->published.s;
+			check_date(c, &src->published, what.ptr, 0, &ctx, NULL);
+		}
+	}
+	buf_release(&msg);
+	buf_release(&what);
+}
+
+/*
+ * Checks a `source` that cites a source id or a URL: a URL gets the URL
+ * rules, an id must name a source of the model. what describes the citing
+ * entry ("score of MMLU (5-shot)").
+ */
+static void check_citation(const struct checker *c, const struct text *source,
+			   const char *what, const struct finding_context *ctx)
+{
+	struct buf msg = BUF_INIT;
+
+	if (looks_like_url(source->s)) {
+		check_url(c, source->s, source->pos, ctx);
+		return;
+	}
+	if (find_source(c->m, source->s))
+		return;
+	buf_adds(&msg, what);
+	buf_adds(&msg, " cites source ");
+	add_quoted(&msg, source->s);
+	buf_adds(&msg, ", which the model does not define: add it to sources or cite one of their ids");
+	report(c, RULE_SOURCE_UNKNOWN_REF, source->pos, ctx, &msg);
+	buf_release(&msg);
+}
+
+/* Specs */
+
+static void check_params(const struct checker *c)
+{
+	const struct spec *total = find_spec(c->m, "total_params");
+	const struct spec *active = find_spec(c->m, "active_params");
+	const struct spec *arch = find_spec(c->m, "architecture");
+	struct finding_context ctx = model_context(c, "specs.active_params", NULL);
+	struct buf msg = BUF_INIT;
+	double t, a;
+
+	if (!total || !active || !total->value.s || !active->value.s ||
+	    count_parse(total->value.s, 0, &t) < 0 ||
+	    count_parse(active->value.s, 0, &a) < 0)
+		return;
+	ctx.value = active->value.s;
+
+	if (a > t && !count_equal(active->value.s, total->value.s, 0)) {
+		buf_adds(&msg, "active_params ");
+		add_escaped(&msg, active->value.s);
+		buf_adds(&msg, " is greater than total_params ");
+		add_escaped(&msg, total->value.s);
+		buf_adds(&msg, ": a model cannot use more parameters than it has");
+		report(c, RULE_PARAMS_ACTIVE_EXCEEDS_TOTAL, active->value.pos, &ctx, &msg);
+		goto done;
+	}
+	if (arch && arch->value.s && !strcmp(arch->value.s, "dense") &&
+	    !count_equal(active->value.s, total->value.s, 0)) {
+		buf_adds(&msg, "active_params ");
+		add_escaped(&msg, active->value.s);
+		buf_adds(&msg, " differs from total_params ");
+		add_escaped(&msg, total->value.s);
+		buf_adds(&msg, " in a dense model: make them equal, or set architecture to moe");
+		report(c, RULE_PARAMS_DENSE_MISMATCH, active->value.pos, &ctx, &msg);
+	}
+
+done:
+	buf_release(&msg);
+}
+
+static void check_specs(const struct checker *c)
+{
+	struct buf what = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < c->m->nspecs; i++) {
+		const struct spec *spec = &c->m->specs[i];
+		struct finding_context ctx;
+
+		if (!spec->key.s)
+			continue;
+		buf_reset(&what);
+		buf_adds(&what, "specs.");
+		add_escaped(&what, spec->key.s);
+		ctx = model_context(c, what.ptr, spec->value.s);
+
+		if (is_set(&spec->source)) {
+			struct buf cite = BUF_INIT;
+
+			buf_addf(&cite, "spec %s", what.ptr + strlen("specs."));
+			check_citation(c, &spec->source, cite.ptr, &ctx);
+			buf_release(&cite);
+		}
+		if (!strcmp(spec->key.s, "knowledge_cutoff"))
+			check_date(c, &spec->value, "knowledge_cutoff", 1, &ctx, NULL);
+	}
+	buf_release(&what);
+	check_params(c);
+}
+
+/*
+ * Finds key in a mapping rendered as "{k: v, k2: [a, b]}" (the form
+ * registry.c keeps whole fields in) and returns its value in out.
+ * Returns 1 when found.
+ */
+static int rendered_get(struct buf *out, const char *mapping, const char *key)
+{
+	const char *p = mapping;
+	size_t keylen = strlen(key);
+
+	if (*p != '{')
+		return 0;
+	p++;
+	while (*p && *p != '}') {
+		const char *start = p, *value;
+		int depth = 0;
+
+		/* Finds the end of this entry: a ", " or "}" outside brackets. */
+		while (*p) {
+			if (*p == '[' || *p == '{')
+				depth++;
+			else if ((*p == ']' || *p == '}') && depth-- == 0)
+				break;
+			else if (!depth && p[0] == ',' && p[1] == ' ')
+				break;
+			p++;
+		}
+		if (!strncmp(start, key, keylen) && !strncmp(start + keylen, ": ", 2)) {
+			value = start + keylen + 2;
+			buf_reset(out);
+			buf_add(out, value, (size_t)(p - value));
+			return 1;
+		}
+		if (*p == ',')
+			p += 2;
+	}
+	return 0;
+}
+
+static void check_quantizations(const struct checker *c)
+{
+	struct buf families = BUF_INIT, verified = BUF_INIT, msg = BUF_INIT;
+	const struct field *f = NULL;
+	size_t i;
+
+	for (i = 0; i < c->m->nfields; i++)
+		if (!strcmp(c->m->fields[i].key, "quantizations"))
+			f = &c->m->fields[i];
+	if (!f || !f->value)
+		goto done;
+
+	if (rendered_get(&verified, f->value, "verified") && verified.len) {
+		/* NOTE: the value's own position is not kept, so the finding points at the mapping. */
+		struct text t = { verified.ptr, f->pos, 0, 1 };
+		struct finding_context ctx = model_context(c, "quantizations.verified", verified.ptr);
+
+		check_date(c, &t, "quantizations.verified", 0, &ctx, NULL);
+		goto done;
+	}
+	if (rendered_get(&families, f->value, "families") && families.len &&
+	    strcmp(families.ptr, "[]")) {
+		struct finding_context ctx = model_context(c, "quantizations.verified", NULL);
+
+		buf_adds(&msg, "quantizations lists families but no verified date: add "
+			 "quantizations.verified with the date the list was checked");
+		report(c, RULE_QUANTIZATIONS_UNVERIFIED, f->pos, &ctx, &msg);
+	}
+
+done:
+	buf_release(&families);
+	buf_release(&verified);
+	buf_release(&msg);
+}
+
+/* Scores */
+
+/* Runs score-interpolated, score-not-numeric and score-out-of-range on the value. */
+static void check_score_value(const struct checker *c, const struct score *sc,
+			      struct score_what *what)
+{
+	struct finding_context ctx = score_context(c, sc, "score", sc->value.s);
+	const struct benchmark_def *def;
+	struct buf msg = BUF_INIT;
+	double v;
+
+	if (!sc->value.s)
+		return;
+	/* A plain decimal carries no estimate marker, so the patterns run only on the rest. */
+	if (decimal_parse(sc->value.s, &v, NULL) == 0)
+		goto in_range;
+	if (ruleset_match(c->rs, PATTERN_ESTIMATE_MARKER, sc->value.s, strlen(sc->value.s))) {
+		buf_adds(&msg, "score ");
+		add_quoted(&msg, sc->value.s);
+		buf_addf(&msg, " of %s is marked as an estimate: record only values "
+			 "that a source publishes", score_what(what));
+		report(c, RULE_SCORE_INTERPOLATED, sc->value.pos, &ctx, &msg);
+		goto done;
+	}
+	buf_adds(&msg, "score ");
+	add_quoted(&msg, sc->value.s);
+	buf_addf(&msg, " of %s is not a plain decimal: write the number as "
+		 "published, such as 87.3", score_what(what));
+	report(c, RULE_SCORE_NOT_NUMERIC, sc->value.pos, &ctx, &msg);
+	goto done;
+
+in_range:
+	def = is_set(&sc->benchmark) ? ruleset_find_benchmark(c->rs, sc->benchmark.s) : NULL;
+	if (!def || ((!def->has_min || v >= def->min) && (!def->has_max || v <= def->max)))
+		goto done;
+	buf_adds(&msg, "score ");
+	add_escaped(&msg, sc->value.s);
+	buf_addf(&msg, " of %s is outside the range of ", score_what(what));
+	add_escaped(&msg, def->name);
+	if (def->has_min && def->has_max)
+		buf_addf(&msg, ", %g to %g", def->min, def->max);
+	else if (def->has_min)
+		buf_addf(&msg, ", at least %g", def->min);
+	else
+		buf_addf(&msg, ", at most %g", def->max);
+	buf_adds(&msg, ": check the value and the benchmark name");
+	report(c, RULE_SCORE_OUT_OF_RANGE, sc->value.pos, &ctx, &msg);
+
+done:
+	buf_release(&msg);
+}
+
+/* Runs score-interpolated on the keys the format does not define. */
+static void check_score_extra(const struct checker *c, const struct score *sc,
+			      struct score_what *what)
+{
+	struct buf pair = BUF_INIT, msg = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sc->nextra; i++) {
+		const struct field *f = &sc->extra[i];
+		struct finding_context ctx = score_context(c, sc, f->key, f->value);
+
+		buf_reset(&pair);
+		buf_adds(&pair, f->key);
+		buf_adds(&pair, ": ");
+		buf_adds(&pair, f->value ? f->value : "");
+		if (!ruleset_match(c->rs, PATTERN_ESTIMATE_FIELD, f->key, strlen(f->key)) &&
+		    !ruleset_match(c->rs, PATTERN_ESTIMATE_FIELD, pair.ptr, pair.len))
+			continue;
+		buf_reset(&msg);
+		buf_addf(&msg, "score of %s is marked as estimated by ", score_what(what));
+		add_quoted(&msg, pair.ptr);
+		buf_adds(&msg, ": record only values that a source publishes");
+		report(c, RULE_SCORE_INTERPOLATED, f->key_pos, &ctx, &msg);
+	}
+	buf_release(&pair);
+	buf_release(&msg);
+}
+
+static void check_score_date(const struct checker *c, const struct score *sc,
+			     struct score_what *what)
+{
+	struct finding_context ctx = score_context(c, sc, "date", sc->date.s);
+	struct buf msg = BUF_INIT, label = BUF_INIT;
+	long days;
+
+	if (!is_set(&sc->date)) {
+		/* A date that is not a scalar is schema-type's. */
+		if (sc->date.present && !sc->date.s)
+			return;
+		buf_addf(&msg, "score of %s has no publication date", score_what(what));
+		report(c, RULE_SCORE_MISSING_DATE, sc->pos, &ctx, &msg);
+		buf_release(&msg);
+		return;
+	}
+
+	/* A valid date up to today needs no label for check_date's messages. */
+	if (date_parse(sc->date.s, &days) < 0 || (c->has_today && days > c->today)) {
+		buf_addf(&label, "the date of the %s score", score_what(what));
+		if (check_date(c, &sc->date, label.ptr, 0, &ctx, &days) < 0)
+			goto done;
+	}
+	if (c->has_released && c->released - days > BEFORE_RELEASE_DAYS) {
+		buf_addf(&msg, "score of %s is dated %s, %ld days before the model's "
+			 "release on ", score_what(what), sc->date.s, c->released - days);
+		add_escaped(&msg, c->m->released.s);
+		buf_adds(&msg, ": check the date of the source");
+		report(c, RULE_DATE_BEFORE_RELEASE, sc->date.pos, &ctx, &msg);
+	}
+
+done:
+	buf_release(&msg);
+	buf_release(&label);
+}
+
+static void check_score(const struct checker *c, const struct score *sc)
+{
+	struct score_what what = { c, sc, BUF_INIT, 0 };
+	struct buf msg = BUF_INIT;
+
+	/*
+	 * The model builder looked the name up already (and set canonical);
+	 * a model built by hand is looked up here.
+	 */
+	if (is_set(&sc->benchmark) &&
+	    (sc->canonical ? !sc->known : !ruleset_find_benchmark(c->rs, sc->benchmark.s))) {
+		struct finding_context ctx = score_context(c, sc, "benchmark", sc->benchmark.s);
+		const char *suggestion = ruleset_suggest_benchmark(c->rs, sc->benchmark.s);
+
+		buf_adds(&msg, "unknown benchmark ");
+		add_quoted(&msg, sc->benchmark.s);
+		if (suggestion) {
+			buf_adds(&msg, " (did you mean ");
+			add_quoted(&msg, suggestion);
+			buf_adds(&msg, "?)");
+		} else {
+			buf_adds(&msg, ": add it to benchmarks.yaml in a rules directory");
+		}
+		report(c, RULE_BENCHMARK_UNKNOWN, sc->benchmark.pos, &ctx, &msg);
+	}
+
+	check_score_value(c, sc, &what);
+	check_score_extra(c, sc, &what);
+	check_score_date(c, sc, &what);
+
+	/* A source id the model defines needs no further check. */
+	if (is_set(&sc->source) && !looks_like_url(sc->source.s) && find_source(c->m, sc->source.s)) {
+		/* nothing to report */
+	} else if (is_set(&sc->source)) {
+		struct finding_context ctx = score_context(c, sc, "source", sc->source.s);
+		struct buf cite = BUF_INIT;
+
+		buf_addf(&cite, "score of %s", score_what(&what));
+		check_citation(c, &sc->source, cite.ptr, &ctx);
+		buf_release(&cite);
+	} else if (!(sc->source.present && !sc->source.s)) {
+		struct finding_context ctx = score_context(c, sc, "source", NULL);
+
+		buf_reset(&msg);
+		buf_addf(&msg, "score of %s has no source", score_what(&what));
+		report(c, RULE_SCORE_MISSING_SOURCE, sc->pos, &ctx, &msg);
+	}
+	buf_release(&what.text);
+	buf_release(&msg);
+}
+
+/*
+ * The identity of a score within its model: canonical benchmark
+ * (normalised), variant and resolved source, joined by a separator that
+ * registry text is unlikely to contain.
+ */
+struct score_key {
+	char *key;
+	size_t index;
+};
+
+static void normalise_into(struct buf *out, const char *name)
+{
+	for (; *name; name++) {
+		char ch = *name;
+
+		if (ch == ' ' || ch == '-' || ch == '_' || ch == '/')
+			continue;
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		buf_addch(out, ch);
+	}
+}
+
+static int compare_score_keys(const void *a, const void *b)
+{
+	const struct score_key *x = a, *y = b;
+	int r = strcmp(x->key, y->key);
+
+	if (r)
+		return r;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* score-duplicate: sorts the entries by identity so each repeat is found once. */
+static void check_duplicate_scores(const struct checker *c)
+{
+	const struct model *m = c->m;
+	struct score_key *keys;
+	struct buf key = BUF_INIT, msg = BUF_INIT, what = BUF_INIT;
+	size_t i, n = 0, first = 0;
+
+	if (m->nscores < 2)
+		return;
+	keys = xcalloc(m->nscores, sizeof(*keys));
+	for (i = 0; i < m->nscores; i++) {
+		const struct score *sc = &m->scores[i];
+		const char *source = resolve_source(m, sc);
+
+		if (!is_set(&sc->benchmark) || !source)
+			continue;
+		buf_reset(&key);
+		normalise_into(&key, benchmark_name(c, sc));
+		buf_addch(&key, '\x1f');
+		buf_adds(&key, sc->variant.s ? sc->variant.s : "");
+		buf_addch(&key, '\x1f');
+		buf_adds(&key, source);
+		keys[n].key = xstrdup(key.ptr);
+		keys[n].index = i;
+		n++;
+	}
+	qsort(keys, n, sizeof(*keys), compare_score_keys);
+
+	for (i = 1; i < n; i++) {
+		const struct score *sc, *earlier;
+		struct finding_context ctx;
+
+		if (strcmp(keys[i].key, keys[i - 1].key)) {
+			first = i;
+			continue;
+		}
+		sc = &m->scores[keys[i].index];
+		earlier = &m->scores[keys[first].index];
+		ctx = score_context(c, sc, "benchmarks", NULL);
+		buf_reset(&what);
+		describe_score(&what, c, sc);
+		buf_reset(&msg);
+		buf_addf(&msg, "score of %s from source ", what.ptr);
+		add_quoted(&msg, sc->source.s);
+		buf_addf(&msg, " repeats the entry on line %u: keep one entry per "
+			 "benchmark, variant and source", (unsigned)earlier->pos.line);
+		report(c, RULE_SCORE_DUPLICATE, sc->pos, &ctx, &msg);
+	}
+
+	for (i = 0; i < n; i++)
+		free(keys[i].key);
+	free(keys);
+	buf_release(&key);
+	buf_release(&msg);
+	buf_release(&what);
+}
+
+static void checker_init(struct checker *c, const struct model *m,
+			 const struct ruleset *rs, struct finding_list *findings)
+{
+	memset(c, 0, sizeof(*c));
+	c->m = m;
+	c->rs = rs;
+	c->findings = findings;
+	c->has_today = rs && date_parse(rs->today, &c->today) == 0;
+}
+
 void checks_model(const struct model *m, const struct ruleset *rs,
 		  struct finding_list *findings)
 {
-	(void)m;
-	(void)rs;
-	(void)findings;
+	struct checker c;
+	struct finding_context ctx;
+	size_t i;
+
+	checker_init(&c, m, rs, findings);
+
+	ctx = model_context(&c, "released", m->released.s);
+	if (check_date(&c, &m->released, "the released date", 0, &ctx, &c.released) == 0)
+		c.has_released = 1;
+
+	check_sources(&c);
+	check_specs(&c);
+	check_quantizations(&c);
+	for (i = 0; i < m->nscores; i++)
+		check_score(&c, &m->scores[i]);
+	check_duplicate_scores(&c);
+}
+
+/* Rules across models */
+
+struct model_ref {
+	const char *id;
+	size_t index;
+};
+
+static int compare_model_refs(const void *a, const void *b)
+{
+	const struct model_ref *x = a, *y = b;
+	int r = strcmp(x->id, y->id);
+
+	if (r)
+		return r;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int compare_ids_only(const void *a, const void *b)
+{
+	const struct model_ref *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
+static void describe_place(struct buf *out, const struct model *here,
+			   const struct model *there, struct pos pos)
+{
+	if (!strcmp(here->path, there->path)) {
+		buf_addf(out, "line %u", (unsigned)pos.line);
+		return;
+	}
+	add_escaped(out, there->path);
+	buf_addf(out, ":%u", (unsigned)pos.line);
+}
+
+/* model-duplicate-id and model-unknown-base, on the models sorted by id. */
+static void check_model_ids(const struct registry *reg, const struct ruleset *rs,
+			    struct finding_list *findings)
+{
+	struct model_ref *refs = xcalloc(reg->nr + 1, sizeof(*refs));
+	const char **ids = xcalloc(reg->nr + 1, sizeof(*ids));
+	struct buf msg = BUF_INIT;
+	size_t i, n = 0, first = 0;
+
+	for (i = 0; i < reg->nr; i++) {
+		if (!is_set(&reg->models[i]->id))
+			continue;
+		refs[n].id = reg->models[i]->id.s;
+		refs[n].index = i;
+		n++;
+	}
+	qsort(refs, n, sizeof(*refs), compare_model_refs);
+
+	for (i = 0; i < n; i++) {
+		const struct model *m = reg->models[refs[i].index];
+		const struct model *earlier;
+		struct checker c;
+		struct finding_context ctx;
+
+		ids[i] = refs[i].id;
+		if (!i || strcmp(refs[i].id, refs[i - 1].id)) {
+			first = i;
+			continue;
+		}
+		earlier = reg->models[refs[first].index];
+		checker_init(&c, m, rs, findings);
+		ctx = model_context(&c, "id", m->id.s);
+		buf_reset(&msg);
+		buf_adds(&msg, "model id ");
+		add_quoted(&msg, m->id.s);
+		buf_adds(&msg, " is already used on ");
+		describe_place(&msg, m, earlier, earlier->id.pos);
+		buf_adds(&msg, ": give each model its own id");
+		report(&c, RULE_MODEL_DUPLICATE_ID, m->id.pos, &ctx, &msg);
+	}
+
+	for (i = 0; i < reg->nr; i++) {
+		const struct model *m = reg->models[i];
+		struct model_ref probe;
+		struct checker c;
+		struct finding_context ctx;
+		const char *suggestion;
+
+		if (!is_set(&m->base_model))
+			continue;
+		probe.id = m->base_model.s;
+		probe.index = 0;
+		if (n && bsearch(&probe, refs, n, sizeof(*refs), compare_ids_only))
+			continue;
+		checker_init(&c, m, rs, findings);
+		ctx = model_context(&c, "base_model", m->base_model.s);
+		suggestion = nearest_word(m->base_model.s, ids, n);
+		buf_reset(&msg);
+		buf_adds(&msg, "base_model ");
+		add_quoted(&msg, m->base_model.s);
+		buf_adds(&msg, " names no model of the registry");
+		if (suggestion) {
+			buf_adds(&msg, " (did you mean ");
+			add_quoted(&msg, suggestion);
+			buf_adds(&msg, "?)");
+		} else {
+			buf_adds(&msg, ": add that model or correct the id");
+		}
+		report(&c, RULE_MODEL_UNKNOWN_BASE, m->base_model.pos, &ctx, &msg);
+	}
+
+	buf_release(&msg);
+	free(ids);
+	free(refs);
+}
+
+/*
+ * score-suspect-interpolated. A value that sits exactly halfway between
+ * the values of a smaller and a larger sibling (same family, benchmark and
+ * variant) is what interpolating by size produces. Entries are grouped by
+ * family, benchmark and variant, and sorted by value within a group, so
+ * the partner of each smaller sibling is found by binary search.
+ */
+struct sized_score {
+	const char *group;	/* family, benchmark and variant; owned */
+	double value;
+	int decimals;
+	double size;		/* total_params */
+	const struct model *m;
+	const struct score *sc;
+};
+
+static int compare_sized(const void *a, const void *b)
+{
+	const struct sized_score *x = a, *y = b;
+	int r = strcmp(x->group, y->group);
+
+	if (r)
+		return r;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return 0;
+}
+
+static size_t collect_sized_scores(struct sized_score **out, const struct registry *reg,
+				   const struct ruleset *rs)
+{
+	struct sized_score *items = NULL;
+	size_t n = 0, alloc = 0, i, j;
+	struct buf group = BUF_INIT;
+
+	for (i = 0; i < reg->nr; i++) {
+		const struct model *m = reg->models[i];
+		const struct spec *total = find_spec(m, "total_params");
+		double size;
+
+		if (!is_set(&m->family) || !total || !total->value.s ||
+		    count_parse(total->value.s, 0, &size) < 0)
+			continue;
+		for (j = 0; j < m->nscores; j++) {
+			const struct score *sc = &m->scores[j];
+			struct checker c;
+			struct sized_score *e;
+			double v;
+			int decimals;
+
+			if (!is_set(&sc->benchmark) || !sc->value.s ||
+			    decimal_parse(sc->value.s, &v, &decimals) < 0)
+				continue;
+			checker_init(&c, m, rs, NULL);
+			buf_reset(&group);
+			buf_adds(&group, m->family.s);
+			buf_addch(&group, '\x1f');
+			normalise_into(&group, benchmark_name(&c, sc));
+			buf_addch(&group, '\x1f');
+			buf_adds(&group, sc->variant.s ? sc->variant.s : "");
+
+			XGROW(items, alloc, n + 1);
+			e = &items[n++];
+			e->group = xstrdup(group.ptr);
+			e->value = v;
+			e->decimals = decimals;
+			e->size = size;
+			e->m = m;
+			e->sc = sc;
+		}
+	}
+	buf_release(&group);
+	*out = items;
+	return n;
+}
+
+/* Index of the first entry of [lo, hi) whose value is at least v. */
+static size_t lower_bound(const struct sized_score *items, size_t lo, size_t hi, double v)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (items[mid].value < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Looks for siblings a (smaller) and b (larger) in items[lo, hi) whose mean
+ * rounds to e's value at the precision e is written with. Returns 1 and
+ * sets *smaller and *larger when found.
+ */
+static int find_bracketing_mean(const struct sized_score *items, size_t lo, size_t hi,
+				const struct sized_score *e,
+				const struct sized_score **smaller,
+				const struct sized_score **larger)
+{
+	/* Half a unit in the last printed digit, widened a little for binary rounding. */
+	double half = 0.5 * pow(10, -e->decimals);
+	double slack = half * (1 + 1e-9) + 1e-12;
+	size_t i, j;
+
+	for (i = lo; i < hi; i++) {
+		const struct sized_score *a = &items[i];
+		double want = 2 * e->value - a->value;
+
+		if (a->size >= e->size)
+			continue;
+		/* |(a + b) / 2 - v| <= half  <=>  b within 2 * half of 2v - a. */
+		for (j = lower_bound(items, lo, hi, want - 2 * slack);
+		     j < hi && items[j].value <= want + 2 * slack; j++) {
+			if (items[j].size <= e->size)
+				continue;
+			*smaller = a;
+			*larger = &items[j];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void add_sibling(struct buf *out, const struct sized_score *s)
+{
+	add_quoted(out, s->m->id.s ? s->m->id.s : "");
+	buf_adds(out, " (");
+	add_escaped(out, s->sc->value.s);
+	buf_addch(out, ')');
+}
+
+static void check_interpolated_siblings(const struct registry *reg,
+					const struct ruleset *rs,
+					struct finding_list *findings)
+{
+	struct sized_score *items = NULL;
+	struct buf msg = BUF_INIT, what = BUF_INIT;
+	size_t n, lo, hi, i;
+
+	n = collect_sized_scores(&items, reg, rs);
+	if (n < 3)
+		goto done;
+	qsort(items, n, sizeof(*items), compare_sized);
+
+	for (lo = 0; lo < n; lo = hi) {
+		for (hi = lo + 1; hi < n && !strcmp(items[hi].group, items[lo].group); hi++)
+			;
+		if (hi - lo < 3)
+			continue;
+		for (i = lo; i < hi; i++) {
+			const struct sized_score *e = &items[i], *a, *b;
+			struct checker c;
+			struct finding_context ctx;
+
+			if (!find_bracketing_mean(items, lo, hi, e, &a, &b))
+				continue;
+			checker_init(&c, e->m, rs, findings);
+			ctx = score_context(&c, e->sc, "score", e->sc->value.s);
+			buf_reset(&what);
+			describe_score(&what, &c, e->sc);
+			buf_reset(&msg);
+			buf_addf(&msg, "score %s of %s is the mean of its smaller sibling ",
+				 e->sc->value.s, what.ptr);
+			add_sibling(&msg, a);
+			buf_adds(&msg, " and its larger sibling ");
+			add_sibling(&msg, b);
+			buf_adds(&msg, ", as an interpolation would be: check that a source publishes it");
+			report(&c, RULE_SCORE_SUSPECT_INTERPOLATED, e->sc->value.pos, &ctx, &msg);
+		}
+	}
+
+done:
+	for (i = 0; i < n; i++)
+		free((char *)items[i].group);
+	free(items);
+	buf_release(&msg);
+	buf_release(&what);
 }
 
 void checks_registry(const struct registry *reg, const struct ruleset *rs,
 		     struct finding_list *findings)
 {
-	(void)reg;
-	(void)rs;
-	(void)findings;
+	check_model_ids(reg, rs, findings);
+	check_interpolated_siblings(reg, rs, findings);
 }

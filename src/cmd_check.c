@@ -4,12 +4,16 @@
 
 #include "alloc.h"
 #include "audit.h"
+#include "baseline.h"
 #include "buf.h"
 #include "commands.h"
 #include "config.h"
 #include "finding.h"
+#include "fsutil.h"
+#include "gitrepo.h"
 #include "options.h"
 #include "report.h"
+#include "report_ci.h"
 
 static const char check_usage[] =
 	"usage: modelaudit check [<path>...] [--staged | --rev <rev>] [<options>]\n"
@@ -22,6 +26,9 @@ struct check_options {
 	int staged;
 	const char *rev;
 	int show_source;
+	const char *baseline;
+	const char *write_baseline;
+	int strict;
 };
 
 /* The text of the files read, kept for --show-source. */
@@ -64,18 +71,99 @@ static const char *find_line(void *data, const char *path, uint32_t line, size_t
 	return NULL;
 }
 
+/*
+ * Applies the baseline: --write-baseline records the findings and then
+ * hides them all; else --baseline, or the configuration's `baseline:`
+ * (relative to the configuration's directory), hides those it lists.
+ */
+static int apply_baseline(struct audit *a, const struct check_options *o,
+			  size_t *hidden, const char **used, struct buf *err)
+{
+	struct baseline b = BASELINE_INIT;
+	const char *path = o->write_baseline ? o->write_baseline : o->baseline;
+	char *from_config = NULL;
+	int ret = 0;
+
+	*hidden = 0;
+	if (o->write_baseline) {
+		ret = baseline_write(o->write_baseline, &a->findings, err);
+		if (ret < 0)
+			goto done;
+	}
+	if (!path && a->config.baseline)
+		path = from_config = path_join(a->config.root, a->config.baseline);
+	if (!path)
+		goto done;
+	ret = baseline_read(&b, path, err);
+	if (ret < 0)
+		goto done;
+	*hidden = baseline_filter(&b, &a->findings);
+	*used = from_config ? a->config.baseline : path;
+
+done:
+	free(from_config);
+	baseline_release(&b);
+	return ret;
+}
+
+/* Prints the findings as SARIF, GitHub workflow commands or JUnit XML. */
+static int print_ci_report(FILE *out, const char *format, const struct audit *a,
+			   const struct check_options *o)
+{
+	struct report_ci_options ro = { 0 };
+	struct gitrepo *repo = NULL;
+	struct buf ignored = BUF_INIT;
+	const char **files;
+	char *root = NULL;
+	size_t i;
+	int ret;
+
+	/* Locations are relative to the repository's top, or else the configuration's directory. */
+	if (!gitrepo_open(&repo, &ignored) && gitrepo_workdir(repo))
+		root = xstrdup(gitrepo_workdir(repo));
+	else
+		root = realpath(a->config.root, NULL);
+	files = xcalloc(a->nfiles + 1, sizeof(*files));
+	for (i = 0; i < a->nfiles; i++)
+		files[i] = a->files[i].path;
+
+	ro.root = root;
+	ro.paths_from_root = o->staged || o->rev;
+	ro.severity = a->config.severity;
+	ro.fail_on = o->common.fail_on_severity;
+	ro.files = files;
+	ro.nfiles = a->nfiles;
+	if (!strcmp(format, "sarif"))
+		ret = report_sarif(out, &a->findings, &ro);
+	else if (!strcmp(format, "github"))
+		ret = report_github(out, &a->findings, &ro);
+	else
+		ret = report_junit(out, &a->findings, &ro);
+
+	free(files);
+	free(root);
+	gitrepo_free(repo);
+	buf_release(&ignored);
+	return ret;
+}
+
 int cmd_check(int argc, char **argv)
 {
-	static const char *const formats[] = { "text", "json", NULL };
+	static const char *const formats[] = { "text", "json", "sarif", "github", "junit", NULL };
 	struct check_options opts;
 	struct string_list args = { 0 };
 	struct audit audit;
 	struct buf err = BUF_INIT;
+	const char *baseline_used = NULL;
+	size_t hidden = 0;
 	int status = EXIT_OK, ret;
 	struct option options[] = {
 		OPT_FLAG("staged", &opts.staged, "audit the files staged in the git index, not the working tree"),
 		OPT_STRING("rev", "<rev>", &opts.rev, "audit the registry as it is in commit <rev>"),
 		OPT_FLAG("show-source", &opts.show_source, "print the offending line with a caret under the column"),
+		OPT_STRING("baseline", "<file>", &opts.baseline, "hide the findings recorded in the baseline <file>"),
+		OPT_STRING("write-baseline", "<file>", &opts.write_baseline, "record the current findings in <file>, then hide them"),
+		OPT_FLAG("strict", &opts.strict, "exit 1 on warnings too (as --fail-on warning)"),
 		COMMON_OPTIONS(&opts.common),
 		OPT_END()
 	};
@@ -95,6 +183,8 @@ int cmd_check(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
+	if (opts.strict && opts.common.fail_on_severity > SEVERITY_WARNING)
+		opts.common.fail_on_severity = SEVERITY_WARNING;
 	if (opts.staged && opts.rev) {
 		fprintf(stderr, "modelaudit: error: --staged and --rev cannot be used together\n");
 		status = EXIT_USAGE;
@@ -121,8 +211,20 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	}
 	audit_finish(&audit);
+	ret = apply_baseline(&audit, &opts, &hidden, &baseline_used, &err);
+	if (ret < 0) {
+		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+		status = ret == BASELINE_INVALID ? EXIT_CONFIG : EXIT_OPERATIONAL;
+		goto done;
+	}
 
-	if (!strcmp(opts.common.format, "json")) {
+	if (strcmp(opts.common.format, "text") && strcmp(opts.common.format, "json")) {
+		if (print_ci_report(stdout, opts.common.format, &audit, &opts) < 0) {
+			fprintf(stderr, "modelaudit: error: writing the report failed\n");
+			status = EXIT_OPERATIONAL;
+			goto done;
+		}
+	} else if (!strcmp(opts.common.format, "json")) {
 		struct report_summary summary;
 
 		summary.files = audit.registry.nfiles;
@@ -144,6 +246,12 @@ int cmd_check(int argc, char **argv)
 	}
 	if (!opts.common.quiet)
 		audit_print_summary(&audit, stderr);
+	if (!opts.common.quiet && opts.write_baseline)
+		fprintf(stderr, "modelaudit: wrote %zu finding%s to the baseline %s\n",
+			hidden, hidden == 1 ? "" : "s", opts.write_baseline);
+	else if (!opts.common.quiet && hidden)
+		fprintf(stderr, "modelaudit: %zu finding%s hidden by the baseline %s\n",
+			hidden, hidden == 1 ? "" : "s", baseline_used);
 
 	if ((int)finding_list_count(&audit.findings, SEVERITY_NOTE) &&
 	    opts.common.fail_on_severity <= SEVERITY_ERROR &&

@@ -1,11 +1,182 @@
 #include <stdio.h>
+#include <string.h>
 
+#include "audit.h"
 #include "commands.h"
+#include "history.h"
+#include "historyreport.h"
+#include "options.h"
+#include "report.h"
 
-/* NOTE: not implemented yet; the command exists so that dispatch is complete. */
+static const char diff_usage[] =
+	"usage: modelaudit diff [<since> | <a>..<b> | --root [<rev>]] [--first-parent] [--net] [--staged] [<options>]\n"
+	"\n"
+	"Reports every commit of the range that changes the registry, oldest first:\n"
+	"what it added, changed and removed, and which findings it introduced and\n"
+	"fixed. With no revision, compares the working tree (or, with --staged, the\n"
+	"index) with HEAD.";
+
+enum diff_format { DIFF_TEXT, DIFF_JSON, DIFF_MARKDOWN };
+
+struct diff_output {
+	enum diff_format format;
+	int color;
+	int fail_on;		/* enum severity, or SEVERITY_ERROR + 1 for never */
+	int failed;		/* a step introduced a finding at fail_on or above */
+	size_t steps;
+	size_t changes;
+	size_t introduced;
+	size_t fixed;
+	json_t *commits;	/* JSON only */
+};
+
+static int print_step(void *data, const struct history_step *step)
+{
+	struct diff_output *o = data;
+
+	o->steps++;
+	o->changes += step->changes.nr;
+	o->introduced += step->introduced.nr;
+	o->fixed += step->fixed.nr;
+	if (o->fail_on <= SEVERITY_ERROR &&
+	    finding_list_count(&step->introduced, (enum severity)o->fail_on))
+		o->failed = 1;
+
+	switch (o->format) {
+	case DIFF_JSON:
+		json_array_append_new(o->commits, history_step_json(step));
+		break;
+	case DIFF_MARKDOWN:
+		history_print_markdown(stdout, step);
+		break;
+	default:
+		history_print_text(stdout, step, o->color);
+		break;
+	}
+	return 0;
+}
+
+static void print_summary(const struct diff_output *o, FILE *out)
+{
+	fprintf(out, "%zu commit%s with registry changes: %zu change%s, %zu finding%s introduced, %zu fixed\n",
+		o->steps, o->steps == 1 ? "" : "s", o->changes, o->changes == 1 ? "" : "s",
+		o->introduced, o->introduced == 1 ? "" : "s", o->fixed);
+}
+
 int cmd_diff(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "modelaudit: error: '%s' is not implemented yet\n", argv[0]);
-	return EXIT_OPERATIONAL;
+	static const char *const formats[] = { "text", "json", "markdown", NULL };
+	struct common_options common;
+	struct history_options hopt;
+	struct history_range range;
+	struct string_list args = { 0 };
+	struct diff_output out;
+	struct history *h = NULL;
+	struct audit audit;
+	struct buf err = BUF_INIT;
+	int status = EXIT_OK, ret;
+	struct option options[] = {
+		OPT_FLAG("root", &hopt.root, "report every commit reachable from HEAD (or <rev>), the first against an empty registry"),
+		OPT_FLAG("first-parent", &hopt.first_parent, "follow only the first parent of merge commits"),
+		OPT_FLAG("net", &hopt.net, "print one report for the whole range instead of one per commit"),
+		OPT_FLAG("staged", &hopt.staged, "compare the git index, not the working tree, with HEAD"),
+		COMMON_OPTIONS(&common),
+		OPT_END()
+	};
+
+	memset(&common, 0, sizeof(common));
+	memset(&hopt, 0, sizeof(hopt));
+	memset(&out, 0, sizeof(out));
+	audit_init(&audit);
+
+	if (options_parse(argc, argv, options, &args) < 0) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (common.help) {
+		options_print_help(stdout, diff_usage, options);
+		goto done;
+	}
+	if (common_options_finish(&common, formats, stdout) < 0) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (args.nr > 1) {
+		fprintf(stderr, "modelaudit: error: 'diff' takes at most one revision or range (see 'modelaudit diff --help')\n");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	hopt.rev = args.nr ? args.items[0] : NULL;
+	if (hopt.staged && (hopt.rev || hopt.root)) {
+		fprintf(stderr, "modelaudit: error: --staged compares the index with HEAD and takes no revision or --root\n");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (hopt.root && hopt.rev && strstr(hopt.rev, "..")) {
+		fprintf(stderr, "modelaudit: error: --root takes one revision, not the range '%s'\n", hopt.rev);
+		status = EXIT_USAGE;
+		goto done;
+	}
+
+	audit.verbose = common.verbose;
+	ret = audit_setup(&audit, common.config, &common.rules, &err);
+	if (ret < 0) {
+		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG : EXIT_OPERATIONAL;
+		goto done;
+	}
+
+	ret = history_open(&h, &audit.rules, audit.config.severity,
+			   &audit.config.registry, &err);
+	if (ret < 0) {
+		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+		status = EXIT_OPERATIONAL;
+		goto done;
+	}
+	history_set_verbose(h, common.verbose);
+
+	out.format = !strcmp(common.format, "json") ? DIFF_JSON :
+		     !strcmp(common.format, "markdown") ? DIFF_MARKDOWN : DIFF_TEXT;
+	out.color = common.use_color;
+	out.fail_on = common.fail_on_severity;
+	if (out.format == DIFF_JSON)
+		out.commits = json_array();
+	else if (out.format == DIFF_MARKDOWN)
+		printf("## modelaudit diff\n\n");
+
+	ret = history_run(h, &hopt, print_step, &out, &range, &err);
+	if (ret < 0) {
+		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+		status = ret == GITREPO_BAD_SPEC ? EXIT_USAGE : EXIT_OPERATIONAL;
+		goto done;
+	}
+
+	if (out.format == DIFF_JSON) {
+		json_t *doc = json_object();
+
+		json_object_set_new(doc, "version", json_integer(1));
+		json_object_set_new(doc, "range", history_range_json(&range));
+		json_object_set_new(doc, "commits", out.commits);
+		out.commits = NULL;
+		if (report_print_json(stdout, doc) < 0)
+			status = EXIT_OPERATIONAL;
+		json_decref(doc);
+	} else if (out.format == DIFF_MARKDOWN && !out.steps) {
+		printf("No commit in the range changes the registry.\n");
+	}
+	if (!common.quiet && out.format != DIFF_JSON)
+		print_summary(&out, stderr);
+	if (status == EXIT_OK && out.failed)
+		status = EXIT_FINDINGS;
+
+done:
+	if (fflush(stdout) != 0 && status != EXIT_USAGE)
+		status = EXIT_OPERATIONAL;
+	json_decref(out.commits);
+	history_free(h);
+	audit_release(&audit);
+	buf_release(&err);
+	string_list_release(&args);
+	string_list_release(&common.rules);
+	return status;
 }

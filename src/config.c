@@ -233,6 +233,12 @@ int config_parse(struct config *cfg, const char *path, const char *text,
 
 	cfg->path = arena_strdup(cfg->arena, path);
 	loader_parse(&file, path, text, len, NULL, &problems);
+	/* An empty or comment-only file has no document and leaves the defaults. */
+	if (problems.nr == 1 && problems.items[0].rule == RULE_YAML_MULTIPLE_DOCUMENTS &&
+	    !strncmp(problems.items[0].message, "file holds no", 13)) {
+		ret = 0;
+		goto done;
+	}
 	if (problems.nr) {
 		const struct finding *f = &problems.items[0];
 
@@ -240,7 +246,7 @@ int config_parse(struct config *cfg, const char *path, const char *text,
 		goto done;
 	}
 	root = file.root;
-	/* An empty or comment-only file leaves the defaults. */
+	/* A document of only "~" or nothing is the defaults too. */
 	if (!root || (root->type == NODE_SCALAR && !root->len)) {
 		ret = 0;
 		goto done;

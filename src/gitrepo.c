@@ -29,7 +29,18 @@ int gitrepo_open(struct gitrepo **out, struct buf *err)
 
 	*out = NULL;
 	git_libgit2_init();
-	if (git_repository_open_ext(&git, ".", 0, NULL) < 0) {
+	/*
+	 * Objects are only read here, and hashing every blob again on read
+	 * costs as much as inflating it; git checks hashes when objects
+	 * arrive (fetch, fsck), which is where a corrupt object is caught.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	/*
+	 * Like git, honour GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE: a
+	 * pre-commit hook of 'git commit -a' or 'git commit <path>' must read
+	 * the temporary index that GIT_INDEX_FILE names.
+	 */
+	if (git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
 		buf_setf(err, "cannot open the git repository of the current directory: %s",
 			 git_reason());
 		git_libgit2_shutdown();
@@ -68,6 +79,10 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 
 	*out = NULL;
 	ret = git_revparse_single(&obj, repo->git, rev);
+	if (ret < 0 && git_repository_head_unborn(repo->git) == 1) {
+		buf_setf(err, "unknown revision '%s': the current branch has no commits yet", rev);
+		return GITREPO_ERROR;
+	}
 	if (ret < 0) {
 		buf_setf(err, "unknown revision '%s': %s", rev, git_reason());
 		return ret == GIT_EINVALIDSPEC ? GITREPO_BAD_SPEC : GITREPO_ERROR;

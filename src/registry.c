@@ -764,9 +764,10 @@ static void build_model_fields(struct builder *b, const struct node *item)
 	}
 }
 
-struct model *model_from_node(const struct node *item, const char *path,
-			      const struct ruleset *rules,
-			      struct finding_list *findings)
+static struct model *build_model(const struct node *item, const char *path,
+				 const struct ruleset *rules,
+				 struct finding_list *findings,
+				 struct arena_pool *pool)
 {
 	struct model *m = xcalloc(1, sizeof(*m));
 	struct builder b;
@@ -783,6 +784,7 @@ struct model *model_from_node(const struct node *item, const char *path,
 	/* Most of a model's memory is its text again: size the first block so. */
 	m->arena.first_block = item->end_offset > item->offset ?
 		(item->end_offset - item->offset) * 2 + 1024 : 0;
+	m->arena.pool = pool;
 	m->path = arena_strdup(&m->arena, path);
 	m->pos = item->pos;
 	m->offset = item->offset;
@@ -815,7 +817,15 @@ struct model *model_from_node(const struct node *item, const char *path,
 			continue;
 		report_missing(&b, fields[i]->present ? fields[i]->pos : m->pos, required[i], NULL);
 	}
+	arena_trim(&m->arena);
 	return m;
+}
+
+struct model *model_from_node(const struct node *item, const char *path,
+			      const struct ruleset *rules,
+			      struct finding_list *findings)
+{
+	return build_model(item, path, rules, findings, NULL);
 }
 
 void model_free(struct model *m)
@@ -873,7 +883,7 @@ struct file_loader {
 static void add_streamed_model(void *data, const struct node *item)
 {
 	struct file_loader *fl = data;
-	struct model *m = model_from_node(item, fl->path, fl->rules, fl->findings);
+	struct model *m = build_model(item, fl->path, fl->rules, fl->findings, fl->reg->pool);
 
 	checks_model(m, fl->rules, fl->findings);
 	registry_add_model(fl->reg, m);

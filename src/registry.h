@@ -91,9 +91,15 @@ struct registry {
 	size_t alloc;
 	size_t nfiles;
 	size_t nscores;
+	/*
+	 * When set, registry_add_file() takes the memory of its models from
+	 * this pool; they are then only freed all together by
+	 * arena_pool_release() after registry_release().
+	 */
+	struct arena_pool *pool;
 };
 
-#define REGISTRY_INIT { NULL, 0, 0, 0, 0 }
+#define REGISTRY_INIT { NULL, 0, 0, 0, 0, NULL }
 
 /*
  * Builds a model from one item of a `models` sequence. Problems of shape

@@ -46,7 +46,7 @@ struct index_slot {
 	size_t benchmark;
 };
 
-/* Where a benchmark of the catalogue was defined, for error messages. */
+/* The file and position of a benchmark's definition, for error messages. */
 struct def_site {
 	const char *path;
 	struct pos pos;
@@ -155,19 +155,12 @@ static void add_error_at(struct buf *err, const char *path, struct pos pos,
 	va_end(ap);
 }
 
-/* Appends "text" to b with quotes, backslashes and control characters escaped. */
+/* Appends 's' to b with backslashes and control characters escaped. */
 static void add_quoted(struct buf *b, const char *s)
 {
-	const char *q;
-
-	buf_addch(b, '"');
-	while ((q = strchr(s, '"'))) {
-		buf_add_escaped(b, s, (size_t)(q - s));
-		buf_adds(b, "\\\"");
-		s = q + 1;
-	}
+	buf_addch(b, '\'');
 	buf_add_escaped(b, s, strlen(s));
-	buf_addch(b, '"');
+	buf_addch(b, '\'');
 }
 
 static const char *scalar_of(const struct node *n)
@@ -214,7 +207,7 @@ static int index_name(struct ruleset *rs, const char *name, size_t b,
 	if (!key.len) {
 		add_error_at(err, path, pos, "benchmark name ");
 		add_quoted(err, name);
-		buf_adds(err, " is empty once spaces, \"-\", \"_\" and \"/\" are ignored");
+		buf_adds(err, " is empty once spaces, '-', '_' and '/' are ignored");
 		ret = -1;
 		goto done;
 	}
@@ -298,7 +291,7 @@ static int check_entry_keys(const struct node *entry, const char *path,
 
 /*
  * Fills def from one catalogue entry: name and unit are required, and a
- * percent benchmark ranges over 0..100 unless min or max says otherwise.
+ * percent benchmark ranges over 0..100 unless min or max sets another bound.
  */
 static int read_entry(struct benchmark_def *def, struct pos *name_pos,
 		      const struct node *entry, struct arena *arena,
@@ -368,8 +361,9 @@ static int load_entry(struct ruleset *rs, const struct node *entry,
 	struct benchmark_def def;
 	struct pos name_pos = { 0, 0 };
 	const struct index_slot *slot;
+	const struct node *aliases, *alias;
 	struct buf key = BUF_INIT;
-	size_t b, i;
+	size_t b;
 	int ret = -1;
 
 	if (read_entry(&def, &name_pos, entry, &index->arena, path, err) < 0)
@@ -404,8 +398,9 @@ static int load_entry(struct ruleset *rs, const struct node *entry,
 
 	if (index_name(rs, def.name, b, path, name_pos, err) < 0)
 		goto done;
-	for (i = 0; i < def.naliases; i++)
-		if (index_name(rs, def.aliases[i], b, path, name_pos, err) < 0)
+	aliases = node_get(entry, "aliases");
+	for (alias = aliases ? aliases->child : NULL; alias; alias = alias->next)
+		if (index_name(rs, alias->value, b, path, alias->pos, err) < 0)
 			goto done;
 	ret = 0;
 
@@ -749,8 +744,9 @@ const struct benchmark_def *ruleset_find_benchmark(const struct ruleset *rs,
 
 /*
  * Suggests the benchmark with the name or alias nearest to name, both
- * normalised: within a third of the name's length (at least 1 edit, at
- * most 3). Ties go to the benchmark listed first.
+ * normalised: within a quarter of the name's length (at least 1 edit, at
+ * most 3), since benchmark names often differ from each other by only a
+ * few letters (MT-Bench, MMT-Bench). Ties go to the benchmark listed first.
  */
 const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name)
 {
@@ -763,7 +759,7 @@ const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name
 	normalise_name(&key, name);
 	if (!key.len)
 		goto done;
-	limit = key.len / 3;
+	limit = key.len / 4;
 	if (limit < 1)
 		limit = 1;
 	if (limit > 3)

@@ -134,6 +134,7 @@ test_expect_success 'configuration names registry directory' '
 	printf "registry: [reg/]\n" >.modelaudit.yaml &&
 	run_ma 1 check &&
 	echo "reg/acme/acme-7b.yaml:2:5: error: model '"'"'acme-7b'"'"' has no '"'"'name'"'"' [schema-required]" >expected &&
+	echo "reg/acme/acme-7b.yaml:2:9: error: model id '"'"'acme-7b'"'"' is already used on reg/a.yml:2: give each model its own id [model-duplicate-id]" >>expected &&
 	test_cmp expected out &&
 	grep -F "in 3 files (3 models" err
 '

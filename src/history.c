@@ -1,0 +1,924 @@
+#include "history.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include "alloc.h"
+#include "checks.h"
+#include "historycache.h"
+#include "values.h"
+
+/*
+ * One side of a comparison: the registry of one commit (or snapshot), its
+ * files and the findings of auditing it, severities applied. The findings
+ * of each file stay in its cache entry; the side keeps the cross-model ones.
+ */
+struct side {
+	git_oid commit;
+	int valid;
+	struct snapshot files;		/* paths and blob ids; data not kept */
+	const struct blob_entry **entries;	/* pinned in the cache */
+	size_t nentries;
+	size_t entries_alloc;
+	struct model **models;		/* borrowed from the entries */
+	const void **origins;		/* per model: the chunk it was built from, or NULL */
+	size_t nr;
+	size_t alloc;
+	size_t origins_alloc;
+	struct finding_list findings;	/* of checks_registry() */
+};
+
+#define SIDE_CACHE 2
+
+struct history {
+	struct gitrepo *repo;
+	const struct ruleset *rules;
+	const enum severity *severity;
+	const struct string_list *default_registry;
+	struct history_cache cache;
+	struct side sides[SIDE_CACHE];	/* the sides built last, for linear walks */
+	unsigned next_side;
+};
+
+int history_open(struct history **out, const struct ruleset *rules,
+		 const enum severity *severity,
+		 const struct string_list *default_registry, struct buf *err)
+{
+	struct history *h;
+	struct gitrepo *repo = NULL;
+	int ret;
+
+	*out = NULL;
+	ret = gitrepo_open(&repo, err);
+	if (ret < 0)
+		return ret;
+#ifdef __GLIBC__
+	/*
+	 * libgit2 allocates and frees a buffer the size of the blob for every
+	 * delta it applies. Above glibc's mmap threshold each of those is a
+	 * fresh mapping whose pages fault in again; keeping them on the heap
+	 * lets the memory be reused across the thousands of reads of a walk.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+#endif
+	h = xcalloc(1, sizeof(*h));
+	h->repo = repo;
+	h->rules = rules;
+	h->severity = severity;
+	h->default_registry = default_registry;
+	history_cache_init(&h->cache, repo, rules, severity);
+	*out = h;
+	return 0;
+}
+
+git_repository *history_git(struct history *h)
+{
+	return gitrepo_git(h->repo);
+}
+
+void history_set_verbose(struct history *h, int verbose)
+{
+	h->cache.verbose = verbose;
+}
+
+static void side_clear(struct history *h, struct side *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nentries; i++)
+		history_cache_unpin(&h->cache, s->entries[i]);
+	free(s->entries);
+	snapshot_release(&s->files);
+	free(s->models);
+	free(s->origins);
+	finding_list_release(&s->findings);
+	memset(s, 0, sizeof(*s));
+}
+
+void history_free(struct history *h)
+{
+	size_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i < SIDE_CACHE; i++)
+		side_clear(h, &h->sides[i]);
+	history_cache_release(&h->cache);
+	gitrepo_free(h->repo);
+	free(h);
+}
+
+static const char *git_reason(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+/* ---- building a side -------------------------------------------------- */
+
+/*
+ * Lists the registry files of a commit: the registry paths come from the
+ * commit's own configuration file, or from the default when it has none.
+ */
+static int list_commit(struct snapshot *out, struct history *h,
+		       const git_commit *commit, struct buf *err)
+{
+	git_tree *tree = NULL;
+	const struct string_list *paths;
+	int ret;
+
+	if (git_commit_tree(&tree, commit) < 0) {
+		buf_setf(err, "cannot read the tree of commit %s: %s",
+			 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+		return GITREPO_ERROR;
+	}
+	ret = history_cache_registry_paths(&paths, &h->cache, tree,
+					   h->default_registry, err);
+	if (!ret)
+		ret = gitrepo_list_tree(out, h->repo, tree, paths, err);
+	git_tree_free(tree);
+	return ret;
+}
+
+/* Returns the object id at path in tree in *oid, or sets *found to 0. */
+static void tree_entry_id(git_oid *oid, int *found, const git_tree *tree, const char *path)
+{
+	git_tree_entry *entry = NULL;
+	char *normal = gitrepo_normalize_path(path);
+
+	*found = normal && git_tree_entry_bypath(&entry, tree, normal) == 0;
+	if (*found)
+		git_oid_cpy(oid, git_tree_entry_id(entry));
+	git_tree_entry_free(entry);
+	free(normal);
+}
+
+/*
+ * Sets *same when a and b name the same registry paths and every one of
+ * them is the same object (blob or tree) in both: the cheap test that
+ * lets a commit that does not touch the registry be skipped unread.
+ */
+static int same_registry(int *same, struct history *h, const git_commit *a,
+			 const git_commit *b, struct buf *err)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	const struct string_list *pa, *pb;
+	size_t i;
+	int ret;
+
+	*same = 0;
+	if (git_commit_tree(&ta, a) < 0 || git_commit_tree(&tb, b) < 0) {
+		buf_setf(err, "cannot read the tree of commit %s: %s",
+			 git_oid_tostr_s(git_commit_id(ta ? b : a)), git_reason());
+		ret = GITREPO_ERROR;
+		goto done;
+	}
+	ret = history_cache_registry_paths(&pa, &h->cache, ta, h->default_registry, err);
+	if (!ret)
+		ret = history_cache_registry_paths(&pb, &h->cache, tb, h->default_registry, err);
+	if (ret < 0 || pa->nr != pb->nr)
+		goto done;
+	for (i = 0; i < pa->nr; i++) {
+		git_oid x, y;
+		int fx, fy;
+
+		if (strcmp(pa->items[i], pb->items[i]))
+			goto done;
+		tree_entry_id(&x, &fx, ta, pa->items[i]);
+		tree_entry_id(&y, &fy, tb, pb->items[i]);
+		if (fx != fy || (fx && !git_oid_equal(&x, &y)))
+			goto done;
+	}
+	*same = 1;
+done:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return ret;
+}
+
+/* Copies the paths and blob ids of src into dst. */
+static void copy_files(struct snapshot *dst, const struct snapshot *src)
+{
+	size_t i;
+
+	dst->files = xcalloc(src->nr + 1, sizeof(*dst->files));
+	dst->alloc = src->nr + 1;
+	for (i = 0; i < src->nr; i++) {
+		dst->files[i].path = xstrdup(src->files[i].path);
+		git_oid_cpy(&dst->files[i].oid, &src->files[i].oid);
+	}
+	dst->nr = src->nr;
+}
+
+static int same_files(const struct snapshot *a, const struct snapshot *b)
+{
+	size_t i;
+
+	if (a->nr != b->nr)
+		return 0;
+	for (i = 0; i < a->nr; i++) {
+		if (strcmp(a->files[i].path, b->files[i].path) ||
+		    !git_oid_equal(&a->files[i].oid, &b->files[i].oid))
+			return 0;
+	}
+	return 1;
+}
+
+/* Fills s from its files (whose data may be loaded already): models and findings. */
+static int side_fill(struct side *s, struct history *h, struct buf *err)
+{
+	struct registry reg = REGISTRY_INIT;
+	size_t i, j;
+
+	for (i = 0; i < s->files.nr; i++) {
+		struct snapshot_file *f = &s->files.files[i];
+		const struct blob_entry *e;
+		int ret;
+
+		ret = history_cache_get(&e, &h->cache, &f->oid, f->path, f->data,
+					f->len, err);
+		if (ret < 0)
+			return ret;
+		XGROW(s->entries, s->entries_alloc, s->nentries + 1);
+		s->entries[s->nentries++] = e;
+		for (j = 0; j < e->nmodels; j++) {
+			XGROW(s->models, s->alloc, s->nr + 1);
+			XGROW(s->origins, s->origins_alloc, s->nr + 1);
+			s->origins[s->nr] = e->origins ? e->origins[j] : NULL;
+			s->models[s->nr++] = e->models[j];
+		}
+		free(f->data);
+		f->data = NULL;
+	}
+
+	reg.models = s->models;
+	reg.nr = s->nr;
+	reg.nfiles = s->files.nr;
+	checks_registry(&reg, h->rules, &s->findings);
+	finding_list_finish(&s->findings, h->severity);
+	return 0;
+}
+
+static const struct side *find_side(const struct history *h, const git_oid *commit)
+{
+	size_t i;
+
+	for (i = 0; i < SIDE_CACHE; i++)
+		if (h->sides[i].valid && git_oid_equal(&h->sides[i].commit, commit))
+			return &h->sides[i];
+	return NULL;
+}
+
+/*
+ * Returns the slot of the side cache that holds commit, or a cleared one
+ * other than protect, so that both sides of a comparison can stay cached.
+ */
+static struct side *side_slot(struct history *h, const git_oid *commit,
+			      const struct side *protect, int *found)
+{
+	struct side *s;
+	size_t i;
+
+	for (i = 0; i < SIDE_CACHE; i++) {
+		if (h->sides[i].valid && git_oid_equal(&h->sides[i].commit, commit)) {
+			*found = 1;
+			return &h->sides[i];
+		}
+	}
+	*found = 0;
+	s = &h->sides[h->next_side++ % SIDE_CACHE];
+	if (s == protect)
+		s = &h->sides[h->next_side++ % SIDE_CACHE];
+	side_clear(h, s);
+	return s;
+}
+
+/* Returns the side of commit, built from files (which it takes over) or found in the cache. */
+static int side_of_commit(struct side **out, struct history *h,
+			  const git_commit *commit, struct snapshot *files,
+			  const struct side *protect, struct buf *err)
+{
+	struct side *s;
+	int found, ret;
+
+	s = side_slot(h, git_commit_id(commit), protect, &found);
+	if (found) {
+		snapshot_release(files);
+		*out = s;
+		return 0;
+	}
+	git_oid_cpy(&s->commit, git_commit_id(commit));
+	s->files = *files;
+	memset(files, 0, sizeof(*files));
+	ret = side_fill(s, h, err);
+	if (ret < 0) {
+		side_clear(h, s);
+		return ret;
+	}
+	s->valid = 1;
+	*out = s;
+	return 0;
+}
+
+/* ---- comparing two sides ---------------------------------------------- */
+
+static int compare_fingerprints(const void *x, const void *y)
+{
+	const struct finding *const *a = x, *const *b = y;
+
+	return strcmp((*a)->fingerprint, (*b)->fingerprint);
+}
+
+static int compare_pointers(const void *x, const void *y)
+{
+	const void *const *a = x, *const *b = y;
+
+	return *a < *b ? -1 : *a > *b;
+}
+
+struct finding_refs {
+	const struct finding **items;
+	size_t nr;
+	size_t alloc;
+};
+
+static void refs_add_list(struct finding_refs *refs, const struct finding_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->nr; i++) {
+		XGROW(refs->items, refs->alloc, refs->nr + 1);
+		refs->items[refs->nr++] = &list->items[i];
+	}
+}
+
+/*
+ * Collects the findings of side s that can differ from those of other:
+ * the cross-model ones, and those of every cache entry that other does
+ * not use. An entry both sides use contributes the same findings to both,
+ * so leaving it out does not change which findings match.
+ */
+static void collect_findings(struct finding_refs *refs, const struct side *s,
+			     const struct side *other)
+{
+	const struct blob_entry **theirs = NULL;
+	size_t i, n = other ? other->nentries : 0;
+
+	if (n) {
+		theirs = xcalloc(n, sizeof(*theirs));
+		memcpy(theirs, other->entries, n * sizeof(*theirs));
+		qsort(theirs, n, sizeof(*theirs), compare_pointers);
+	}
+	for (i = 0; i < s->nentries; i++) {
+		const struct blob_entry *e = s->entries[i];
+
+		if (n && bsearch(&e, theirs, n, sizeof(*theirs), compare_pointers))
+			continue;
+		refs_add_list(refs, &e->findings);
+	}
+	refs_add_list(refs, &s->findings);
+	free(theirs);
+}
+
+static int same_text(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+/* Compares benchmark names as the catalogue does: ignoring case and " -_/". */
+static int same_benchmark_name(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	for (;;) {
+		while (*a && strchr(" -_/", *a))
+			a++;
+		while (*b && strchr(" -_/", *b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+/*
+ * Clears the findings left in a and b that differ only in how a benchmark
+ * name is spelt ("Social IQA" and "Social IQa" are one benchmark): the
+ * fingerprint takes the name as written, but renaming it fixes nothing.
+ */
+static void match_respelt(struct finding_refs *a, struct finding_refs *b)
+{
+	size_t i, j, na = 0;
+
+	for (i = 0; i < a->nr; i++) {
+		const struct finding *x = a->items[i];
+		int matched = 0;
+
+		for (j = 0; j < b->nr && x->benchmark; j++) {
+			const struct finding *y = b->items[j];
+
+			if (x->rule == y->rule && same_text(x->model, y->model) &&
+			    same_benchmark_name(x->benchmark, y->benchmark) &&
+			    same_text(x->variant, y->variant) && same_text(x->source, y->source) &&
+			    same_text(x->field, y->field) && same_text(x->value, y->value)) {
+				b->items[j] = b->items[--b->nr];
+				matched = 1;
+				break;
+			}
+		}
+		if (!matched)
+			a->items[na++] = x;
+	}
+	a->nr = na;
+}
+
+/*
+ * Clears, in a and b, the findings that match one to one by fingerprint,
+ * leaving only those found on one side.
+ */
+static void match_findings(struct finding_refs *a, struct finding_refs *b)
+{
+	size_t i = 0, j = 0, na = 0, nb = 0;
+
+	qsort(a->items, a->nr, sizeof(*a->items), compare_fingerprints);
+	qsort(b->items, b->nr, sizeof(*b->items), compare_fingerprints);
+	while (i < a->nr && j < b->nr) {
+		int c = strcmp(a->items[i]->fingerprint, b->items[j]->fingerprint);
+
+		if (c < 0) {
+			a->items[na++] = a->items[i++];
+		} else if (c > 0) {
+			b->items[nb++] = b->items[j++];
+		} else {
+			i++;
+			j++;
+		}
+	}
+	while (i < a->nr)
+		a->items[na++] = a->items[i++];
+	while (j < b->nr)
+		b->items[nb++] = b->items[j++];
+	a->nr = na;
+	b->nr = nb;
+	match_respelt(a, b);
+}
+
+static void describe_score(struct buf *out, const struct score *s)
+{
+	buf_adds(out, s->benchmark.s ? s->benchmark.s : "?");
+	if (s->variant.s)
+		buf_addf(out, " (%s)", s->variant.s);
+}
+
+static void score_context(struct finding_context *ctx, const char *model,
+			  const struct score *s, const char *field)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->model = model;
+	ctx->benchmark = s->benchmark.s;
+	ctx->variant = s->variant.s;
+	ctx->source = s->source_url ? s->source_url : s->source.s;
+	ctx->field = field;
+}
+
+static void check_score_date(struct finding_list *out, const struct change *c,
+			     long commit_day, const char *commit_date)
+{
+	const struct score *s = c->new_score;
+	struct finding_context ctx;
+	struct buf what = BUF_INIT;
+	long day;
+
+	if (!s->date.s || date_parse(s->date.s, &day) != 0 || day <= commit_day)
+		return;
+	describe_score(&what, s);
+	score_context(&ctx, c->model, s, "date");
+	ctx.value = s->date.s;
+	finding_add(out, RULE_DATE_AFTER_COMMIT, c->path, s->date.pos, &ctx,
+		    "score of %s is dated %s, after its commit (%s)", what.ptr,
+		    s->date.s, commit_date);
+	buf_release(&what);
+}
+
+/*
+ * Appends the findings of the history rules to out: the changes only the
+ * commit context can judge. commit_time is the committer's time as
+ * seconds since the epoch, already shifted to the committer's time zone.
+ */
+static void history_findings(struct finding_list *out,
+			     const struct change_list *changes, long long commit_time)
+{
+	const struct score *last = NULL;
+	long commit_day = (long)(commit_time >= 0 ? commit_time / 86400 :
+				 -((-commit_time + 86399) / 86400));
+	char commit_date[16];
+	time_t t = (time_t)commit_day * 86400;
+	struct tm tm;
+	size_t i;
+
+	gmtime_r(&t, &tm);
+	strftime(commit_date, sizeof(commit_date), "%Y-%m-%d", &tm);
+
+	for (i = 0; i < changes->nr; i++) {
+		const struct change *c = &changes->items[i];
+		struct finding_context ctx;
+		struct buf what = BUF_INIT;
+
+		if (c->kind == CHANGE_MODEL && c->op == CHANGE_REMOVED) {
+			memset(&ctx, 0, sizeof(ctx));
+			ctx.model = c->model;
+			finding_add(out, RULE_MODEL_REMOVED, c->path, c->pos, &ctx,
+				    "model %s was removed", c->model ? c->model : "(no id)");
+			continue;
+		}
+		if (c->kind != CHANGE_SCORE)
+			continue;
+		if (c->op == CHANGE_REMOVED) {
+			describe_score(&what, c->old_score);
+			score_context(&ctx, c->model, c->old_score, NULL);
+			finding_add(out, RULE_SCORE_REMOVED, c->path, c->pos, &ctx,
+				    "score of %s was removed (it was %s)", what.ptr,
+				    c->old_score->value.s ? c->old_score->value.s : "empty");
+			buf_release(&what);
+			continue;
+		}
+		/* A changed score has one change per field: judge its date once. */
+		if (c->new_score != last)
+			check_score_date(out, c, commit_day, commit_date);
+		last = c->new_score;
+		if (c->op == CHANGE_CHANGED && !strcmp(c->field, "score")) {
+			const struct score *a = c->old_score, *b = c->new_score;
+			const char *sa = a->source_url ? a->source_url : a->source.s;
+			const char *sb = b->source_url ? b->source_url : b->source.s;
+
+			if ((a->date.s == b->date.s || (a->date.s && b->date.s && !strcmp(a->date.s, b->date.s))) &&
+			    (sa == sb || (sa && sb && !strcmp(sa, sb)))) {
+				describe_score(&what, b);
+				score_context(&ctx, c->model, b, "score");
+				ctx.value = b->value.s;
+				finding_add(out, RULE_SCORE_CHANGED_WITHOUT_SOURCE, c->path,
+					    b->value.pos, &ctx,
+					    "score of %s changed from %s to %s with the same date and source",
+					    what.ptr, a->value.s ? a->value.s : "empty",
+					    b->value.s ? b->value.s : "empty");
+			}
+		}
+		buf_release(&what);
+	}
+}
+
+/*
+ * Compares old (NULL for the empty registry) with new and fills the
+ * step's changes, introduced and fixed findings.
+ */
+static void compare_sides(struct history_step *step, struct history *h,
+			  const struct side *old, const struct side *new,
+			  long long commit_time)
+{
+	struct finding_refs old_refs = { NULL, 0, 0 }, new_refs = { NULL, 0, 0 };
+	struct finding_list rules_found = FINDING_LIST_INIT;
+	size_t i;
+
+	semdiff_models(&step->changes, old ? old->models : NULL, old ? old->nr : 0,
+		       new->models, new->nr, old ? old->origins : NULL, new->origins);
+
+	if (old)
+		collect_findings(&old_refs, old, new);
+	collect_findings(&new_refs, new, old);
+	match_findings(&old_refs, &new_refs);
+	for (i = 0; i < new_refs.nr; i++)
+		finding_list_add_copy(&step->introduced, new_refs.items[i]);
+	for (i = 0; i < old_refs.nr; i++)
+		finding_list_add_copy(&step->fixed, old_refs.items[i]);
+	finding_list_finish(&step->fixed, NULL);
+
+	history_findings(&rules_found, &step->changes, commit_time);
+	finding_list_finish(&rules_found, h->severity);
+	finding_list_move(&step->introduced, &rules_found);
+	finding_list_release(&rules_found);
+	finding_list_finish(&step->introduced, NULL);
+
+	free(old_refs.items);
+	free(new_refs.items);
+}
+
+static void step_release(struct history_step *step)
+{
+	change_list_release(&step->changes);
+	finding_list_release(&step->introduced);
+	finding_list_release(&step->fixed);
+	memset(step, 0, sizeof(*step));
+}
+
+static long long commit_local_time(const git_commit *commit)
+{
+	return (long long)git_commit_time(commit) +
+	       (long long)git_commit_time_offset(commit) * 60;
+}
+
+/* ---- walking ---------------------------------------------------------- */
+
+/* Reports one commit against its first parent, unless its registry files are the parent's. */
+static int run_commit(struct history *h, const git_commit *commit,
+		      history_fn fn, void *data, struct buf *err)
+{
+	git_commit *parent = NULL;
+	struct snapshot new_files = SNAPSHOT_INIT, old_files = SNAPSHOT_INIT;
+	struct side *old = NULL, *new = NULL;
+	struct history_step step;
+	int ret;
+
+	memset(&step, 0, sizeof(step));
+	if (git_commit_parentcount(commit) > 0 &&
+	    git_commit_parent(&parent, commit, 0) < 0) {
+		buf_setf(err, "cannot read the parent of commit %s: %s",
+			 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+		return GITREPO_ERROR;
+	}
+
+	if (parent) {
+		int same;
+
+		ret = same_registry(&same, h, parent, commit, err);
+		if (ret < 0 || same)
+			goto done;
+	}
+
+	/* The parent is usually the commit reported last, whose listing is cached. */
+	ret = list_commit(&new_files, h, commit, err);
+	if (!ret && parent) {
+		const struct side *cached = find_side(h, git_commit_id(parent));
+
+		if (cached)
+			copy_files(&old_files, &cached->files);
+		else
+			ret = list_commit(&old_files, h, parent, err);
+	}
+	if (ret < 0)
+		goto done;
+	if (same_files(&old_files, &new_files))
+		goto done;
+
+	if (parent) {
+		ret = side_of_commit(&old, h, parent, &old_files, NULL, err);
+		if (ret < 0)
+			goto done;
+	}
+	ret = side_of_commit(&new, h, commit, &new_files, old, err);
+	if (ret < 0)
+		goto done;
+
+	step.commit = commit;
+	step.id = git_commit_id(commit);
+	step.parent = parent ? git_commit_id(parent) : NULL;
+	step.ncommits = 1;
+	compare_sides(&step, h, old, new, commit_local_time(commit));
+	if (step.changes.nr || step.introduced.nr || step.fixed.nr)
+		ret = fn(data, &step);
+
+done:
+	step_release(&step);
+	snapshot_release(&new_files);
+	snapshot_release(&old_files);
+	git_commit_free(parent);
+	return ret;
+}
+
+static int resolve(git_commit **out, struct history *h, const char *rev,
+		   struct buf *err)
+{
+	return gitrepo_resolve_commit(out, h->repo, *rev ? rev : "HEAD", err);
+}
+
+/*
+ * Parses "<a>..<b>" (either end may be empty for HEAD) or "<since>" into
+ * the two ends. "<a>...<b>" starts at the merge base of a and b.
+ */
+static int resolve_range(git_commit **from, git_commit **to, struct history *h,
+			 const char *rev, struct buf *err)
+{
+	const char *dots = strstr(rev, "..");
+	char *left = NULL;
+	int ret;
+
+	*from = NULL;
+	*to = NULL;
+	if (!dots) {
+		ret = resolve(from, h, rev, err);
+		if (!ret)
+			ret = resolve(to, h, "HEAD", err);
+		return ret;
+	}
+	left = xstrndup(rev, (size_t)(dots - rev));
+	if (dots[2] == '.') {
+		git_oid base;
+
+		ret = resolve(from, h, left, err);
+		if (!ret)
+			ret = resolve(to, h, dots + 3, err);
+		if (!ret && git_merge_base(&base, gitrepo_git(h->repo),
+					   git_commit_id(*from), git_commit_id(*to)) < 0) {
+			buf_setf(err, "no merge base of '%s': %s", rev, git_reason());
+			ret = GITREPO_ERROR;
+		}
+		if (!ret) {
+			git_commit_free(*from);
+			*from = NULL;
+			if (git_commit_lookup(from, gitrepo_git(h->repo), &base) < 0) {
+				buf_setf(err, "cannot read the merge base of '%s': %s", rev,
+					 git_reason());
+				ret = GITREPO_ERROR;
+			}
+		}
+	} else {
+		ret = resolve(from, h, left, err);
+		if (!ret)
+			ret = resolve(to, h, dots + 2, err);
+	}
+	free(left);
+	return ret;
+}
+
+static int walk_new(git_revwalk **walk, struct history *h, const git_commit *from,
+		    const git_commit *to, int first_parent, struct buf *err)
+{
+	*walk = NULL;
+	if (git_revwalk_new(walk, gitrepo_git(h->repo)) < 0 ||
+	    git_revwalk_sorting(*walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME |
+					GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(*walk, git_commit_id(to)) < 0 ||
+	    (from && git_revwalk_hide(*walk, git_commit_id(from)) < 0) ||
+	    (first_parent && git_revwalk_simplify_first_parent(*walk) < 0)) {
+		buf_setf(err, "cannot walk the history: %s", git_reason());
+		git_revwalk_free(*walk);
+		*walk = NULL;
+		return GITREPO_ERROR;
+	}
+	return 0;
+}
+
+/* Reports the whole range as one step: from (or the empty registry) against to. */
+static int run_net(struct history *h, const git_commit *from, const git_commit *to,
+		   size_t ncommits, history_fn fn, void *data, struct buf *err)
+{
+	struct snapshot new_files = SNAPSHOT_INIT, old_files = SNAPSHOT_INIT;
+	struct side *old = NULL, *new = NULL;
+	struct history_step step;
+	int ret;
+
+	memset(&step, 0, sizeof(step));
+	ret = list_commit(&new_files, h, to, err);
+	if (!ret && from)
+		ret = list_commit(&old_files, h, from, err);
+	if (ret < 0 || same_files(&old_files, &new_files))
+		goto done;
+	if (from) {
+		ret = side_of_commit(&old, h, from, &old_files, NULL, err);
+		if (ret < 0)
+			goto done;
+	}
+	ret = side_of_commit(&new, h, to, &new_files, old, err);
+	if (ret < 0)
+		goto done;
+	step.commit = to;
+	step.id = git_commit_id(to);
+	step.parent = from ? git_commit_id(from) : NULL;
+	step.ncommits = ncommits;
+	compare_sides(&step, h, old, new, commit_local_time(to));
+	if (step.changes.nr || step.introduced.nr || step.fixed.nr)
+		ret = fn(data, &step);
+done:
+	step_release(&step);
+	snapshot_release(&new_files);
+	snapshot_release(&old_files);
+	return ret;
+}
+
+/* Compares the working tree or the index with HEAD. */
+static int run_snapshot(struct history *h, int staged, history_fn fn, void *data,
+			struct history_range *range, struct buf *err)
+{
+	enum snapshot_kind kind = staged ? SNAPSHOT_INDEX : SNAPSHOT_WORKTREE;
+	git_commit *head = NULL;
+	struct snapshot old_files = SNAPSHOT_INIT;
+	struct buf text = BUF_INIT;
+	struct side new, *old = NULL;
+	const struct string_list *paths = h->default_registry;
+	struct config cfg;
+	struct history_step step;
+	int found = 0, ret;
+	time_t now = time(NULL);
+
+	memset(&new, 0, sizeof(new));
+	memset(&step, 0, sizeof(step));
+	config_init(&cfg);
+	ret = resolve(&head, h, "HEAD", err);
+	if (ret < 0)
+		goto done;
+	if (range) {
+		git_oid_cpy(&range->from, git_commit_id(head));
+		range->has_from = 1;
+	}
+	ret = gitrepo_read_config(&text, &found, h->repo, kind, NULL, err);
+	if (ret < 0)
+		goto done;
+	if (found && config_parse(&cfg, GITREPO_CONFIG_NAME, text.ptr, text.len, err) == 0 &&
+	    cfg.registry.nr)
+		paths = &cfg.registry;
+	ret = gitrepo_read_snapshot(&new.files, h->repo, kind, NULL, paths, err);
+	if (ret < 0)
+		goto done;
+	ret = list_commit(&old_files, h, head, err);
+	if (ret < 0 || same_files(&old_files, &new.files))
+		goto done;
+	ret = side_of_commit(&old, h, head, &old_files, NULL, err);
+	if (ret < 0)
+		goto done;
+	ret = side_fill(&new, h, err);
+	if (ret < 0)
+		goto done;
+
+	step.label = staged ? "index" : "working tree";
+	step.parent = git_commit_id(head);
+	compare_sides(&step, h, old, &new, (long long)now);
+	if (step.changes.nr || step.introduced.nr || step.fixed.nr)
+		ret = fn(data, &step);
+done:
+	step_release(&step);
+	side_clear(h, &new);
+	snapshot_release(&old_files);
+	config_release(&cfg);
+	buf_release(&text);
+	git_commit_free(head);
+	return ret;
+}
+
+int history_run(struct history *h, const struct history_options *options,
+		history_fn fn, void *data, struct history_range *range,
+		struct buf *err)
+{
+	git_commit *from = NULL, *to = NULL, *commit = NULL;
+	git_revwalk *walk = NULL;
+	git_oid id;
+	size_t ncommits = 0;
+	int ret;
+
+	if (range)
+		memset(range, 0, sizeof(*range));
+	if (!options->rev && !options->root)
+		return run_snapshot(h, options->staged, fn, data, range, err);
+
+	if (options->root)
+		ret = resolve(&to, h, options->rev ? options->rev : "HEAD", err);
+	else
+		ret = resolve_range(&from, &to, h, options->rev, err);
+	if (ret < 0)
+		goto done;
+	if (range) {
+		if (from)
+			git_oid_cpy(&range->from, git_commit_id(from));
+		git_oid_cpy(&range->to, git_commit_id(to));
+		range->has_from = from != NULL;
+		range->has_to = 1;
+	}
+
+	ret = walk_new(&walk, h, from, to, options->first_parent, err);
+	if (ret < 0)
+		goto done;
+	while (git_revwalk_next(&id, walk) == 0) {
+		ncommits++;
+		if (options->net)
+			continue;
+		if (git_commit_lookup(&commit, gitrepo_git(h->repo), &id) < 0) {
+			buf_setf(err, "cannot read commit %s: %s", git_oid_tostr_s(&id),
+				 git_reason());
+			ret = GITREPO_ERROR;
+			goto done;
+		}
+		ret = run_commit(h, commit, fn, data, err);
+		git_commit_free(commit);
+		commit = NULL;
+		if (ret < 0)
+			goto done;
+	}
+	if (options->net && ncommits)
+		ret = run_net(h, from, to, ncommits, fn, data, err);
+
+done:
+	git_revwalk_free(walk);
+	git_commit_free(from);
+	git_commit_free(to);
+	return ret;
+}

@@ -1,0 +1,94 @@
+#ifndef MODELAUDIT_HISTORY_H
+#define MODELAUDIT_HISTORY_H
+
+#include <git2.h>
+
+#include "buf.h"
+#include "config.h"
+#include "finding.h"
+#include "gitrepo.h"
+#include "ruleset.h"
+#include "semdiff.h"
+
+/*
+ * The registry through git history: for each commit of a range, the
+ * semantic diff against its first parent and the findings it introduced
+ * and fixed. Each side is built from the registry files the commit's own
+ * .modelaudit.yaml names (or the working tree's configuration when the
+ * commit has none) and audited as `check` would audit it.
+ *
+ * What was parsed and found is cached per blob id for the whole run, so no
+ * blob is parsed twice, and a commit whose registry files are those of its
+ * parent is skipped without reading them.
+ */
+
+struct history;
+
+/* What to compare. */
+struct history_options {
+	/*
+	 * NULL (the working tree or index against HEAD), "<since>" (since..HEAD)
+	 * or "<a>..<b>"; with root set, the tip to walk from (HEAD when NULL).
+	 */
+	const char *rev;
+	int root;		/* every commit reachable from the tip */
+	int first_parent;	/* follow only first parents */
+	int staged;		/* with rev NULL: the index, not the working tree */
+	int net;		/* one report for the whole range */
+};
+
+/* One reported step: a commit, the working tree, the index, or a whole range. */
+struct history_step {
+	const git_commit *commit;	/* NULL for the working tree or the index */
+	const git_oid *id;		/* the step's new side; NULL for a snapshot */
+	const git_oid *parent;		/* the old side; NULL for the empty registry */
+	const char *label;		/* "working tree", "index", or NULL */
+	size_t ncommits;		/* commits the step covers (--net) */
+	struct change_list changes;
+	struct finding_list introduced;	/* new findings, history rules included */
+	struct finding_list fixed;	/* findings of the old side now gone */
+};
+
+/*
+ * Called for each step, oldest first. Everything the step points to lives
+ * until the callback returns. A negative return stops the walk and is
+ * returned by history_run().
+ */
+typedef int (*history_fn)(void *data, const struct history_step *step);
+
+/* The ends of the range, filled by history_run() before the first step. */
+struct history_range {
+	git_oid from;
+	git_oid to;
+	int has_from;		/* 0 for --root: the range starts empty */
+	int has_to;		/* 0 for the working tree or the index */
+};
+
+/*
+ * Opens the repository of the current directory for history walks. rules,
+ * severity and default_registry (the registry paths used for a commit
+ * without .modelaudit.yaml) must outlive the history.
+ */
+int history_open(struct history **out, const struct ruleset *rules,
+		 const enum severity *severity,
+		 const struct string_list *default_registry, struct buf *err);
+
+/*
+ * Walks what options name and calls fn for each step that changes the
+ * registry. range, when not NULL, is filled before the first call. Returns
+ * 0, the callback's negative return, or a GITREPO_* code with a message in
+ * err (GITREPO_BAD_SPEC for a revision that is not valid syntax).
+ */
+int history_run(struct history *h, const struct history_options *options,
+		history_fn fn, void *data, struct history_range *range,
+		struct buf *err);
+
+/* Returns the libgit2 handle of the repository walked, owned by h. */
+git_repository *history_git(struct history *h);
+
+/* Makes the walk report each file it parses on standard error. */
+void history_set_verbose(struct history *h, int verbose);
+
+void history_free(struct history *h);
+
+#endif

@@ -1,0 +1,308 @@
+#include "historycache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "historychunk.h"
+
+struct config_entry {
+	git_oid oid;
+	struct config config;
+	int usable;		/* parsed and names a registry */
+	struct config_entry *next;
+};
+
+void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
+			const struct ruleset *rules, const enum severity *severity)
+{
+	memset(cache, 0, sizeof(*cache));
+	cache->repo = repo;
+	cache->rules = rules;
+	cache->severity = severity;
+	cache->nbuckets = 256;
+	cache->buckets = xcalloc(cache->nbuckets, sizeof(*cache->buckets));
+	cache->chunks = chunk_table_new();
+}
+
+static void entry_free(struct blob_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nmodels; i++)
+		if (!e->shared || !e->shared[i])
+			model_free(e->models[i]);
+	free(e->models);
+	free(e->shared);
+	free(e->origins);
+	finding_list_release(&e->findings);
+	free(e->path);
+	free(e);
+}
+
+void history_cache_release(struct history_cache *cache)
+{
+	struct config_entry *c, *next;
+	size_t i;
+
+	for (i = 0; i < cache->nbuckets; i++) {
+		struct blob_entry *e = cache->buckets[i], *enext;
+
+		for (; e; e = enext) {
+			enext = e->next;
+			entry_free(e);
+		}
+	}
+	free(cache->buckets);
+	for (c = cache->configs; c; c = next) {
+		next = c->next;
+		config_release(&c->config);
+		free(c);
+	}
+	chunk_table_free(cache->chunks);
+	memset(cache, 0, sizeof(*cache));
+}
+
+static size_t bucket_of(const struct history_cache *cache, const git_oid *oid)
+{
+	size_t h;
+
+	memcpy(&h, oid->id, sizeof(h));
+	return h & (cache->nbuckets - 1);
+}
+
+static void cache_insert(struct history_cache *cache, struct blob_entry *e)
+{
+	size_t b = bucket_of(cache, &e->oid);
+
+	e->next = cache->buckets[b];
+	cache->buckets[b] = e;
+	cache->nentries++;
+}
+
+void history_cache_unpin(struct history_cache *cache, const struct blob_entry *entry)
+{
+	struct blob_entry *e = (struct blob_entry *)entry, **p;
+
+	if (--e->pins || !e->rebuildable)
+		return;
+	for (p = &cache->buckets[bucket_of(cache, &e->oid)]; *p; p = &(*p)->next) {
+		if (*p == e) {
+			*p = e->next;
+			cache->nentries--;
+			entry_free(e);
+			return;
+		}
+	}
+}
+
+static void set_path(struct finding *f, const char *path)
+{
+	free(f->path);
+	f->path = xstrdup(path);
+}
+
+/* Copies the finished findings of src to dst at another path, lines moved by delta. */
+static void place_findings(struct finding_list *dst, const struct finding_list *src,
+			   const char *path, long delta)
+{
+	size_t i;
+
+	for (i = 0; i < src->nr; i++) {
+		struct finding *f;
+
+		finding_list_add_copy(dst, &src->items[i]);
+		f = &dst->items[dst->nr - 1];
+		set_path(f, path);
+		/* A finding about no model names its file in its fingerprint. */
+		if (!f->model)
+			finding_fingerprint(f);
+		if (f->pos.line)
+			f->pos.line = (uint32_t)((long)f->pos.line + delta);
+	}
+}
+
+static struct blob_entry *entry_new(const git_oid *oid, const char *path)
+{
+	struct blob_entry *e = xcalloc(1, sizeof(*e));
+
+	git_oid_cpy(&e->oid, oid);
+	e->path = xstrdup(path);
+	return e;
+}
+
+/* The same blob under another path: copies of base's models that name path. */
+static struct blob_entry *entry_moved(const struct blob_entry *base, const char *path)
+{
+	struct blob_entry *e = entry_new(&base->oid, path);
+	size_t i;
+
+	e->models = xcalloc(base->nmodels + 1, sizeof(*e->models));
+	for (i = 0; i < base->nmodels; i++)
+		e->models[i] = model_place(base->models[i], e->path, 0, 0);
+	e->nmodels = base->nmodels;
+	place_findings(&e->findings, &base->findings, e->path, 0);
+	return e;
+}
+
+/*
+ * Builds an entry from the file's chunks, reusing each model already
+ * parsed from the same text. Returns NULL when the file does not cut
+ * cleanly into chunks that parse on their own.
+ */
+static struct blob_entry *entry_from_chunks(struct history_cache *cache,
+					    const git_oid *oid, const char *path,
+					    const char *text, size_t len)
+{
+	struct chunk_span *spans = NULL;
+	struct blob_entry *e;
+	size_t i, count;
+
+	if (chunk_split(&spans, &count, text, len) < 0)
+		return NULL;
+	e = entry_new(oid, path);
+	e->models = xcalloc(count + 1, sizeof(*e->models));
+	e->shared = xcalloc(count + 1, 1);
+	e->origins = xcalloc(count + 1, sizeof(*e->origins));
+	for (i = 0; i < count; i++) {
+		const struct model_chunk *c;
+		long line_delta;
+
+		c = chunk_table_get(cache->chunks, path, text, &spans[i], cache->rules,
+				    cache->severity, &cache->parsed_chunks);
+		if (!c) {
+			entry_free(e);
+			free(spans);
+			return NULL;
+		}
+		line_delta = (long)spans[i].line - (long)c->line;
+		e->origins[i] = c;
+		/*
+		 * Only a model whose lines or file changed gets a copy: a byte
+		 * offset that moved (a longer value earlier in the file) is not
+		 * worth one, since nothing reads a model's byte span after parsing.
+		 */
+		if (!line_delta && !strcmp(c->model->path, path)) {
+			e->models[i] = c->model;
+			e->shared[i] = 1;
+			place_findings(&e->findings, &c->findings, e->path, 0);
+		} else {
+			e->models[i] = model_place(c->model, e->path, line_delta,
+						   (long)spans[i].offset - (long)c->offset);
+			place_findings(&e->findings, &c->findings, e->path, line_delta);
+		}
+		e->nmodels++;
+	}
+	free(spans);
+	e->rebuildable = 1;
+	return e;
+}
+
+static struct blob_entry *entry_from_file(struct history_cache *cache,
+					  const git_oid *oid, const char *path,
+					  const char *text, size_t len)
+{
+	struct registry reg = REGISTRY_INIT;
+	struct blob_entry *e = entry_new(oid, path);
+
+	registry_add_file(&reg, cache->rules, e->path, text, len, &e->findings);
+	finding_list_finish(&e->findings, cache->severity);
+	e->models = reg.models;
+	e->nmodels = reg.nr;
+	cache->parsed_files++;
+	return e;
+}
+
+int history_cache_get(const struct blob_entry **out, struct history_cache *cache,
+		      const git_oid *oid, const char *path, const char *data,
+		      size_t len, struct buf *err)
+{
+	struct blob_entry *e, *base = NULL;
+	git_blob *blob = NULL;
+
+	*out = NULL;
+	for (e = cache->buckets[bucket_of(cache, oid)]; e; e = e->next) {
+		if (!git_oid_equal(&e->oid, oid))
+			continue;
+		if (!strcmp(e->path, path)) {
+			e->pins++;
+			*out = e;
+			return 0;
+		}
+		if (!base || !base->rebuildable)
+			base = e;
+	}
+
+	if (base && !base->rebuildable) {
+		e = entry_moved(base, path);
+	} else {
+		/* The blob's own buffer is parsed in place: a registry can be large. */
+		if (!data) {
+			if (git_blob_lookup(&blob, gitrepo_git(cache->repo), oid) < 0) {
+				buf_setf(err, "cannot read '%s' (blob %s): %s", path,
+					 git_oid_tostr_s(oid), git_error_last() ?
+					 git_error_last()->message : "unknown libgit2 error");
+				return GITREPO_ERROR;
+			}
+			data = git_blob_rawcontent(blob);
+			len = (size_t)git_blob_rawsize(blob);
+		}
+		e = entry_from_chunks(cache, oid, path, data, len);
+		if (!e)
+			e = entry_from_file(cache, oid, path, data, len);
+		git_blob_free(blob);
+	}
+	if (cache->verbose)
+		fprintf(stderr, "modelaudit: read %s (%s): %zu models\n", path,
+			git_oid_tostr_s(oid), e->nmodels);
+	cache_insert(cache, e);
+	e->pins++;
+	*out = e;
+	return 0;
+}
+
+int history_cache_registry_paths(const struct string_list **out,
+				 struct history_cache *cache, const git_tree *tree,
+				 const struct string_list *fallback, struct buf *err)
+{
+	const git_tree_entry *te = git_tree_entry_byname(tree, GITREPO_CONFIG_NAME);
+	struct config_entry *c;
+	struct buf text = BUF_INIT, why = BUF_INIT;
+	char *data = NULL;
+	size_t len = 0;
+	int ret;
+
+	*out = fallback;
+	if (!te || git_tree_entry_type(te) != GIT_OBJECT_BLOB)
+		return 0;
+	for (c = cache->configs; c; c = c->next) {
+		if (git_oid_equal(&c->oid, git_tree_entry_id(te))) {
+			if (c->usable)
+				*out = &c->config.registry;
+			return 0;
+		}
+	}
+
+	ret = gitrepo_load_blob(&data, &len, cache->repo, git_tree_entry_id(te),
+				GITREPO_CONFIG_NAME, err);
+	if (ret < 0)
+		return ret;
+	c = xcalloc(1, sizeof(*c));
+	git_oid_cpy(&c->oid, git_tree_entry_id(te));
+	config_init(&c->config);
+	/* A commit whose configuration is invalid keeps the default registry. */
+	c->usable = config_parse(&c->config, GITREPO_CONFIG_NAME, data, len, &why) == 0 &&
+		    c->config.registry.nr;
+	if (cache->verbose && !c->usable)
+		fprintf(stderr, "modelaudit: %s of %s not used: %s\n", GITREPO_CONFIG_NAME,
+			git_oid_tostr_s(git_tree_entry_id(te)), why.len ? why.ptr : "no registry");
+	c->next = cache->configs;
+	cache->configs = c;
+	if (c->usable)
+		*out = &c->config.registry;
+	free(data);
+	buf_release(&text);
+	buf_release(&why);
+	return 0;
+}

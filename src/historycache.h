@@ -1,0 +1,87 @@
+#ifndef MODELAUDIT_HISTORYCACHE_H
+#define MODELAUDIT_HISTORYCACHE_H
+
+#include <git2.h>
+
+#include "buf.h"
+#include "config.h"
+#include "finding.h"
+#include "gitrepo.h"
+#include "registry.h"
+#include "ruleset.h"
+
+/*
+ * The caches of a history walk, which live for the whole run:
+ *
+ * - per blob id, the models a registry file holds and the findings of the
+ *   file and of each model (before severities and cross-model rules), so
+ *   that no blob is parsed twice. The same blob under another path (a
+ *   moved file) gets shallow copies of the models that name the new path.
+ *   The findings are finished (severities, fingerprints) once, here.
+ * - per blob id of .modelaudit.yaml, the registry paths it configures.
+ * - per model text (see historychunk.h), the model built from it, so that
+ *   a large single-file registry costs in proportion to what a commit
+ *   touched rather than to its size.
+ */
+
+struct blob_entry {
+	git_oid oid;
+	char *path;			/* the path that models and findings name */
+	struct model **models;
+	size_t nmodels;
+	struct finding_list findings;	/* severities applied, fingerprints filled */
+	char *shared;			/* per model: owned by the chunk table, not freed here */
+	const void **origins;		/* per model: the chunk it was built from, or NULL */
+	int rebuildable;		/* built from cached chunks, so cheap to build again */
+	unsigned pins;			/* sides that use the entry */
+	struct blob_entry *next;	/* in the hash bucket */
+};
+
+struct chunk_table;
+struct config_entry;
+
+struct history_cache {
+	struct gitrepo *repo;
+	const struct ruleset *rules;
+	const enum severity *severity;
+	struct blob_entry **buckets;
+	size_t nbuckets;
+	size_t nentries;
+	struct config_entry *configs;
+	struct chunk_table *chunks;
+	size_t parsed_files;		/* whole-file parses, for --verbose */
+	size_t parsed_chunks;		/* per-model parses */
+	int verbose;
+};
+
+void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
+			const struct ruleset *rules, const enum severity *severity);
+void history_cache_release(struct history_cache *cache);
+
+/*
+ * Returns in *out the parsed form of blob oid under path, parsing it on
+ * first use, and counts one more use of it (see history_cache_unpin()). data (len bytes) is the blob's text when the caller has it
+ * already (working-tree files), or NULL to read it from the repository.
+ */
+int history_cache_get(const struct blob_entry **out, struct history_cache *cache,
+		      const git_oid *oid, const char *path, const char *data,
+		      size_t len, struct buf *err);
+
+/*
+ * Releases one use of an entry returned by history_cache_get(). An entry
+ * built from cached chunks is dropped when no side uses it any more, which
+ * bounds memory on long histories of a large file. Entries parsed whole
+ * stay, so that no file is parsed twice.
+ */
+void history_cache_unpin(struct history_cache *cache, const struct blob_entry *entry);
+
+/*
+ * Returns in *out the registry paths that the .modelaudit.yaml of tree
+ * configures, or fallback when tree has none, or one that is invalid or
+ * names no registry. The list lives as long as the cache.
+ */
+int history_cache_registry_paths(const struct string_list **out,
+				 struct history_cache *cache, const git_tree *tree,
+				 const struct string_list *fallback, struct buf *err);
+
+#endif

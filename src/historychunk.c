@@ -1,0 +1,370 @@
+#include "historychunk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "checks.h"
+#include "loader.h"
+
+/* ---- cutting a file into items ---------------------------------------- */
+
+/* Reports whether a line (without its newline) is `models:` with an optional comment. */
+static int is_models_line(const char *l, size_t n)
+{
+	size_t i = 7;
+
+	if (n < 7 || memcmp(l, "models:", 7))
+		return 0;
+	while (i < n && l[i] == ' ')
+		i++;
+	if (i < n && l[i] == '#' && l[i - 1] == ' ')
+		return 1;
+	return i == n || (i == n - 1 && l[i] == '\r');
+}
+
+/* Reports whether the text after an indentation starts a sequence item. */
+static int is_item(const char *l, size_t n)
+{
+	return n >= 1 && l[0] == '-' && (n == 1 || l[1] == ' ' || l[1] == '\r');
+}
+
+int chunk_split(struct chunk_span **out, size_t *count, const char *text,
+		size_t len)
+{
+	struct chunk_span *spans = NULL;
+	size_t nr = 0, alloc = 0, pos = 0, indent = 0;
+	uint32_t line = 1;
+	int seen_models = 0, seen_item = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		return -1;
+
+	while (pos < len) {
+		const char *l = text + pos;
+		const char *nl = memchr(l, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - l) : len - pos;
+		size_t i = 0;
+		int blank, comment;
+
+		while (i < n && l[i] == ' ')
+			i++;
+		if (i < n && l[i] == '\t')
+			goto unclean;
+		blank = i == n || (i == n - 1 && l[i] == '\r');
+		comment = !blank && l[i] == '#';
+
+		if (blank || comment) {
+			/* Belongs to the item before it. */
+		} else if (!seen_models) {
+			if (i != 0 || !is_models_line(l, n))
+				goto unclean;
+			seen_models = 1;
+		} else if (!seen_item || i == indent) {
+			if (!is_item(l + i, n - i) || (seen_item && i != indent))
+				goto unclean;
+			if (nr)
+				spans[nr - 1].len = pos - spans[nr - 1].offset;
+			XGROW(spans, alloc, nr + 1);
+			spans[nr].offset = pos;
+			spans[nr].line = line;
+			spans[nr].len = 0;
+			nr++;
+			indent = i;
+			seen_item = 1;
+		} else if (i < indent) {
+			goto unclean;
+		}
+
+		pos += n + (nl ? 1 : 0);
+		line++;
+	}
+	if (!nr)
+		goto unclean;
+	spans[nr - 1].len = len - spans[nr - 1].offset;
+	*out = spans;
+	*count = nr;
+	return 0;
+
+unclean:
+	free(spans);
+	return -1;
+}
+
+/* ---- the table of parsed chunks --------------------------------------- */
+
+struct chunk_table {
+	struct model_chunk **buckets;
+	size_t nbuckets;
+	size_t count;
+};
+
+struct chunk_table *chunk_table_new(void)
+{
+	struct chunk_table *t = xcalloc(1, sizeof(*t));
+
+	t->nbuckets = 1024;
+	t->buckets = xcalloc(t->nbuckets, sizeof(*t->buckets));
+	return t;
+}
+
+void chunk_table_free(struct chunk_table *table)
+{
+	size_t i;
+
+	if (!table)
+		return;
+	for (i = 0; i < table->nbuckets; i++) {
+		struct model_chunk *c = table->buckets[i], *next;
+
+		for (; c; c = next) {
+			next = c->next;
+			free(c->text);
+			model_free(c->model);
+			finding_list_release(&c->findings);
+			free(c);
+		}
+	}
+	free(table->buckets);
+	free(table);
+}
+
+/* A fast non-cryptographic hash; hits are confirmed by comparing the text. */
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+
+	while (n >= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 31;
+		p += 8;
+		n -= 8;
+	}
+	while (n--) {
+		h = (h ^ (unsigned char)*p++) * 0x94D049BB133111EBull;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static void table_grow(struct chunk_table *t)
+{
+	size_t n = t->nbuckets * 4, i;
+	struct model_chunk **b = xcalloc(n, sizeof(*b));
+
+	for (i = 0; i < t->nbuckets; i++) {
+		struct model_chunk *c = t->buckets[i], *next;
+
+		for (; c; c = next) {
+			next = c->next;
+			c->next = b[c->hash & (n - 1)];
+			b[c->hash & (n - 1)] = c;
+		}
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = n;
+}
+
+struct chunk_parse {
+	const char *path;
+	const struct ruleset *rules;
+	struct model *model;
+	size_t models;
+	struct finding_list findings;
+};
+
+static void on_chunk_model(void *data, const struct node *item)
+{
+	struct chunk_parse *cp = data;
+	struct model *m = model_from_node(item, cp->path, cp->rules, &cp->findings);
+
+	checks_model(m, cp->rules, &cp->findings);
+	cp->models++;
+	if (cp->model)
+		model_free(m);
+	else
+		cp->model = m;
+}
+
+/* The synthetic first line that makes a chunk a registry file of its own. */
+static const char chunk_prefix[] = "models:\n";
+#define CHUNK_PREFIX_LEN (sizeof(chunk_prefix) - 1)
+
+static struct model_chunk *parse_chunk(const char *path, const char *text,
+				       const struct chunk_span *span,
+				       const struct ruleset *rules)
+{
+	struct chunk_parse cp;
+	struct loader_options options;
+	struct loaded_file file;
+	struct finding_list file_findings = FINDING_LIST_INIT;
+	struct model_chunk *c = NULL;
+	char *doc;
+	int clean;
+
+	if (span->line < 2 || span->offset < CHUNK_PREFIX_LEN)
+		return NULL;
+	memset(&cp, 0, sizeof(cp));
+	cp.path = path;
+	cp.rules = rules;
+	memset(&options, 0, sizeof(options));
+	options.line_offset = span->line - 2;
+	options.byte_offset = span->offset - CHUNK_PREFIX_LEN;
+	options.on_model = on_chunk_model;
+	options.data = &cp;
+
+	doc = xmalloc(CHUNK_PREFIX_LEN + span->len + 1);
+	memcpy(doc, chunk_prefix, CHUNK_PREFIX_LEN);
+	memcpy(doc + CHUNK_PREFIX_LEN, text + span->offset, span->len);
+	doc[CHUNK_PREFIX_LEN + span->len] = '\0';
+	loader_parse(&file, path, doc, CHUNK_PREFIX_LEN + span->len, &options,
+		     &file_findings);
+	clean = !file.fatal && file.root && !file_findings.nr && cp.models == 1;
+	loaded_file_release(&file);
+	finding_list_release(&file_findings);
+	free(doc);
+
+	if (!clean) {
+		model_free(cp.model);
+		finding_list_release(&cp.findings);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->text = xstrndup(text + span->offset, span->len);
+	c->len = span->len;
+	c->line = span->line;
+	c->offset = span->offset;
+	c->model = cp.model;
+	c->findings = cp.findings;
+	return c;
+}
+
+const struct model_chunk *chunk_table_get(struct chunk_table *table,
+					  const char *path, const char *text,
+					  const struct chunk_span *span,
+					  const struct ruleset *rules,
+					  const enum severity *severity,
+					  size_t *parsed)
+{
+	uint64_t h = hash_bytes(text + span->offset, span->len);
+	struct model_chunk *c;
+
+	for (c = table->buckets[h & (table->nbuckets - 1)]; c; c = c->next)
+		if (c->hash == h && c->len == span->len &&
+		    !memcmp(c->text, text + span->offset, span->len))
+			return c;
+
+	c = parse_chunk(path, text, span, rules);
+	if (!c)
+		return NULL;
+	(*parsed)++;
+	finding_list_finish(&c->findings, severity);
+	c->hash = h;
+	if (table->count >= table->nbuckets * 2)
+		table_grow(table);
+	c->next = table->buckets[h & (table->nbuckets - 1)];
+	table->buckets[h & (table->nbuckets - 1)] = c;
+	table->count++;
+	return c;
+}
+
+/* ---- placing a model elsewhere ---------------------------------------- */
+
+static void shift_pos(struct pos *p, long delta)
+{
+	if (p->line)
+		p->line = (uint32_t)((long)p->line + delta);
+}
+
+static void shift_text(struct text *t, long delta)
+{
+	shift_pos(&t->pos, delta);
+}
+
+static void *copy_array(struct arena *a, const void *items, size_t n, size_t size)
+{
+	void *p;
+
+	if (!n)
+		return (void *)items;
+	p = arena_alloc(a, xmul(n, size));
+	memcpy(p, items, n * size);
+	return p;
+}
+
+/*
+ * NOTE: every position of struct model must be shifted here; a position
+ * field added to the model later must be added too.
+ */
+struct model *model_place(const struct model *m, const char *path,
+			  long line_delta, long byte_delta)
+{
+	struct model *c = xmalloc(sizeof(*c));
+	size_t i, k;
+
+	*c = *m;
+	memset(&c->arena, 0, sizeof(c->arena));
+	c->path = arena_strdup(&c->arena, path);
+	c->offset = (size_t)((long)c->offset + byte_delta);
+	c->end_offset = (size_t)((long)c->end_offset + byte_delta);
+	if (!line_delta)
+		return c;
+
+	shift_pos(&c->pos, line_delta);
+	shift_text(&c->id, line_delta);
+	shift_text(&c->name, line_delta);
+	shift_text(&c->organization, line_delta);
+	shift_text(&c->released, line_delta);
+	shift_text(&c->family, line_delta);
+	shift_text(&c->base_model, line_delta);
+
+	c->sources = copy_array(&c->arena, m->sources, m->nsources, sizeof(*m->sources));
+	for (i = 0; i < c->nsources; i++) {
+		struct source *s = &c->sources[i];
+
+		shift_pos(&s->pos, line_delta);
+		shift_text(&s->id, line_delta);
+		shift_text(&s->url, line_delta);
+		shift_text(&s->title, line_delta);
+		shift_text(&s->published, line_delta);
+	}
+
+	c->specs = copy_array(&c->arena, m->specs, m->nspecs, sizeof(*m->specs));
+	for (i = 0; i < c->nspecs; i++) {
+		shift_text(&c->specs[i].key, line_delta);
+		shift_text(&c->specs[i].value, line_delta);
+		shift_text(&c->specs[i].source, line_delta);
+	}
+
+	c->scores = copy_array(&c->arena, m->scores, m->nscores, sizeof(*m->scores));
+	for (i = 0; i < c->nscores; i++) {
+		struct score *s = &c->scores[i];
+
+		shift_pos(&s->pos, line_delta);
+		shift_text(&s->benchmark, line_delta);
+		shift_text(&s->variant, line_delta);
+		shift_text(&s->value, line_delta);
+		shift_text(&s->date, line_delta);
+		shift_text(&s->source, line_delta);
+		shift_text(&s->reported_by, line_delta);
+		shift_text(&s->notes, line_delta);
+		s->extra = copy_array(&c->arena, s->extra, s->nextra, sizeof(*s->extra));
+		for (k = 0; k < s->nextra; k++) {
+			shift_pos(&s->extra[k].key_pos, line_delta);
+			shift_pos(&s->extra[k].pos, line_delta);
+		}
+	}
+
+	c->fields = copy_array(&c->arena, m->fields, m->nfields, sizeof(*m->fields));
+	for (i = 0; i < c->nfields; i++) {
+		shift_pos(&c->fields[i].key_pos, line_delta);
+		shift_pos(&c->fields[i].pos, line_delta);
+	}
+	return c;
+}

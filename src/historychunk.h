@@ -1,0 +1,75 @@
+#ifndef MODELAUDIT_HISTORYCHUNK_H
+#define MODELAUDIT_HISTORYCHUNK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "finding.h"
+#include "registry.h"
+#include "ruleset.h"
+
+/*
+ * Per-model parsing of registry files for history walks. A registry file
+ * in the usual layout (`models:` and then one block sequence item per
+ * model) is cut into chunks at the items, by scanning lines, without
+ * parsing. Each chunk's text is hashed; a chunk seen before reuses the
+ * model built from it, and only new chunks are parsed, each on its own.
+ * A file that does not cut cleanly is parsed whole.
+ */
+
+struct chunk_span {
+	size_t offset;		/* byte offset of the item's first line */
+	size_t len;
+	uint32_t line;		/* 1-based line of the item's first line */
+};
+
+/*
+ * Cuts text into the items of its `models` sequence. Returns 0 and sets
+ * *out (freed by the caller) and *count, or -1 when the file is not in the
+ * plain layout: a byte-order mark, a tab in the indentation, any top-level
+ * line other than one `models:` line, comments and blank lines, or an item
+ * indentation that changes.
+ */
+int chunk_split(struct chunk_span **out, size_t *count, const char *text,
+		size_t len);
+
+/* A model parsed from one chunk, at the place where it was first seen. */
+struct model_chunk {
+	uint64_t hash;
+	char *text;
+	size_t len;
+	uint32_t line;
+	size_t offset;
+	struct model *model;
+	struct finding_list findings;	/* of the model, finished with the severities */
+	struct model_chunk *next;
+};
+
+struct chunk_table;
+
+struct chunk_table *chunk_table_new(void);
+void chunk_table_free(struct chunk_table *table);
+
+/*
+ * Returns the chunk of text at span, parsing it on first sight (and then
+ * incrementing *parsed) as a one-item registry file named path, with the
+ * lines and bytes before it accounted for. Returns NULL when the chunk
+ * alone does not parse to exactly one model without file-level findings:
+ * the caller then parses the whole file.
+ */
+const struct model_chunk *chunk_table_get(struct chunk_table *table,
+					  const char *path, const char *text,
+					  const struct chunk_span *span,
+					  const struct ruleset *rules,
+					  const enum severity *severity,
+					  size_t *parsed);
+
+/*
+ * Returns a copy of m as it would be at another place: in the file path,
+ * every line moved by line_delta and the byte span by byte_delta. The copy
+ * shares m's strings, so m must outlive it; free it with model_free().
+ */
+struct model *model_place(const struct model *m, const char *path,
+			  long line_delta, long byte_delta);
+
+#endif

@@ -1,0 +1,348 @@
+#include "historyreport.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "report.h"
+
+static void add_value(struct buf *out, const char *s)
+{
+	if (s)
+		report_sanitize(out, s);
+	else
+		buf_adds(out, "(none)");
+}
+
+static void add_score_name(struct buf *out, const struct change *c)
+{
+	add_value(out, c->benchmark);
+	if (c->variant) {
+		buf_adds(out, " (");
+		report_sanitize(out, c->variant);
+		buf_addch(out, ')');
+	}
+}
+
+void history_describe_change(struct buf *out, const struct change *c)
+{
+	buf_addf(out, "%s %s ", change_op_name(c->op), change_kind_name(c->kind));
+	if (c->kind == CHANGE_MODEL) {
+		if (c->op == CHANGE_RENAMED) {
+			add_value(out, c->old);
+			buf_adds(out, " -> ");
+			add_value(out, c->new);
+		} else {
+			add_value(out, c->model);
+		}
+		return;
+	}
+
+	add_value(out, c->model);
+	buf_addch(out, ' ');
+	switch (c->kind) {
+	case CHANGE_SCORE:
+		add_score_name(out, c);
+		break;
+	case CHANGE_SOURCE:
+		add_value(out, c->source);
+		break;
+	default:
+		add_value(out, c->field);
+		if (c->subfield)
+			buf_addf(out, " %s", c->subfield);
+		break;
+	}
+	buf_adds(out, ": ");
+	if (c->op == CHANGE_CHANGED) {
+		if (c->kind == CHANGE_SCORE || c->kind == CHANGE_SOURCE)
+			buf_addf(out, "%s ", c->field);
+		add_value(out, c->old);
+		buf_adds(out, " -> ");
+		add_value(out, c->new);
+	} else {
+		add_value(out, c->op == CHANGE_ADDED ? c->new : c->old);
+	}
+}
+
+void history_format_time(struct buf *out, git_time_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char text[32];
+
+	gmtime_r(&tt, &tm);
+	strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	buf_adds(out, text);
+}
+
+static void add_author(struct buf *out, const git_commit *commit)
+{
+	const git_signature *a = git_commit_author(commit);
+
+	report_sanitize(out, a->name);
+	buf_adds(out, " <");
+	report_sanitize(out, a->email);
+	buf_addch(out, '>');
+}
+
+static void add_location(struct buf *out, const struct change *c)
+{
+	report_sanitize(out, c->path ? c->path : "");
+	if (c->pos.line)
+		buf_addf(out, ":%u", c->pos.line);
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+void history_print_text(FILE *out, const struct history_step *step, int color)
+{
+	struct report_options ro;
+	struct buf line = BUF_INIT;
+	size_t i;
+
+	if (step->commit) {
+		buf_addf(&line, "commit %s", git_oid_tostr_s(step->id));
+		if (step->ncommits > 1)
+			buf_addf(&line, " (%zu commits since %s)", step->ncommits,
+				 step->parent ? git_oid_tostr_s(step->parent) : "the root");
+		buf_adds(&line, "\nAuthor: ");
+		add_author(&line, step->commit);
+		buf_adds(&line, "\nDate:   ");
+		history_format_time(&line, git_commit_author(step->commit)->when.time);
+		buf_adds(&line, "\n\n    ");
+		report_sanitize(&line, git_commit_summary((git_commit *)step->commit));
+		buf_adds(&line, "\n\n");
+	} else {
+		buf_addf(&line, "%s against %s\n\n", step->label,
+			 step->parent ? git_oid_tostr_s(step->parent) : "the empty registry");
+	}
+	fputs(line.ptr, out);
+
+	for (i = 0; i < step->changes.nr; i++) {
+		const struct change *c = &step->changes.items[i];
+
+		buf_reset(&line);
+		add_location(&line, c);
+		buf_adds(&line, ": ");
+		history_describe_change(&line, c);
+		fprintf(out, "%s\n", line.ptr);
+	}
+
+	memset(&ro, 0, sizeof(ro));
+	ro.color = color;
+	if (step->introduced.nr) {
+		fprintf(out, "%sintroduced:\n", step->changes.nr ? "\n" : "");
+		report_text(out, &step->introduced, &ro);
+	}
+	if (step->fixed.nr) {
+		fprintf(out, "%sfixed:\n", step->changes.nr || step->introduced.nr ? "\n" : "");
+		report_text(out, &step->fixed, &ro);
+	}
+	fputc('\n', out);
+	buf_release(&line);
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static void set_string(json_t *obj, const char *key, const char *s)
+{
+	json_object_set_new(obj, key, s ? report_json_string(s) : json_null());
+}
+
+static json_t *oid_json(const git_oid *oid)
+{
+	return oid ? json_string(git_oid_tostr_s(oid)) : json_null();
+}
+
+static json_t *change_json(const struct change *c)
+{
+	json_t *obj = json_object();
+
+	json_object_set_new(obj, "op", json_string(change_op_name(c->op)));
+	json_object_set_new(obj, "kind", json_string(change_kind_name(c->kind)));
+	set_string(obj, "model", c->model);
+	if (c->kind == CHANGE_SCORE) {
+		set_string(obj, "benchmark", c->benchmark);
+		set_string(obj, "variant", c->variant);
+	}
+	if (c->kind == CHANGE_SOURCE)
+		set_string(obj, "source", c->source);
+	if (c->field) {
+		struct buf name = BUF_INIT;
+
+		buf_adds(&name, c->field);
+		if (c->subfield)
+			buf_addf(&name, ".%s", c->subfield);
+		set_string(obj, "field", name.ptr);
+		buf_release(&name);
+	}
+	if (c->op != CHANGE_ADDED)
+		set_string(obj, "old", c->old);
+	if (c->op != CHANGE_REMOVED)
+		set_string(obj, "new", c->new);
+	set_string(obj, "path", c->path);
+	json_object_set_new(obj, "line", json_integer(c->pos.line));
+	return obj;
+}
+
+static json_t *findings_json(const struct finding_list *list)
+{
+	json_t *array = json_array();
+	size_t i;
+
+	for (i = 0; i < list->nr; i++)
+		json_array_append_new(array, report_finding_json(&list->items[i]));
+	return array;
+}
+
+json_t *history_step_json(const struct history_step *step)
+{
+	json_t *obj = json_object(), *parents = json_array(), *changes = json_array();
+	struct buf text = BUF_INIT;
+	size_t i;
+
+	json_object_set_new(obj, "commit", oid_json(step->id));
+	if (step->commit && step->ncommits <= 1) {
+		for (i = 0; i < git_commit_parentcount(step->commit); i++)
+			json_array_append_new(parents, oid_json(git_commit_parent_id(step->commit,
+										   (unsigned)i)));
+	} else if (step->parent) {
+		json_array_append_new(parents, oid_json(step->parent));
+	}
+	json_object_set_new(obj, "parents", parents);
+	if (step->commit) {
+		add_author(&text, step->commit);
+		json_object_set_new(obj, "author", json_string(text.ptr));
+		buf_reset(&text);
+		history_format_time(&text, git_commit_author(step->commit)->when.time);
+		json_object_set_new(obj, "date", json_string(text.ptr));
+		set_string(obj, "subject", git_commit_summary((git_commit *)step->commit));
+	} else {
+		json_object_set_new(obj, "author", json_null());
+		json_object_set_new(obj, "date", json_null());
+		set_string(obj, "subject", step->label);
+	}
+	if (step->ncommits > 1)
+		json_object_set_new(obj, "commits", json_integer((json_int_t)step->ncommits));
+	for (i = 0; i < step->changes.nr; i++)
+		json_array_append_new(changes, change_json(&step->changes.items[i]));
+	json_object_set_new(obj, "changes", changes);
+	json_object_set_new(obj, "introduced", findings_json(&step->introduced));
+	json_object_set_new(obj, "fixed", findings_json(&step->fixed));
+	buf_release(&text);
+	return obj;
+}
+
+json_t *history_range_json(const struct history_range *range)
+{
+	json_t *obj = json_object();
+
+	json_object_set_new(obj, "from", range->has_from ? oid_json(&range->from) : json_null());
+	json_object_set_new(obj, "to", range->has_to ? oid_json(&range->to) : json_null());
+	return obj;
+}
+
+/* ---- markdown --------------------------------------------------------- */
+
+/* Appends s for a markdown table cell: sanitised, pipes escaped. */
+static void add_cell(struct buf *out, const char *s)
+{
+	struct buf clean = BUF_INIT;
+	size_t i;
+
+	add_value(&clean, s);
+	for (i = 0; i < clean.len; i++) {
+		if (clean.ptr[i] == '|' || clean.ptr[i] == '`' || clean.ptr[i] == '*' ||
+		    clean.ptr[i] == '_' || clean.ptr[i] == '<')
+			buf_addch(out, '\\');
+		buf_addch(out, clean.ptr[i]);
+	}
+	buf_release(&clean);
+}
+
+static void markdown_findings(struct buf *out, const char *title,
+			      const struct finding_list *list)
+{
+	size_t i;
+
+	if (!list->nr)
+		return;
+	buf_addf(out, "\n**%s**\n\n", title);
+	for (i = 0; i < list->nr; i++) {
+		const struct finding *f = &list->items[i];
+
+		buf_addf(out, "- **%s** `", severity_name(f->severity));
+		report_sanitize(out, f->path);
+		buf_addf(out, ":%u:%u` ", f->pos.line, f->pos.column);
+		add_cell(out, f->message);
+		buf_addf(out, " (`%s`)\n", rule_table[f->rule].id);
+	}
+}
+
+void history_print_markdown(FILE *out, const struct history_step *step)
+{
+	struct buf md = BUF_INIT;
+	size_t i;
+
+	if (step->commit) {
+		buf_addf(&md, "### `%.12s` ", git_oid_tostr_s(step->id));
+		add_cell(&md, git_commit_summary((git_commit *)step->commit));
+		buf_adds(&md, "\n\n");
+		add_cell(&md, git_commit_author(step->commit)->name);
+		buf_adds(&md, ", ");
+		history_format_time(&md, git_commit_author(step->commit)->when.time);
+		if (step->ncommits > 1)
+			buf_addf(&md, " (%zu commits)", step->ncommits);
+		buf_adds(&md, "\n");
+	} else {
+		buf_addf(&md, "### %s\n", step->label);
+	}
+
+	if (step->changes.nr) {
+		buf_adds(&md, "\n| change | model | what | old | new | where |\n"
+			 "| --- | --- | --- | --- | --- | --- |\n");
+		for (i = 0; i < step->changes.nr; i++) {
+			const struct change *c = &step->changes.items[i];
+
+			buf_addf(&md, "| %s %s | ", change_op_name(c->op), change_kind_name(c->kind));
+			add_cell(&md, c->model);
+			buf_adds(&md, " | ");
+			if (c->kind == CHANGE_SCORE) {
+				add_cell(&md, c->benchmark);
+				if (c->variant) {
+					buf_adds(&md, " (");
+					add_cell(&md, c->variant);
+					buf_adds(&md, ")");
+				}
+				if (c->field) {
+					buf_adds(&md, ": ");
+					add_cell(&md, c->field);
+				}
+			} else if (c->kind == CHANGE_SOURCE) {
+				add_cell(&md, c->source);
+				if (c->field) {
+					buf_adds(&md, ": ");
+					add_cell(&md, c->field);
+				}
+			} else if (c->kind != CHANGE_MODEL) {
+				add_cell(&md, c->field);
+				if (c->subfield)
+					buf_addf(&md, " %s", c->subfield);
+			}
+			buf_adds(&md, " | ");
+			if (c->op != CHANGE_ADDED)
+				add_cell(&md, c->old);
+			buf_adds(&md, " | ");
+			if (c->op != CHANGE_REMOVED)
+				add_cell(&md, c->new);
+			buf_adds(&md, " | `");
+			add_location(&md, c);
+			buf_adds(&md, "` |\n");
+		}
+	}
+	markdown_findings(&md, "Introduced", &step->introduced);
+	markdown_findings(&md, "Fixed", &step->fixed);
+	buf_adds(&md, "\n");
+	fputs(md.ptr, out);
+	buf_release(&md);
+}

@@ -1,0 +1,311 @@
+#!/bin/sh
+# diff on small repositories built here: revisions, modes, moves and the
+# history rules.
+. "$(dirname "$0")/../lib.sh"
+
+# registry VALUE [DATE [ID]]: a one-model registry with one MMLU score.
+registry() {
+	cat <<EOF
+models:
+  - id: ${3:-acme-7b}
+    name: Acme 7B
+    organization: Acme
+    released: 2024-07-01
+    sources:
+      - id: card
+        url: https://acme.org/card
+    benchmarks:
+      - benchmark: MMLU
+        variant: 5-shot
+        score: $1
+        date: ${2:-2024-07-01}
+        source: card
+EOF
+}
+
+setup() {
+	make_repo repo && cd repo && mkdir data &&
+	registry 0.8050 >data/models.yaml && git add . && git commit -qm one
+}
+
+test_expect_success 'root commit compared with empty registry' '
+	setup &&
+	run_ma 0 diff --root &&
+	id=$(git rev-parse HEAD) &&
+	cat >expected <<-EOF &&
+	commit $id
+	Author: A U Thor <author@example.org>
+	Date:   2025-01-01T12:00:00Z
+
+	    one
+
+	data/models.yaml:2: added model acme-7b
+
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'HEAD~N past the root exits 4' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	run_ma 4 diff HEAD~5 &&
+	grep "^modelaudit: error: unknown revision '\''HEAD~5'\'': " err &&
+	test_cmp /dev/null out
+'
+
+test_expect_success 'misspelt revision exits 4' '
+	setup &&
+	run_ma 4 diff HAED &&
+	grep "^modelaudit: error: unknown revision '\''HAED'\''" err
+'
+
+test_expect_success 'unborn HEAD exits 4' '
+	make_repo repo && cd repo &&
+	run_ma 4 diff &&
+	echo "modelaudit: error: unknown revision '\''HEAD'\'': the current branch has no commits yet" >expected &&
+	test_cmp expected err
+'
+
+test_expect_success 'empty range is an empty report' '
+	setup &&
+	run_ma 0 diff HEAD --format json &&
+	id=$(git rev-parse HEAD) &&
+	cat >expected <<-EOF &&
+	{
+	  "version": 1,
+	  "range": {
+	    "from": "$id",
+	    "to": "$id"
+	  },
+	  "commits": []
+	}
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'equal rewrite is not a change' '
+	setup &&
+	registry 0.805 >data/models.yaml && git commit -qam rewrite &&
+	run_ma 0 diff HEAD~1 &&
+	test_cmp /dev/null out
+'
+
+test_expect_success 'changed score as JSON' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam "fix score" &&
+	run_ma 0 diff HEAD~1 --format json &&
+	one=$(git rev-parse HEAD~1) && two=$(git rev-parse HEAD) &&
+	cat >expected <<-EOF &&
+	{
+	  "version": 1,
+	  "range": {
+	    "from": "$one",
+	    "to": "$two"
+	  },
+	  "commits": [
+	    {
+	      "commit": "$two",
+	      "parents": [
+	        "$one"
+	      ],
+	      "author": "A U Thor <author@example.org>",
+	      "date": "2025-01-01T12:00:00Z",
+	      "subject": "fix score",
+	      "changes": [
+	        {
+	          "op": "changed",
+	          "kind": "score",
+	          "model": "acme-7b",
+	          "benchmark": "MMLU",
+	          "variant": "5-shot",
+	          "field": "score",
+	          "old": "0.8050",
+	          "new": "0.81",
+	          "path": "data/models.yaml",
+	          "line": 12
+	        }
+	      ],
+	      "introduced": [
+	        {
+	          "rule": "score-changed-without-source",
+	          "severity": "warning",
+	          "message": "score of MMLU (5-shot) changed from 0.8050 to 0.81 with the same date and source",
+	          "path": "data/models.yaml",
+	          "line": 12,
+	          "column": 16,
+	          "model": "acme-7b",
+	          "benchmark": "MMLU",
+	          "variant": "5-shot",
+	          "fingerprint": "$(sed -n "s/.*\"fingerprint\": \"\\(.*\\)\".*/\\1/p" out)"
+	        }
+	      ],
+	      "fixed": []
+	    }
+	  ]
+	}
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'score dated after its commit' '
+	setup &&
+	registry 0.81 2025-03-01 >data/models.yaml &&
+	GIT_COMMITTER_DATE=2025-02-01T12:00:00Z git commit -qam "early score" &&
+	run_ma 1 diff HEAD~1 &&
+	grep "^data/models.yaml:13:15: error: score of MMLU (5-shot) is dated 2025-03-01, after its commit (2025-02-01) \[date-after-commit\]$" out
+'
+
+test_expect_success 'score dated on its commit day' '
+	setup &&
+	registry 0.8050 2025-01-01 >data/models.yaml && git commit -qam "same day" &&
+	run_ma 0 diff HEAD~1 &&
+	! grep date-after-commit out
+'
+
+test_expect_success 'fail-on never keeps exit 0' '
+	setup &&
+	registry 0.81 2025-03-01 >data/models.yaml &&
+	GIT_COMMITTER_DATE=2025-02-01T12:00:00Z git commit -qam "early score" &&
+	run_ma 0 diff HEAD~1 --fail-on never
+'
+
+test_expect_success 'fail-on warning exits 1' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	run_ma 0 diff HEAD~1 &&
+	run_ma 1 diff HEAD~1 --fail-on warning
+'
+
+test_expect_success 'registry renamed keeps its models' '
+	setup &&
+	echo "registry: [data/models.yaml]" >.modelaudit.yaml &&
+	git add . && git commit -qm config &&
+	git mv data/models.yaml data/registry.yaml &&
+	echo "registry: [data/registry.yaml]" >.modelaudit.yaml &&
+	git add . && git commit -qm rename &&
+	run_ma 0 diff HEAD~1 --format json &&
+	grep "\"commits\": \[\]" out
+'
+
+test_expect_success 'registry split into a directory' '
+	make_repo repo && cd repo && mkdir data &&
+	{ registry 0.8 2024-07-01 a-7b && registry 0.7 2024-07-01 b-7b | sed 1d; } >data/models.yaml &&
+	echo "registry: [data/models.yaml]" >.modelaudit.yaml &&
+	git add . && git commit -qm one &&
+	mkdir data/models && registry 0.8 2024-07-01 a-7b >data/models/a.yaml &&
+	registry 0.7 2024-07-01 b-7b >data/models/b.yaml && git rm -q data/models.yaml &&
+	echo "registry: [data/models/]" >.modelaudit.yaml &&
+	git add . && git commit -qm split &&
+	run_ma 0 diff HEAD~1 &&
+	test_cmp /dev/null out
+'
+
+test_expect_success 'renamed model reported as renamed' '
+	setup &&
+	registry 0.8050 2024-07-01 acme-7b-instruct >data/models.yaml &&
+	git commit -qam rename &&
+	run_ma 0 diff HEAD~1 &&
+	grep "^data/models.yaml:2: renamed model acme-7b -> acme-7b-instruct$" out &&
+	! grep model-removed out
+'
+
+test_expect_success 'removed score and model' '
+	setup &&
+	registry 0.8050 >data/models.yaml &&
+	sed -i "/benchmarks:/,\$d" data/models.yaml && git commit -qam "drop score" &&
+	printf "models: []\n" >data/models.yaml && git commit -qam "drop model" &&
+	run_ma 0 diff HEAD~2 &&
+	grep "^data/models.yaml:10: removed score acme-7b MMLU (5-shot): 0.8050$" out &&
+	grep "^data/models.yaml:10:9: note: score of MMLU (5-shot) was removed (it was 0.8050) \[score-removed\]$" out &&
+	grep "^data/models.yaml:2: removed model acme-7b$" out &&
+	grep "^data/models.yaml:2:5: warning: model acme-7b was removed \[model-removed\]$" out
+'
+
+test_expect_success 'commits off the registry are skipped' '
+	setup &&
+	echo hello >README && git add README && git commit -qm readme &&
+	run_ma 0 diff HEAD~1 &&
+	test_cmp /dev/null out
+'
+
+test_expect_success 'working tree against HEAD' '
+	setup &&
+	registry 0.81 >data/models.yaml &&
+	run_ma 0 diff &&
+	head -1 out >actual &&
+	echo "working tree against $(git rev-parse HEAD)" >expected &&
+	test_cmp expected actual &&
+	grep "^data/models.yaml:12: changed score acme-7b MMLU (5-shot): score 0.8050 -> 0.81$" out
+'
+
+test_expect_success 'index against HEAD' '
+	setup &&
+	registry 0.81 >data/models.yaml && git add data/models.yaml &&
+	registry 0.9 >data/models.yaml &&
+	run_ma 0 diff --staged &&
+	grep "^index against " out &&
+	grep "score 0.8050 -> 0.81$" out &&
+	! grep "0.9" out
+'
+
+test_expect_success 'bare repository walks history' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	cd .. && git clone -q --bare repo bare.git && cd bare.git &&
+	run_ma 0 diff HEAD~1 &&
+	grep "score 0.8050 -> 0.81$" out &&
+	run_ma 4 diff &&
+	grep "bare" err
+'
+
+test_expect_success 'linked worktree and detached HEAD' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	git worktree add -q --detach ../wt HEAD~1 && cd ../wt &&
+	registry 0.9 >data/models.yaml && git commit -qam three &&
+	run_ma 0 diff HEAD~1 &&
+	grep "score 0.8050 -> 0.9$" out &&
+	run_ma 0 diff main..HEAD --net &&
+	grep "score 0.81 -> 0.9$" out
+'
+
+test_expect_success 'net reports the range once' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	registry 0.82 >data/models.yaml && git commit -qam three &&
+	run_ma 0 diff HEAD~2 --net &&
+	grep "^commit $(git rev-parse HEAD) (2 commits since $(git rev-parse HEAD~2))$" out &&
+	grep -c "changed score" out >count && echo 1 >expected && test_cmp expected count &&
+	grep "score 0.8050 -> 0.82$" out
+'
+
+test_expect_success 'merge compared with its first parent' '
+	setup &&
+	git checkout -q -b side &&
+	registry 0.81 >data/models.yaml && git commit -qam side &&
+	git checkout -q main && echo x >README && git add README && git commit -qm readme &&
+	git merge -q --no-edit side &&
+	run_ma 0 diff HEAD~1 --first-parent --format json &&
+	grep -c "\"op\": \"changed\"" out >count && echo 1 >expected && test_cmp expected count &&
+	grep "\"subject\": \"Merge branch '\''side'\''\"" out &&
+	run_ma 0 diff main~1..main --format json &&
+	grep "\"subject\": \"side\"" out
+'
+
+test_expect_success 'markdown report' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	run_ma 0 diff HEAD~1 --format markdown &&
+	grep "^| changed score | acme-7b | MMLU (5-shot): score | 0.8050 | 0.81 | \`data/models.yaml:12\` |$" out
+'
+
+test_expect_success 'range with two ends' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	registry 0.82 >data/models.yaml && git commit -qam three &&
+	run_ma 0 diff HEAD~2..HEAD~1 &&
+	grep "score 0.8050 -> 0.81$" out &&
+	! grep "0.82" out
+'
+
+test_done
