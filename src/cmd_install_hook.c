@@ -193,18 +193,18 @@ static int write_executable(const char *path, const struct buf *text, struct buf
 	buf_setf(&tmp, "%s.XXXXXX", path);
 	fd = mkstemp(tmp.ptr);
 	if (fd < 0) {
-		buf_setf(err, "cannot create %s: %s", tmp.ptr, strerror(errno));
+		buf_setf(err, "cannot write %s: %s", path, strerror(errno));
 		goto done;
 	}
 	if (fchmod(fd, 0755) < 0 || !(out = fdopen(fd, "w"))) {
-		buf_setf(err, "cannot write %s: %s", tmp.ptr, strerror(errno));
+		buf_setf(err, "cannot write %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp.ptr);
 		goto done;
 	}
 	written = fwrite(text->ptr, 1, text->len, out);
 	if (fclose(out) != 0 || written != text->len) {
-		buf_setf(err, "cannot write %s: %s", tmp.ptr, strerror(errno));
+		buf_setf(err, "cannot write %s: %s", path, strerror(errno));
 		unlink(tmp.ptr);
 		goto done;
 	}
