@@ -17,6 +17,7 @@
  *   file and of each model (before severities and cross-model rules), so
  *   that no blob is parsed twice. The same blob under another path (a
  *   moved file) gets shallow copies of the models that name the new path.
+ *   The findings are finished (severities, fingerprints) once, here.
  * - per blob id of .modelaudit.yaml, the registry paths it configures.
  * - per model text (see historychunk.h), the model built from it, so that
  *   a large single-file registry costs in proportion to what a commit
@@ -28,8 +29,9 @@ struct blob_entry {
 	char *path;			/* the path that models and findings name */
 	struct model **models;
 	size_t nmodels;
-	struct finding_list findings;	/* severities not applied yet */
+	struct finding_list findings;	/* severities applied, fingerprints filled */
 	char *shared;			/* per model: owned by the chunk table, not freed here */
+	const void **origins;		/* per model: the chunk it was built from, or NULL */
 	int rebuildable;		/* built from cached chunks, so cheap to build again */
 	unsigned pins;			/* sides that use the entry */
 	struct blob_entry *next;	/* in the hash bucket */
@@ -41,6 +43,7 @@ struct config_entry;
 struct history_cache {
 	struct gitrepo *repo;
 	const struct ruleset *rules;
+	const enum severity *severity;
 	struct blob_entry **buckets;
 	size_t nbuckets;
 	size_t nentries;
@@ -52,7 +55,7 @@ struct history_cache {
 };
 
 void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
-			const struct ruleset *rules);
+			const struct ruleset *rules, const enum severity *severity);
 void history_cache_release(struct history_cache *cache);
 
 /*

@@ -41,7 +41,7 @@ struct model_chunk {
 	uint32_t line;
 	size_t offset;
 	struct model *model;
-	struct finding_list findings;	/* of the model, severities not applied */
+	struct finding_list findings;	/* of the model, finished with the severities */
 	struct model_chunk *next;
 };
 
@@ -61,6 +61,7 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 					  const char *path, const char *text,
 					  const struct chunk_span *span,
 					  const struct ruleset *rules,
+					  const enum severity *severity,
 					  size_t *parsed);
 
 /*

@@ -676,8 +676,9 @@ static int checker_init(struct checker *c, struct link_set *set,
 		r->url = xstrdup(l->url);
 		buf_init(&r->body, 0);
 		buf_init(&r->refused, 0);
+		checker_host(c, l->host);
 	}
-	/* Queue only once every host exists: the hosts array may move while growing. */
+	/* Point at hosts only once all exist: the array moves while it grows. */
 	for (i = 0; i < c->nrequests; i++) {
 		struct request *r = &c->requests[i];
 

@@ -744,8 +744,9 @@ const struct benchmark_def *ruleset_find_benchmark(const struct ruleset *rs,
 
 /*
  * Suggests the benchmark with the name or alias nearest to name, both
- * normalised: within a third of the name's length (at least 1 edit, at
- * most 3). Ties go to the benchmark listed first.
+ * normalised: within a quarter of the name's length (at least 1 edit, at
+ * most 3), since benchmark names often differ from each other by only a
+ * few letters (MT-Bench, MMT-Bench). Ties go to the benchmark listed first.
  */
 const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name)
 {
@@ -758,7 +759,7 @@ const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name
 	normalise_name(&key, name);
 	if (!key.len)
 		goto done;
-	limit = key.len / 3;
+	limit = key.len / 4;
 	if (limit < 1)
 		limit = 1;
 	if (limit > 3)

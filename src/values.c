@@ -1,5 +1,6 @@
 #include "values.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,6 +238,9 @@ int count_parse(const char *s, int tokens, double *value)
 	for (; e < 0; e++)
 		v /= 10;
 	buf_release(&x.digits);
+	/* Hundreds of digits overflow a double: no model has that many. */
+	if (!isfinite(v))
+		return -1;
 	if (value)
 		*value = v;
 	return 0;

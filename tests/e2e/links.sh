@@ -233,6 +233,19 @@ test_expect_success 'per-host limit holds on the server' '
 	test_cmp expect stats
 '
 
+test_expect_success 'many host names are each limited' '
+	urls="" &&
+	pins="" &&
+	for n in $(seq 1 40); do
+		urls="$urls http://h$n.test:$PORT/ok?many"
+		pins="$pins --resolve h$n.test:$PORT:127.0.0.1"
+	done &&
+	write_registry $urls &&
+	scan 0 --per-host 1 --concurrency 8 $pins &&
+	echo "40 URLs (40 checked): 40 ok, 0 redirected, 0 broken, 0 blocked, 0 server-error, 0 unreachable, 0 refused, 0 excluded" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'URL cited many times is checked once' '
 	write_registry "$U/status/404?once" "$U/status/404?once" &&
 	cat >>models.yaml <<-EOF &&
