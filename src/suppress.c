@@ -364,7 +364,7 @@ static void report_unused(struct finding_list *findings, const struct suppressio
 		finding_add(findings, RULE_SUPPRESSION_UNUSED, s->path, s->pos, &ctx, "%s", s->problem);
 	else
 		finding_add(findings, RULE_SUPPRESSION_UNUSED, s->path, s->pos, &ctx,
-			    "suppression of '%s' is unused: no such finding on the line it covers",
+			    "suppression of '%s' silences nothing: remove the comment",
 			    rule_table[s->rule].id);
 }
 
