@@ -142,6 +142,32 @@ done:
 	return ret;
 }
 
+/* Reports whether path starts with directory dir (given with or without a trailing slash). */
+static int is_below(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	return !strncmp(path, dir, len) && (path[len] == '/' || !path[len]);
+}
+
+/* Reports whether dir lies outside both the work tree and the git directory. */
+static int is_outside(const char *dir, git_repository *git)
+{
+	char *real = realpath(dir, NULL);
+	char *workdir = realpath(git_repository_workdir(git), NULL);
+	char *commondir = realpath(git_repository_commondir(git), NULL);
+	int outside;
+
+	outside = real && workdir && commondir &&
+		  !is_below(real, workdir) && !is_below(real, commondir);
+	free(real);
+	free(workdir);
+	free(commondir);
+	return outside;
+}
+
 /* Creates dir and its missing parents. */
 static int make_dirs(const char *dir, struct buf *err)
 {
@@ -265,6 +291,9 @@ int cmd_install_hook(int argc, char **argv)
 		goto failed;
 	buf_setf(&hook, "%s/pre-commit", dir.ptr);
 	format_hook(&script);
+	if (!common.quiet && is_outside(dir.ptr, gitrepo_git(repo)))
+		fprintf(stderr, "modelaudit: warning: core.hooksPath names %s, outside this repository: "
+			"the hook also runs in every other repository that uses that directory\n", dir.ptr);
 
 	/*
 	 * An existing hook: the same script needs nothing, an older one of
