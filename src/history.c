@@ -452,8 +452,11 @@ static void match_findings(struct finding_refs *a, struct finding_refs *b)
 {
 	size_t i = 0, j = 0, na = 0, nb = 0;
 
-	qsort(a->items, a->nr, sizeof(*a->items), compare_fingerprints);
-	qsort(b->items, b->nr, sizeof(*b->items), compare_fingerprints);
+	/* qsort() must not be given a NULL array, even an empty one. */
+	if (a->nr > 1)
+		qsort(a->items, a->nr, sizeof(*a->items), compare_fingerprints);
+	if (b->nr > 1)
+		qsort(b->items, b->nr, sizeof(*b->items), compare_fingerprints);
 	while (i < a->nr && j < b->nr) {
 		int c = strcmp(a->items[i]->fingerprint, b->items[j]->fingerprint);
 
