@@ -54,7 +54,8 @@ sql() {
 }
 
 # kill_delay K: milliseconds to let scan K run before killing it, from
-# 0 to 3000 (a whole scan takes about 3.5 seconds), drawn from the seed.
+# 0 to 3000, drawn from the seed. A whole scan takes a second or more
+# (100 requests of 20 ms, two at a time), so most kills land inside it.
 kill_delay() {
 	awk -v seed="$SEED" -v k="$1" 'BEGIN { srand(seed + k * 7919); print int(rand() * 3000) }'
 }
