@@ -316,7 +316,8 @@ done:
 
 static void test_database_states(void)
 {
-	char path[] = "/tmp/modelaudit-linkdb-XXXXXX";
+	/* Room for the "-wal" and "-shm" names of the same database. */
+	char path[40] = "/tmp/modelaudit-linkdb-XXXXXX";
 	const char *url = "https://example.org/a";
 	time_t day = 86400, t0 = 1768435200;	/* 2026-01-15T00:00:00Z */
 	struct link l = { 0 };
