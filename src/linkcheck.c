@@ -321,7 +321,7 @@ static int request_setup(struct checker *c, struct request *r)
 	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, o->timeout * 1000);
 	curl_easy_setopt(r->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	/*
-	 * No CURLOPT_PIPEWAIT: it holds every request to a host until the first
+	 * No CURLOPT_PIPEWAIT: it makes every request to a host wait until the first
 	 * response on the host's connection shows whether it multiplexes, so a
 	 * server that never responds would stall the whole host. Requests still
 	 * share a connection already known to multiplex.
