@@ -3,8 +3,10 @@
 #   make demo       install missing packages, build, audit data/models.yaml
 #   make check      install missing packages, build, run every test
 #   make bench      run the benchmarks in bench/
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (60) seconds
 #   make install    PREFIX=/usr/local DESTDIR=
 #   SANITIZE=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
+#   VALGRIND=1      make check: run modelaudit under valgrind memcheck
 
 PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
@@ -43,7 +45,22 @@ UNIT_SOURCES = $(wildcard tests/unit/test_*.c)
 UNIT_PROGRAMS = $(UNIT_SOURCES:tests/unit/%.c=$(BUILD)/tests/%)
 EMBEDDED = rules/benchmarks.yaml $(wildcard rules/patterns/*.txt)
 
-.PHONY: all demo check bench install clean deps unit-tests FORCE
+# Fuzz targets (fuzz/fuzz_<name>.c). $(BUILD)/fuzz/replay_<name> runs a
+# target over its corpus in tests/fixtures/fuzz/<name>/ with any compiler;
+# build/fuzz/fuzz_<name> is the libFuzzer build, made with clang.
+FUZZ_TARGETS = loader semdiff url http
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_BUILD = build/fuzz
+FUZZ_SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARNINGS) \
+	-O1 -g -fno-omit-frame-pointer $(FUZZ_SANFLAGS) -fsanitize=fuzzer-no-link \
+	$(PKG_CFLAGS) -Isrc -Ifuzz -I$(FUZZ_BUILD)
+FUZZ_OBJECTS = $(LIB_OBJECTS:$(BUILD)/%=$(FUZZ_BUILD)/%)
+FUZZ_PROGRAMS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+REPLAY_PROGRAMS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+
+.PHONY: all demo check bench install clean deps unit-tests fuzz fuzz-build fuzz-replay FORCE
 
 all: modelaudit
 
@@ -81,21 +98,57 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJECTS) | $(BUILD)
 	@echo "  TEST $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJECTS) $(LIBS)
 
-$(BUILD):
-	@mkdir -p $(BUILD)
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz.h $(LIB_OBJECTS) | $(BUILD)
+	@mkdir -p $(BUILD)/fuzz
+	@echo "  FUZZ $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ifuzz $(ALL_LDFLAGS) -pthread -o $@ $< fuzz/replay.c $(LIB_OBJECTS) $(LIBS)
+
+$(FUZZ_BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_BUILD)
+	@echo "  CC   $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/builtin_rules.c: $(EMBEDDED) $(BUILD)/embed | $(FUZZ_BUILD)
+	$(Q)$(BUILD)/embed $(EMBEDDED) > $@.tmp && mv $@.tmp $@
+
+$(FUZZ_BUILD)/builtin_rules.o: $(FUZZ_BUILD)/builtin_rules.c
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_OBJECTS)
+	@echo "  FUZZ $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -pthread -o $@ $< $(FUZZ_OBJECTS) $(LIBS)
+
+$(BUILD) $(FUZZ_BUILD):
+	@mkdir -p $@
 
 deps:
-	@sh scripts/install-deps
+	@sh scripts/install-deps $(if $(filter 1,$(VALGRIND)),valgrind)
 
 unit-tests: $(UNIT_PROGRAMS)
+
+# Kept between runs: make deletes the objects of pattern chains otherwise.
+.SECONDARY: $(FUZZ_OBJECTS) $(FUZZ_BUILD)/builtin_rules.c
+
+fuzz-replay: $(REPLAY_PROGRAMS)
+
+fuzz-build: $(FUZZ_PROGRAMS)
+
+# Runs each target for FUZZ_SECONDS; a crash leaves its input in
+# build/fuzz/ to be added to tests/fixtures/fuzz/<target>/.
+fuzz: deps
+	@sh scripts/install-deps clang
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
 	./modelaudit check --show-source data/models.yaml
 
+# When clang can build libFuzzer targets, tests/e2e/fuzz.sh also fuzzes
+# each target for FUZZ_CHECK_SECONDS (5) seconds.
 check: deps
-	@$(MAKE) --no-print-directory all unit-tests
-	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh
+	@$(MAKE) --no-print-directory all unit-tests fuzz-replay
+	@if sh fuzz/have-libfuzzer $(FUZZ_CC); then $(MAKE) --no-print-directory fuzz-build; fi
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) VALGRIND=$(VALGRIND) sh tests/run.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -9,6 +9,9 @@
 #define COLOR_BOLD "\033[1m"
 #define COLOR_DIM "\033[2m"
 
+/* Bytes of a source line that --show-source prints at most. */
+#define REPORT_MAX_SOURCE_LINE 1024
+
 static const char *severity_color(enum severity s)
 {
 	switch (s) {
@@ -46,6 +49,14 @@ void report_sanitize(struct buf *out, const char *s)
 		/* C1 controls are U+0080..U+009F: C2 80..C2 9F. */
 		if (width == 2 && c == 0xC2 && p[1] < 0xA0)
 			width = 0;
+		/*
+		 * Overlong forms, surrogates and code points past U+10FFFF are
+		 * invalid too; jansson rejects a string that contains one.
+		 */
+		if (width == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0)))
+			width = 0;
+		if (width == 4 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)))
+			width = 0;
 		if (!width) {
 			buf_addf(out, "\\x%02X", c);
 			p++;
@@ -62,11 +73,21 @@ static void print_source(FILE *out, const struct finding *f,
 	struct buf line = BUF_INIT;
 	const char *text;
 	size_t len = 0, i, column = 1;
+	int cut = 0;
 
 	text = o->source_line(o->source_data, f->path, f->pos.line, &len);
 	if (!text)
 		return;
+	/* A line of a hostile file can be megabytes long: show its start. */
+	if (len > REPORT_MAX_SOURCE_LINE) {
+		len = REPORT_MAX_SOURCE_LINE;
+		while (len && ((unsigned char)text[len] & 0xC0) == 0x80)
+			len--;
+		cut = 1;
+	}
 	buf_add_escaped(&line, text, len);
+	if (cut)
+		buf_adds(&line, "...");
 	fprintf(out, "%5u | %s\n      | ", f->pos.line, line.ptr);
 	/* The caret goes under the column'th character of the escaped line. */
 	for (i = 0; i < len && column < f->pos.column; i++) {

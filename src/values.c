@@ -1,5 +1,6 @@
 #include "values.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,15 +121,27 @@ static int exact_equal(const struct exact *a, const struct exact *b)
 
 int decimal_parse(const char *s, double *value, int *decimals)
 {
-	struct exact x;
 	size_t n;
 	int places = 0;
 
 	if (!s)
 		return -1;
-	n = exact_scan(&x, s, 1, &places);
-	buf_release(&x.digits);
-	if (!n || s[n])
+	/* The syntax of exact_scan(), checked without building the digit string. */
+	n = (*s == '-');
+	if (!is_digit(s[n]))
+		return -1;
+	while (is_digit(s[n]))
+		n++;
+	if (s[n] == '.') {
+		size_t start = ++n;
+
+		while (is_digit(s[n]))
+			n++;
+		places = (int)(n - start);
+		if (!places)
+			return -1;
+	}
+	if (s[n])
 		return -1;
 	if (value)
 		*value = strtod(s, NULL);
@@ -225,6 +238,9 @@ int count_parse(const char *s, int tokens, double *value)
 	for (; e < 0; e++)
 		v /= 10;
 	buf_release(&x.digits);
+	/* Hundreds of digits overflow a double: no model has that many. */
+	if (!isfinite(v))
+		return -1;
 	if (value)
 		*value = v;
 	return 0;

@@ -28,7 +28,7 @@ int decimal_equal(const char *a, const char *b);
  * Parses a count: digits, an optional fraction and an optional suffix K, M,
  * B or T (1e3, 1e6, 1e9, 1e12), or a plain integer. With tokens set, a K
  * suffix means 1024 (context windows: 128K = 131072). Returns 0 and sets
- * *value, or -1.
+ * *value, or -1 (also for a count too large for a double).
  */
 int count_parse(const char *s, int tokens, double *value);
 
