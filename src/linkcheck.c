@@ -267,15 +267,21 @@ static curl_socket_t open_socket(void *data, curlsocktype purpose,
 				 struct curl_sockaddr *address)
 {
 	struct request *r = data;
+	const struct link_check_options *o = r->checker->opts;
 	struct sockaddr_storage storage = { 0 };
 	size_t len = address->addrlen;
+	int allowed;
 
 	(void)purpose;
 	if (len > sizeof(storage))
 		len = sizeof(storage);
 	memcpy(&storage, &address->addr, len);
-	if (!r->checker->opts->allow_private &&
-	    !linkcheck_address_is_public((const struct sockaddr *)&storage)) {
+	if (o->address_allowed)
+		allowed = o->address_allowed((const struct sockaddr *)&storage, o->data);
+	else
+		allowed = o->allow_private ||
+			  linkcheck_address_is_public((const struct sockaddr *)&storage);
+	if (!allowed) {
 		char text[INET6_ADDRSTRLEN] = "";
 
 		if (address->family == AF_INET)

@@ -33,6 +33,12 @@ struct link_check_options {
 	long retries;		/* extra attempts after a transient failure */
 	long backoff_ms;	/* first backoff delay, doubled on each retry (500) */
 	int allow_private;	/* connect to private and loopback addresses too */
+	/*
+	 * Decides whether a connection to addr may be opened, in place of the
+	 * public-address check and allow_private; NULL for that check. Tests
+	 * use it to let a first hop through and watch a later one refused.
+	 */
+	int (*address_allowed)(const struct sockaddr *addr, void *data);
 	const struct string_list *resolve;	/* "host:port:address" pins */
 	/*
 	 * Called when a link's check is over, with its class and status set.

@@ -11,6 +11,7 @@ Paths:
   /head-405, /head-404     405 or 404 to HEAD, 200 to GET
   /moved, /moved-308       301 to /ok, 308 to the relative "ok"
   /found                   302 to /ok
+  /found-close             302 to /ok, closing the connection
   /dir/relative            302 to the relative "../ok"
   /loop                    302 to itself
   /chain/<n>               n redirects, then 200
@@ -106,6 +107,9 @@ class Handler(BaseHTTPRequestHandler):
             self.redirect(308, "ok")
         elif path == "/found":
             self.redirect(302, "/ok")
+        elif path == "/found-close":
+            self.close_connection = True
+            self.reply(302, [("Location", "/ok"), ("Connection", "close")])
         elif path == "/dir/relative":
             self.redirect(302, "../ok")
         elif path == "/loop":
