@@ -478,6 +478,7 @@ static void match_findings(struct finding_refs *a, struct finding_refs *b)
 {
 	size_t i = 0, j = 0, na = 0, nb = 0;
 
+	/* qsort() must not be given a NULL array, even an empty one. */
 	if (a->nr > 1)
 		qsort(a->items, a->nr, sizeof(*a->items), compare_fingerprints);
 	if (b->nr > 1)
