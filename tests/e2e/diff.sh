@@ -318,6 +318,16 @@ test_expect_success 'inline suppression silences a history rule' '
 	run_ma 0 check --quiet
 '
 
+test_expect_success 'text seen before is not parsed again' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	registry 0.8050 >data/models.yaml && git commit -qam revert &&
+	cp data/models.yaml data/copy.yaml &&
+	echo "registry: [data/]" >.modelaudit.yaml && git add . && git commit -qm copy &&
+	run_ma 0 diff --root --verbose --fail-on never &&
+	grep "^modelaudit: parsed 0 files whole and 2 models one by one$" err
+'
+
 test_expect_success 'help matches the man page synopsis' '
 	"$MODELAUDIT" diff --help | sed -n "1s/^usage: //p" >expected &&
 	sed -n "/^\.SH SYNOPSIS/,/^\.SH/s/^\.B //p" "$TOP/man/modelaudit-diff.1" | sed "s/\\\\//g" >actual &&
