@@ -31,7 +31,7 @@ async def serve(reader, writer, delay):
 
 async def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--delay", type=float, default=50, help="milliseconds before each answer")
+    parser.add_argument("--delay", type=float, default=50, help="milliseconds to wait before each response")
     parser.add_argument("--lifetime", type=float, default=300, help="seconds after which the server exits")
     args = parser.parse_args()
     delay = args.delay / 1000.0

@@ -15,17 +15,26 @@ static void out_of_memory(void)
 	exit(4);
 }
 
+static void print_alloc_count(void)
+{
+	fprintf(stderr, "modelaudit: %ld allocations\n", alloc_count);
+}
+
 /* Counts the call and reports whether the test hook wants it to fail. */
 static int should_fail(void)
 {
 	if (fail_at == -1) {
 		const char *env = getenv("MODELAUDIT_FAIL_ALLOC");
+		const char *count = getenv("MODELAUDIT_COUNT_ALLOC");
 
 		fail_at = env ? atol(env) : 0;
+		if (fail_at < 0)
+			fail_at = 0;
+		if (count && !strcmp(count, "1"))
+			atexit(print_alloc_count);
 	}
-	if (fail_at <= 0)
-		return 0;
-	return ++alloc_count == fail_at;
+	++alloc_count;
+	return fail_at > 0 && alloc_count == fail_at;
 }
 
 void *xmalloc(size_t size)

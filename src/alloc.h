@@ -9,7 +9,10 @@
  * "modelaudit: error: out of memory" and exit with status 4.
  *
  * For tests, the environment variable MODELAUDIT_FAIL_ALLOC=N makes the
- * Nth call (counting from 1) fail as if the system were out of memory.
+ * Nth call (counting from 1) fail as if the system were out of memory,
+ * and MODELAUDIT_COUNT_ALLOC=1 prints "modelaudit: N allocations" to
+ * standard error at exit. Only these wrappers are counted: libyaml,
+ * libgit2, libcurl, PCRE2, SQLite and jansson allocate on their own.
  */
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);

@@ -164,7 +164,8 @@ static struct finding_context score_context(const struct checker *c,
 {
 	struct finding_context ctx = model_context(c, field, value);
 
-	ctx.benchmark = sc->benchmark.s;
+	/* The canonical name, so that renaming ARC-C to ARC-Challenge keeps fingerprints. */
+	ctx.benchmark = *benchmark_name(c, sc) ? benchmark_name(c, sc) : NULL;
 	ctx.variant = sc->variant.s;
 	ctx.source = resolve_source(c->m, sc);
 	return ctx;

@@ -27,6 +27,14 @@ static const char install_hook_usage[] =
 /* Hook files larger than this are not read to compare them. */
 #define HOOK_MAX_SIZE ((size_t)1024 * 1024)
 
+/* Returns libgit2's message for its last error. */
+static const char *git_reason(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
 /* Appends s to out as one single-quoted shell word. */
 static void add_shell_quoted(struct buf *out, const char *s)
 {
@@ -68,7 +76,7 @@ static void add_executable_path(struct buf *out)
 }
 
 /*
- * Writes the hook script. It runs the modelaudit that installed it, by
+ * Appends the hook script to out. It runs the modelaudit that installed it, by
  * absolute path, and falls back to modelaudit on PATH when that file is
  * gone, so that a hook survives a reinstall of modelaudit elsewhere.
  */
@@ -107,7 +115,7 @@ static int find_hooks_dir(struct buf *dir, git_repository *git, struct buf *err)
 	int ret = -1;
 
 	if (git_repository_config_snapshot(&config, git) < 0) {
-		buf_setf(err, "cannot read the git configuration: %s", git_error_last()->message);
+		buf_setf(err, "cannot read the git configuration: %s", git_reason());
 		goto done;
 	}
 	if (!git_config_get_path(&value, config, "core.hooksPath")) {
@@ -120,7 +128,7 @@ static int find_hooks_dir(struct buf *dir, git_repository *git, struct buf *err)
 	git_error_clear();
 	git_buf_dispose(&value);
 	if (git_repository_item_path(&value, git, GIT_REPOSITORY_ITEM_HOOKS) < 0) {
-		buf_setf(err, "cannot find the git hooks directory: %s", git_error_last()->message);
+		buf_setf(err, "cannot find the git hooks directory: %s", git_reason());
 		goto done;
 	}
 	buf_adds(dir, value.ptr);
@@ -132,6 +140,32 @@ done:
 	git_buf_dispose(&value);
 	git_config_free(config);
 	return ret;
+}
+
+/* Reports whether path starts with directory dir (given with or without a trailing slash). */
+static int is_below(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	return !strncmp(path, dir, len) && (path[len] == '/' || !path[len]);
+}
+
+/* Reports whether dir lies outside both the work tree and the git directory. */
+static int is_outside(const char *dir, git_repository *git)
+{
+	char *real = realpath(dir, NULL);
+	char *workdir = realpath(git_repository_workdir(git), NULL);
+	char *commondir = realpath(git_repository_commondir(git), NULL);
+	int outside;
+
+	outside = real && workdir && commondir &&
+		  !is_below(real, workdir) && !is_below(real, commondir);
+	free(real);
+	free(workdir);
+	free(commondir);
+	return outside;
 }
 
 /* Creates dir and its missing parents. */
@@ -185,18 +219,18 @@ static int write_executable(const char *path, const struct buf *text, struct buf
 	buf_setf(&tmp, "%s.XXXXXX", path);
 	fd = mkstemp(tmp.ptr);
 	if (fd < 0) {
-		buf_setf(err, "cannot create %s: %s", tmp.ptr, strerror(errno));
+		buf_setf(err, "cannot write %s: %s", path, strerror(errno));
 		goto done;
 	}
 	if (fchmod(fd, 0755) < 0 || !(out = fdopen(fd, "w"))) {
-		buf_setf(err, "cannot write %s: %s", tmp.ptr, strerror(errno));
+		buf_setf(err, "cannot write %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp.ptr);
 		goto done;
 	}
 	written = fwrite(text->ptr, 1, text->len, out);
 	if (fclose(out) != 0 || written != text->len) {
-		buf_setf(err, "cannot write %s: %s", tmp.ptr, strerror(errno));
+		buf_setf(err, "cannot write %s: %s", path, strerror(errno));
 		unlink(tmp.ptr);
 		goto done;
 	}
@@ -257,6 +291,9 @@ int cmd_install_hook(int argc, char **argv)
 		goto failed;
 	buf_setf(&hook, "%s/pre-commit", dir.ptr);
 	format_hook(&script);
+	if (!common.quiet && is_outside(dir.ptr, gitrepo_git(repo)))
+		fprintf(stderr, "modelaudit: warning: core.hooksPath names %s, outside this repository: "
+			"the hook also runs in every other repository that uses that directory\n", dir.ptr);
 
 	/*
 	 * An existing hook: the same script needs nothing, an older one of

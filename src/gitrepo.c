@@ -222,6 +222,9 @@ static int tree_walk_entry(const char *root, const git_tree_entry *entry,
 	git_filemode_t mode = git_tree_entry_filemode(entry);
 	const char *name = git_tree_entry_name(entry);
 
+	/* Hidden entries below a registry directory are not registry files. */
+	if (name[0] == '.')
+		return mode == GIT_FILEMODE_TREE ? 1 : 0;
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return 0;
 	if (!has_yaml_suffix(name))
@@ -376,7 +379,7 @@ static int list_index(struct snapshot *out, struct gitrepo *repo,
 				matched = 1;
 			} else if (!strncmp(e->path, path, plen) && e->path[plen] == '/') {
 				matched = 1;
-				if (has_yaml_suffix(e->path))
+				if (has_yaml_suffix(e->path) && !strstr(e->path + plen, "/."))
 					snapshot_add(out, e->path, &e->id);
 			}
 		}
@@ -408,8 +411,7 @@ static int list_worktree_dir(struct snapshot *out, const char *workdir,
 	while ((d = readdir(dir))) {
 		struct stat st;
 
-		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
-		    !strcmp(d->d_name, ".git"))
+		if (d->d_name[0] == '.')
 			continue;
 		buf_setf(&child, "%s/%s", rel, d->d_name);
 		buf_setf(&full, "%s%s", workdir, child.ptr);

@@ -61,8 +61,8 @@ int history_open(struct history **out, const struct ruleset *rules,
 	/*
 	 * libgit2 allocates and frees a buffer the size of the blob for every
 	 * delta it applies. Above glibc's mmap threshold each of those is a
-	 * fresh mapping whose pages fault in again; keeping them on the heap
-	 * lets the memory be reused across the thousands of reads of a walk.
+	 * fresh mapping whose pages fault in again. Kept on the heap, the
+	 * memory is reused across the reads of a walk.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
 	mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
@@ -162,8 +162,8 @@ static void tree_entry_id(git_oid *oid, int *found, const git_tree *tree, const 
 
 /*
  * Sets *same when a and b name the same registry paths and every one of
- * them is the same object (blob or tree) in both: the cheap test that
- * lets a commit that does not touch the registry be skipped unread.
+ * them is the same object (blob or tree) in both. This cheap test lets a
+ * commit that does not touch the registry be skipped unread.
  */
 static int same_registry(int *same, struct history *h, const git_commit *a,
 			 const git_commit *b, struct buf *err)
@@ -231,6 +231,31 @@ static int same_files(const struct snapshot *a, const struct snapshot *b)
 	return 1;
 }
 
+/* Drops the findings of list that an inline suppression of a file of a or b covers. */
+static void drop_suppressed(struct finding_list *list, const struct side *a,
+			    const struct side *b)
+{
+	const struct side *sides[2];
+	size_t i, j, k, kept = 0;
+
+	sides[0] = a;
+	sides[1] = b;
+	for (i = 0; i < list->nr; i++) {
+		struct finding *f = &list->items[i];
+		int covered = 0;
+
+		for (k = 0; k < 2 && !covered; k++)
+			for (j = 0; sides[k] && j < sides[k]->nentries && !covered; j++)
+				covered = history_cache_suppressed(sides[k]->entries[j], f);
+		if (covered) {
+			finding_clear(f);
+			continue;
+		}
+		list->items[kept++] = *f;
+	}
+	list->nr = kept;
+}
+
 /* Fills s from its files (whose data may be loaded already): models and findings. */
 static int side_fill(struct side *s, struct history *h, struct buf *err)
 {
@@ -263,6 +288,7 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 	reg.nfiles = s->files.nr;
 	checks_registry(&reg, h->rules, &s->findings);
 	finding_list_finish(&s->findings, h->severity);
+	drop_suppressed(&s->findings, s, NULL);
 	return 0;
 }
 
@@ -277,7 +303,7 @@ static const struct side *find_side(const struct history *h, const git_oid *comm
 }
 
 /*
- * Returns the slot of the side cache that holds commit, or a cleared one
+ * Returns the slot of the side cache that contains commit, or a cleared one
  * other than protect, so that both sides of a comparison can stay cached.
  */
 static struct side *side_slot(struct history *h, const git_oid *commit,
@@ -609,6 +635,7 @@ static void compare_sides(struct history_step *step, struct history *h,
 
 	history_findings(&rules_found, &step->changes, commit_time);
 	finding_list_finish(&rules_found, h->severity);
+	drop_suppressed(&rules_found, new, old);
 	finding_list_move(&step->introduced, &rules_found);
 	finding_list_release(&rules_found);
 	finding_list_finish(&step->introduced, NULL);

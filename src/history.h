@@ -24,7 +24,7 @@
 
 struct history;
 
-/* What to compare. */
+/* The range or snapshot to compare. */
 struct history_options {
 	/*
 	 * NULL (the working tree or index against HEAD), "<since>" (since..HEAD)

@@ -7,13 +7,19 @@
 #include "buf.h"
 #include "values.h"
 
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* Returns the score's identity as one string: benchmark, variant and source. */
 static char *score_key(const struct score *s)
 {
+	const char *benchmark = s->canonical ? s->canonical : or_empty(s->benchmark.s);
+	const char *source = s->source_url ? s->source_url : or_empty(s->source.s);
 	struct buf key = BUF_INIT;
 
-	buf_addf(&key, "%s\n%s\n%s", s->canonical ? s->canonical : s->benchmark.s ? s->benchmark.s : "",
-		 s->variant.s ? s->variant.s : "",
-		 s->source_url ? s->source_url : s->source.s ? s->source.s : "");
+	buf_addf(&key, "%s\n%s\n%s", benchmark, or_empty(s->variant.s), source);
 	return buf_detach(&key, NULL);
 }
 

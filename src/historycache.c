@@ -34,6 +34,7 @@ static void entry_free(struct blob_entry *e)
 		if (!e->shared || !e->shared[i])
 			model_free(e->models[i]);
 	free(e->models);
+	suppress_release(&e->suppressions);
 	free(e->shared);
 	free(e->origins);
 	finding_list_release(&e->findings);
@@ -81,6 +82,21 @@ static void cache_insert(struct history_cache *cache, struct blob_entry *e)
 	cache->nentries++;
 }
 
+int history_cache_suppressed(const struct blob_entry *e, const struct finding *f)
+{
+	size_t i;
+
+	if (!e->suppressions.nr || strcmp(e->path, f->path))
+		return 0;
+	for (i = 0; i < e->suppressions.nr; i++) {
+		const struct suppression *s = &e->suppressions.items[i];
+
+		if (!s->problem && s->rule == (int)f->rule && s->target == f->pos.line)
+			return 1;
+	}
+	return 0;
+}
+
 void history_cache_unpin(struct history_cache *cache, const struct blob_entry *entry)
 {
 	struct blob_entry *e = (struct blob_entry *)entry, **p;
@@ -123,6 +139,58 @@ static void place_findings(struct finding_list *dst, const struct finding_list *
 	}
 }
 
+/* Reports whether text contains needle (memmem() is a GNU extension). */
+static int contains(const char *text, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *p = text, *end = text + len;
+
+	while ((size_t)(end - p) >= n) {
+		p = memchr(p, needle[0], (size_t)(end - p) - n + 1);
+		if (!p)
+			return 0;
+		if (!memcmp(p, needle, n))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/*
+ * Applies the file's inline suppressions to its findings, as check does.
+ * Scanning for comments costs a pass of libyaml's scanner over the whole
+ * file, so a file without the directive's prefix is not scanned.
+ *
+ * NOTE: a suppression that only a cross-model finding uses is reported
+ * here as unused, because those findings are judged per side, later.
+ */
+static void entry_suppress(struct history_cache *cache, struct blob_entry *e,
+			   const char *text, size_t len)
+{
+	if (!contains(text, len, "modelaudit:"))
+		return;
+	suppress_scan(&e->suppressions, e->path, text, len);
+	if (suppress_apply(&e->suppressions, &e->findings, cache->severity))
+		finding_list_finish(&e->findings, cache->severity);
+}
+
+static void copy_suppressions(struct suppress_list *dst, const struct suppress_list *src,
+			      const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < src->nr; i++) {
+		struct suppression *s;
+
+		XGROW(dst->items, dst->alloc, dst->nr + 1);
+		s = &dst->items[dst->nr++];
+		*s = src->items[i];
+		s->path = xstrdup(path);
+		s->comment = src->items[i].comment ? xstrdup(src->items[i].comment) : NULL;
+		s->problem = src->items[i].problem ? xstrdup(src->items[i].problem) : NULL;
+	}
+}
+
 static struct blob_entry *entry_new(const git_oid *oid, const char *path)
 {
 	struct blob_entry *e = xcalloc(1, sizeof(*e));
@@ -143,6 +211,7 @@ static struct blob_entry *entry_moved(const struct blob_entry *base, const char 
 		e->models[i] = model_place(base->models[i], e->path, 0, 0);
 	e->nmodels = base->nmodels;
 	place_findings(&e->findings, &base->findings, e->path, 0);
+	copy_suppressions(&e->suppressions, &base->suppressions, e->path);
 	return e;
 }
 
@@ -251,6 +320,7 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 		e = entry_from_chunks(cache, oid, path, data, len);
 		if (!e)
 			e = entry_from_file(cache, oid, path, data, len);
+		entry_suppress(cache, e, data, len);
 		git_blob_free(blob);
 	}
 	if (cache->verbose)

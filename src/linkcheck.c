@@ -287,9 +287,10 @@ static int request_setup(struct checker *c, struct request *r)
 	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, o->timeout * 1000);
 	curl_easy_setopt(r->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	/*
-	 * No CURLOPT_PIPEWAIT: it would hold every request to a host behind the
-	 * first one until that answers, which a server that never answers never
-	 * does. Requests use a connection already known to multiplex.
+	 * No CURLOPT_PIPEWAIT: it holds every request to a host until the first
+	 * response on the host's connection shows whether it multiplexes, so a
+	 * server that never responds would stall the whole host. Requests still
+	 * share a connection already known to multiplex.
 	 */
 	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
 	/* A proxy would be the address checked, not the server. */

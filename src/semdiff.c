@@ -443,7 +443,7 @@ static int has_source_url(const struct model *m, const char *url)
 }
 
 /*
- * Reports whether b looks like a renamed: the same source URLs, and more
+ * Reports whether b looks like a with a new id: the same source URLs, and more
  * than half of the scores the same identity and value.
  */
 static int looks_renamed(const struct model *a, const struct model *b)

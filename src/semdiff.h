@@ -7,9 +7,9 @@
 
 /*
  * The semantic diff of two registries: what changed in meaning, model by
- * model, not line by line. Models are matched by id; scores by identity
+ * model, not line by line. Models are matched by id, scores by identity
  * (canonical benchmark, variant, resolved source URL) and then by the
- * pairing rules below; sources by id; specs by key. Values are compared by
+ * pairing rules below, sources by id and specs by key. Values are compared by
  * what they mean: `0.8050` equals `0.805`, `1.5T` equals `1500B`.
  */
 
@@ -67,8 +67,8 @@ struct change_list {
  * in the order of the new registry (removals of a model's parts after its
  * other changes, removed models last). Models that are equal pointers on
  * both sides, or whose entries in old_same and new_same (when not NULL)
- * are equal pointers, are taken as unchanged without being compared: the
- * caller passes there what a model was built from, such as its text.
+ * are equal pointers, are taken as unchanged without being compared. The
+ * caller passes there what each model was built from, such as its text.
  *
  * Scores left unmatched by identity are paired when they share the
  * benchmark and either the variant or the source, or failing that when

@@ -38,14 +38,17 @@ static struct pos mark_pos(yaml_mark_t m)
 }
 
 /*
- * Collects the scalar tokens' spans with libyaml's scanner. When the text
- * is not valid YAML, the spans stop at the error, and a '#' past it is
- * judged by the raw text alone.
+ * Collects, with libyaml's scanner, the spans of the scalar tokens that
+ * reach one of the lines (ascending) that may hold a directive; the others
+ * cannot matter. When the text is not valid YAML, the spans stop at the
+ * error, and a '#' past it is judged by the raw text alone.
  */
-static void scan_scalars(struct span_list *spans, const char *text, size_t len)
+static void scan_scalars(struct span_list *spans, const char *text, size_t len,
+			 const uint32_t *lines, size_t nlines)
 {
 	yaml_parser_t parser;
 	yaml_token_t token;
+	size_t next_line = 0;
 
 	if (!yaml_parser_initialize(&parser))
 		xmalloc((size_t)-1);	/* libyaml failed to allocate: exits */
@@ -56,10 +59,16 @@ static void scan_scalars(struct span_list *spans, const char *text, size_t len)
 		if (!yaml_parser_scan(&parser, &token))
 			break;
 		if (token.type == YAML_SCALAR_TOKEN) {
-			XGROW(spans->items, spans->alloc, spans->nr + 1);
-			spans->items[spans->nr].start = mark_pos(token.start_mark);
-			spans->items[spans->nr].end = mark_pos(token.end_mark);
-			spans->nr++;
+			struct pos start = mark_pos(token.start_mark), end = mark_pos(token.end_mark);
+
+			while (next_line < nlines && lines[next_line] < start.line)
+				next_line++;
+			if (next_line < nlines && lines[next_line] <= end.line) {
+				XGROW(spans->items, spans->alloc, spans->nr + 1);
+				spans->items[spans->nr].start = start;
+				spans->items[spans->nr].end = end;
+				spans->nr++;
+			}
 		}
 		done = token.type == YAML_STREAM_END_TOKEN;
 		yaml_token_delete(&token);
@@ -215,6 +224,30 @@ static int contains(const char *text, size_t len, const char *needle)
 	return 0;
 }
 
+/* Sets *lines to the numbers of the lines that contain DIRECTIVE_PREFIX after a '#'. */
+static void collect_directive_lines(uint32_t **lines, size_t *nlines,
+				    const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	size_t alloc = 0;
+	uint32_t line = 1;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *line_end = nl ? nl : end;
+		const char *hash = memchr(p, '#', (size_t)(line_end - p));
+
+		if (hash && contains(hash, (size_t)(line_end - hash), DIRECTIVE_PREFIX)) {
+			XGROW(*lines, alloc, *nlines + 1);
+			(*lines)[(*nlines)++] = line;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+		line++;
+	}
+}
+
 /* Returns the column (1-based, in characters) of p on the line that starts at line_start. */
 static uint32_t char_column(const char *line_start, const char *p)
 {
@@ -230,6 +263,8 @@ void suppress_scan(struct suppress_list *list, const char *path,
 		   const char *text, size_t len)
 {
 	struct span_list spans = { NULL, 0, 0 };
+	uint32_t *lines = NULL;
+	size_t nlines = 0;
 	const char *end, *line_start;
 	size_t next_span = 0;
 	uint32_t line = 1;
@@ -242,7 +277,9 @@ void suppress_scan(struct suppress_list *list, const char *path,
 		len -= 3;
 	}
 	end = text + len;
-	scan_scalars(&spans, text, len);
+	collect_directive_lines(&lines, &nlines, text, len);
+	scan_scalars(&spans, text, len, lines, nlines);
+	free(lines);
 
 	for (line_start = text; line_start < end; line++) {
 		const char *nl = memchr(line_start, '\n', (size_t)(end - line_start));
@@ -327,7 +364,7 @@ static void report_unused(struct finding_list *findings, const struct suppressio
 		finding_add(findings, RULE_SUPPRESSION_UNUSED, s->path, s->pos, &ctx, "%s", s->problem);
 	else
 		finding_add(findings, RULE_SUPPRESSION_UNUSED, s->path, s->pos, &ctx,
-			    "suppression of '%s' is unused: no such finding on the line it covers",
+			    "suppression of '%s' silences nothing: remove the comment",
 			    rule_table[s->rule].id);
 }
 

@@ -126,4 +126,10 @@ test_expect_success 'llm-stats grok-3-mini GPQA' '
 	test_cmp expected out
 '
 
+test_expect_success 'help matches the man page synopsis' '
+	"$MODELAUDIT" blame --help | sed -n "1s/^usage: //p" >expected &&
+	sed -n "/^\.SH SYNOPSIS/,/^\.SH/s/^\.B //p" "$TOP/man/modelaudit-blame.1" | sed "s/\\\\//g" >actual &&
+	test_cmp expected actual
+'
+
 test_done

@@ -133,6 +133,14 @@ test_expect_success 'missing baseline exits 4' '
 	test_cmp expect err
 '
 
+test_expect_success 'unwritable baseline exits 4' '
+	write_registry models.yaml &&
+	run_ma 4 check --write-baseline missing/base.json models.yaml &&
+	test_cmp /dev/null out &&
+	echo "modelaudit: error: cannot write missing/base.json: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'invalid baseline exits 3' '
 	write_registry models.yaml &&
 	echo "{\"version\": 1, \"findings\": {}}" >base.json &&

@@ -42,7 +42,7 @@ test_expect_success 'suppressions above the line silence it' '
 		-e "3s/.*/  # modelaudit: ignore schema-unknown-field stacked above the same entry/" models.yaml &&
 	run_ma 0 check models.yaml &&
 	cat >expect <<-\EOT &&
-	models.yaml:3:3: warning: suppression of '\''schema-unknown-field'\'' is unused: no such finding on the line it covers [suppression-unused]
+	models.yaml:3:3: warning: suppression of '\''schema-unknown-field'\'' silences nothing: remove the comment [suppression-unused]
 	models.yaml:11:7: warning: unknown field '\''licence'\'' in specs (did you mean '\''license'\''?) [schema-unknown-field]
 	EOT
 	test_cmp expect out
@@ -67,7 +67,7 @@ test_expect_success 'unused suppression is a warning' '
 	f = unused[0]
 	assert f["severity"] == "warning", f
 	assert (f["line"], f["column"]) == (9, 21), f
-	assert f["message"] == "suppression of '\''url-insecure'\'' is unused: no such finding on the line it covers", f
+	assert f["message"] == "suppression of '\''url-insecure'\'' silences nothing: remove the comment", f
 	assert doc["summary"]["warnings"] == 2, doc["summary"]
 	EOT
 '

@@ -1,8 +1,8 @@
 #!/bin/sh
-# .pre-commit-hooks.yaml, run by the pre-commit framework itself. The tests
-# run only where pre-commit is installed (Debian package pre-commit) and the
-# sources are a git repository, because pre-commit clones the hook's
-# repository; elsewhere this script runs no test.
+# .pre-commit-hooks.yaml, run by the pre-commit framework itself. pre-commit
+# clones the hook's repository, so the tests need the Debian package
+# pre-commit and a git checkout of modelaudit. Without either, this script
+# runs no test.
 . "$(dirname "$0")/../lib.sh"
 
 if ! command -v pre-commit >/dev/null 2>&1 || ! git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then

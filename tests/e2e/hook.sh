@@ -130,11 +130,22 @@ test_expect_success 'install-hook honours core.hooksPath' '
 	run_ma 0 install-hook &&
 	test -x ../.githooks/pre-commit &&
 	! test -e ../.git/hooks/pre-commit &&
+	test_cmp /dev/null err &&
 	cd .. &&
 	write_registry data/models.yaml broken &&
 	git add data/models.yaml &&
 	! git commit -m "add acme" >commit.out 2>&1 &&
 	grep -F "$finding" commit.out
+'
+
+test_expect_success 'install-hook warns of a shared hooksPath' '
+	make_repo repo &&
+	git -C repo config core.hooksPath "$PWD/shared-hooks" &&
+	cd repo &&
+	run_ma 0 install-hook &&
+	test -x ../shared-hooks/pre-commit &&
+	echo "modelaudit: warning: core.hooksPath names $(cd .. && pwd)/shared-hooks, outside this repository: the hook also runs in every other repository that uses that directory" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success 'install-hook works in a linked worktree' '

@@ -321,6 +321,7 @@ static void test_database_states(void)
 	const char *url = "https://example.org/a";
 	time_t day = 86400, t0 = 1768435200;	/* 2026-01-15T00:00:00Z */
 	struct link l = { 0 };
+	struct buf extra = BUF_INIT;
 	int fd = mkstemp(path);
 
 	CHECK(fd >= 0);
@@ -345,11 +346,11 @@ static void test_database_states(void)
 	CHECK_INT(scan_once(path, t0 + 5 * day, url, LINK_OK, NULL), LINK_STATE_OK);
 
 	unlink(path);
-	strcat(path, "-wal");
-	unlink(path);
-	path[strlen(path) - 4] = '\0';
-	strcat(path, "-shm");
-	unlink(path);
+	buf_setf(&extra, "%s-wal", path);
+	unlink(extra.ptr);
+	buf_setf(&extra, "%s-shm", path);
+	unlink(extra.ptr);
+	buf_release(&extra);
 }
 
 static void test_database_freshness(void)
