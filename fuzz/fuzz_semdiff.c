@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	finding_list_finish(&step.introduced, NULL);
 	finding_list_move(&step.fixed, &old_findings);
 	finding_list_finish(&step.fixed, NULL);
-	semdiff_models(&step.changes, old.models, old.nr, new.models, new.nr);
+	semdiff_models(&step.changes, old.models, old.nr, new.models, new.nr, NULL, NULL);
 
 	history_print_text(sink, &step, 1);
 	history_print_markdown(sink, &step);

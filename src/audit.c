@@ -32,6 +32,7 @@ void audit_release(struct audit *a)
 	registry_release(&a->registry);
 	arena_pool_release(&a->pool);
 	finding_list_release(&a->findings);
+	suppress_release(&a->suppressions);
 	if (a->rules_loaded)
 		ruleset_release(&a->rules);
 	config_release(&a->config);
@@ -90,6 +91,7 @@ void audit_add_text(struct audit *a, const char *path, const char *text, size_t 
 	if (a->verbose)
 		fprintf(stderr, "modelaudit: reading %s (%zu bytes)\n", path, len);
 	registry_add_file(&a->registry, &a->rules, f->path, text, len, &a->findings);
+	suppress_scan(&a->suppressions, f->path, text, len);
 }
 
 /*
@@ -251,6 +253,8 @@ void audit_finish(struct audit *a)
 {
 	checks_registry(&a->registry, &a->rules, &a->findings);
 	finding_list_finish(&a->findings, a->config.severity);
+	if (suppress_apply(&a->suppressions, &a->findings, a->config.severity))
+		finding_list_finish(&a->findings, a->config.severity);
 }
 
 void audit_print_summary(const struct audit *a, FILE *out)

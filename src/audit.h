@@ -9,6 +9,7 @@
 #include "options.h"
 #include "registry.h"
 #include "ruleset.h"
+#include "suppress.h"
 
 /*
  * One audit of a registry: the configuration and rules in force, the files
@@ -36,6 +37,7 @@ struct audit {
 	struct registry registry;
 	struct arena_pool pool;		/* memory of the registry's models */
 	struct finding_list findings;
+	struct suppress_list suppressions;	/* from the files' comments */
 	struct audit_file *files;
 	size_t nfiles;
 	size_t files_alloc;

@@ -204,20 +204,20 @@ int baseline_write(const char *path, const struct finding_list *findings,
 	buf_setf(&tmp, "%s.XXXXXX", path);
 	fd = mkstemp(tmp.ptr);
 	if (fd < 0) {
-		buf_setf(err, "cannot create %s: %s", tmp.ptr, strerror(errno));
+		buf_setf(err, "cannot write %s: %s", path, strerror(errno));
 		goto done;
 	}
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) < 0 || !(out = fdopen(fd, "w"))) {
-		buf_setf(err, "cannot write %s: %s", tmp.ptr, strerror(errno));
+		buf_setf(err, "cannot write %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp.ptr);
 		goto done;
 	}
 	written = fwrite(text.ptr, 1, text.len, out);
 	if (fclose(out) != 0 || written != text.len) {
-		buf_setf(err, "cannot write %s: %s", tmp.ptr, strerror(errno));
+		buf_setf(err, "cannot write %s: %s", path, strerror(errno));
 		unlink(tmp.ptr);
 		goto done;
 	}

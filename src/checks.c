@@ -125,6 +125,27 @@ static void describe_score(struct buf *out, const struct checker *c,
 	}
 }
 
+/*
+ * The description of a score for messages, built on first use: most
+ * scores have no finding, and formatting every one cost more than the
+ * checks themselves.
+ */
+struct score_what {
+	const struct checker *c;
+	const struct score *sc;
+	struct buf text;
+	int built;
+};
+
+static const char *score_what(struct score_what *w)
+{
+	if (!w->built) {
+		describe_score(&w->text, w->c, w->sc);
+		w->built = 1;
+	}
+	return w->text.ptr;
+}
+
 static struct finding_context model_context(const struct checker *c,
 					    const char *field, const char *value)
 {
@@ -143,7 +164,8 @@ static struct finding_context score_context(const struct checker *c,
 {
 	struct finding_context ctx = model_context(c, field, value);
 
-	ctx.benchmark = sc->benchmark.s;
+	/* The canonical name, so that renaming ARC-C to ARC-Challenge keeps fingerprints. */
+	ctx.benchmark = *benchmark_name(c, sc) ? benchmark_name(c, sc) : NULL;
 	ctx.variant = sc->variant.s;
 	ctx.source = resolve_source(c->m, sc);
 	return ctx;
@@ -551,7 +573,7 @@ done:
 
 /* Runs score-interpolated, score-not-numeric and score-out-of-range on the value. */
 static void check_score_value(const struct checker *c, const struct score *sc,
-			      const char *what)
+			      struct score_what *what)
 {
 	struct finding_context ctx = score_context(c, sc, "score", sc->value.s);
 	const struct benchmark_def *def;
@@ -560,29 +582,31 @@ static void check_score_value(const struct checker *c, const struct score *sc,
 
 	if (!sc->value.s)
 		return;
+	/* A plain decimal carries no estimate marker, so the patterns run only on the rest. */
+	if (decimal_parse(sc->value.s, &v, NULL) == 0)
+		goto in_range;
 	if (ruleset_match(c->rs, PATTERN_ESTIMATE_MARKER, sc->value.s, strlen(sc->value.s))) {
 		buf_adds(&msg, "score ");
 		add_quoted(&msg, sc->value.s);
 		buf_addf(&msg, " of %s is marked as an estimate: record only values "
-			 "that a source publishes", what);
+			 "that a source publishes", score_what(what));
 		report(c, RULE_SCORE_INTERPOLATED, sc->value.pos, &ctx, &msg);
 		goto done;
 	}
-	if (decimal_parse(sc->value.s, &v, NULL) < 0) {
-		buf_adds(&msg, "score ");
-		add_quoted(&msg, sc->value.s);
-		buf_addf(&msg, " of %s is not a plain decimal: write the number as "
-			 "published, such as 87.3", what);
-		report(c, RULE_SCORE_NOT_NUMERIC, sc->value.pos, &ctx, &msg);
-		goto done;
-	}
+	buf_adds(&msg, "score ");
+	add_quoted(&msg, sc->value.s);
+	buf_addf(&msg, " of %s is not a plain decimal: write the number as "
+		 "published, such as 87.3", score_what(what));
+	report(c, RULE_SCORE_NOT_NUMERIC, sc->value.pos, &ctx, &msg);
+	goto done;
 
+in_range:
 	def = is_set(&sc->benchmark) ? ruleset_find_benchmark(c->rs, sc->benchmark.s) : NULL;
 	if (!def || ((!def->has_min || v >= def->min) && (!def->has_max || v <= def->max)))
 		goto done;
 	buf_adds(&msg, "score ");
 	add_escaped(&msg, sc->value.s);
-	buf_addf(&msg, " of %s is outside the range of ", what);
+	buf_addf(&msg, " of %s is outside the range of ", score_what(what));
 	add_escaped(&msg, def->name);
 	if (def->has_min && def->has_max)
 		buf_addf(&msg, ", %g to %g", def->min, def->max);
@@ -599,7 +623,7 @@ done:
 
 /* Runs score-interpolated on the keys the format does not define. */
 static void check_score_extra(const struct checker *c, const struct score *sc,
-			      const char *what)
+			      struct score_what *what)
 {
 	struct buf pair = BUF_INIT, msg = BUF_INIT;
 	size_t i;
@@ -616,7 +640,7 @@ static void check_score_extra(const struct checker *c, const struct score *sc,
 		    !ruleset_match(c->rs, PATTERN_ESTIMATE_FIELD, pair.ptr, pair.len))
 			continue;
 		buf_reset(&msg);
-		buf_addf(&msg, "score of %s is marked as estimated by ", what);
+		buf_addf(&msg, "score of %s is marked as estimated by ", score_what(what));
 		add_quoted(&msg, pair.ptr);
 		buf_adds(&msg, ": record only values that a source publishes");
 		report(c, RULE_SCORE_INTERPOLATED, f->key_pos, &ctx, &msg);
@@ -626,7 +650,7 @@ static void check_score_extra(const struct checker *c, const struct score *sc,
 }
 
 static void check_score_date(const struct checker *c, const struct score *sc,
-			     const char *what)
+			     struct score_what *what)
 {
 	struct finding_context ctx = score_context(c, sc, "date", sc->date.s);
 	struct buf msg = BUF_INIT, label = BUF_INIT;
@@ -636,32 +660,42 @@ static void check_score_date(const struct checker *c, const struct score *sc,
 		/* A date that is not a scalar is schema-type's. */
 		if (sc->date.present && !sc->date.s)
 			return;
-		buf_addf(&msg, "score of %s has no publication date", what);
+		buf_addf(&msg, "score of %s has no publication date", score_what(what));
 		report(c, RULE_SCORE_MISSING_DATE, sc->pos, &ctx, &msg);
 		buf_release(&msg);
 		return;
 	}
 
-	buf_addf(&label, "the date of the %s score", what);
-	if (check_date(c, &sc->date, label.ptr, 0, &ctx, &days) == 0 &&
-	    c->has_released && c->released - days > BEFORE_RELEASE_DAYS) {
+	/* A valid date up to today needs no label for check_date's messages. */
+	if (date_parse(sc->date.s, &days) < 0 || (c->has_today && days > c->today)) {
+		buf_addf(&label, "the date of the %s score", score_what(what));
+		if (check_date(c, &sc->date, label.ptr, 0, &ctx, &days) < 0)
+			goto done;
+	}
+	if (c->has_released && c->released - days > BEFORE_RELEASE_DAYS) {
 		buf_addf(&msg, "score of %s is dated %s, %ld days before the model's "
-			 "release on ", what, sc->date.s, c->released - days);
+			 "release on ", score_what(what), sc->date.s, c->released - days);
 		add_escaped(&msg, c->m->released.s);
 		buf_adds(&msg, ": check the date of the source");
 		report(c, RULE_DATE_BEFORE_RELEASE, sc->date.pos, &ctx, &msg);
 	}
+
+done:
 	buf_release(&msg);
 	buf_release(&label);
 }
 
 static void check_score(const struct checker *c, const struct score *sc)
 {
-	struct buf what = BUF_INIT, msg = BUF_INIT;
+	struct score_what what = { c, sc, BUF_INIT, 0 };
+	struct buf msg = BUF_INIT;
 
-	describe_score(&what, c, sc);
-
-	if (is_set(&sc->benchmark) && !ruleset_find_benchmark(c->rs, sc->benchmark.s)) {
+	/*
+	 * The model builder looked the name up already (and set canonical);
+	 * a model built by hand is looked up here.
+	 */
+	if (is_set(&sc->benchmark) &&
+	    (sc->canonical ? !sc->known : !ruleset_find_benchmark(c->rs, sc->benchmark.s))) {
 		struct finding_context ctx = score_context(c, sc, "benchmark", sc->benchmark.s);
 		const char *suggestion = ruleset_suggest_benchmark(c->rs, sc->benchmark.s);
 
@@ -677,25 +711,28 @@ static void check_score(const struct checker *c, const struct score *sc)
 		report(c, RULE_BENCHMARK_UNKNOWN, sc->benchmark.pos, &ctx, &msg);
 	}
 
-	check_score_value(c, sc, what.ptr);
-	check_score_extra(c, sc, what.ptr);
-	check_score_date(c, sc, what.ptr);
+	check_score_value(c, sc, &what);
+	check_score_extra(c, sc, &what);
+	check_score_date(c, sc, &what);
 
-	if (is_set(&sc->source)) {
+	/* A source id the model defines needs no further check. */
+	if (is_set(&sc->source) && !looks_like_url(sc->source.s) && find_source(c->m, sc->source.s)) {
+		/* nothing to report */
+	} else if (is_set(&sc->source)) {
 		struct finding_context ctx = score_context(c, sc, "source", sc->source.s);
 		struct buf cite = BUF_INIT;
 
-		buf_addf(&cite, "score of %s", what.ptr);
+		buf_addf(&cite, "score of %s", score_what(&what));
 		check_citation(c, &sc->source, cite.ptr, &ctx);
 		buf_release(&cite);
 	} else if (!(sc->source.present && !sc->source.s)) {
 		struct finding_context ctx = score_context(c, sc, "source", NULL);
 
 		buf_reset(&msg);
-		buf_addf(&msg, "score of %s has no source", what.ptr);
+		buf_addf(&msg, "score of %s has no source", score_what(&what));
 		report(c, RULE_SCORE_MISSING_SOURCE, sc->pos, &ctx, &msg);
 	}
-	buf_release(&what);
+	buf_release(&what.text);
 	buf_release(&msg);
 }
 

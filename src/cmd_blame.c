@@ -1,11 +1,283 @@
+#include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "audit.h"
 #include "commands.h"
+#include "history.h"
+#include "historyblame.h"
+#include "historyreport.h"
+#include "options.h"
+#include "report.h"
 
-/* NOTE: not implemented yet; the command exists so that dispatch is complete. */
+static const char blame_usage[] =
+	"usage: modelaudit blame <model-id> [<benchmark>] [<options>]\n"
+	"\n"
+	"Lists, for every score of the model in HEAD (or of one benchmark), the\n"
+	"commit that set its current value, and every earlier value with its commit.";
+
+/* Compares benchmark names as the catalogue does: ignoring case and " -_/". */
+static int same_benchmark(const char *a, const char *b)
+{
+	if (!a || !b)
+		return 0;
+	for (;;) {
+		while (*a && strchr(" -_/", *a))
+			a++;
+		while (*b && strchr(" -_/", *b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+static int score_selected(const struct score *s, const char *benchmark,
+			  const struct ruleset *rules)
+{
+	const struct benchmark_def *def;
+
+	if (!benchmark)
+		return 1;
+	if (same_benchmark(s->benchmark.s, benchmark) || same_benchmark(s->canonical, benchmark))
+		return 1;
+	def = ruleset_find_benchmark(rules, benchmark);
+	return def && s->canonical && !strcmp(def->name, s->canonical);
+}
+
+static const struct model *find_model(const struct registry *reg, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < reg->nr; i++)
+		if (reg->models[i]->id.s && !strcmp(reg->models[i]->id.s, id))
+			return reg->models[i];
+	return NULL;
+}
+
+/* Appends "value  commit  date  author  subject" for one event. */
+static void describe_event(struct buf *out, git_repository *git,
+			   const struct blame_event *e)
+{
+	git_commit *commit = NULL;
+
+	report_sanitize(out, e->value ? e->value : "(none)");
+	buf_addf(out, "  %.10s", git_oid_tostr_s(&e->commit));
+	if (git_commit_lookup(&commit, git, &e->commit) < 0)
+		return;
+	buf_adds(out, "  ");
+	history_format_time(out, git_commit_author(commit)->when.time);
+	buf_adds(out, "  ");
+	report_sanitize(out, git_commit_author(commit)->name);
+	buf_adds(out, "  ");
+	report_sanitize(out, git_commit_summary(commit));
+	git_commit_free(commit);
+}
+
+static json_t *event_json(git_repository *git, const struct blame_event *e)
+{
+	json_t *obj = json_object();
+	git_commit *commit = NULL;
+	struct buf text = BUF_INIT;
+
+	json_object_set_new(obj, "value", e->value ? report_json_string(e->value) : json_null());
+	json_object_set_new(obj, "commit", json_string(git_oid_tostr_s(&e->commit)));
+	if (git_commit_lookup(&commit, git, &e->commit) == 0) {
+		const git_signature *a = git_commit_author(commit);
+
+		report_sanitize(&text, a->name);
+		buf_adds(&text, " <");
+		report_sanitize(&text, a->email);
+		buf_adds(&text, ">");
+		json_object_set_new(obj, "author", json_string(text.ptr));
+		buf_reset(&text);
+		history_format_time(&text, a->when.time);
+		json_object_set_new(obj, "date", json_string(text.ptr));
+		json_object_set_new(obj, "subject", report_json_string(git_commit_summary(commit)));
+		git_commit_free(commit);
+	}
+	buf_release(&text);
+	return obj;
+}
+
+static void print_text(git_repository *git, const struct model *m,
+		       const struct score *s, const struct blame_trail *t)
+{
+	struct buf line = BUF_INIT;
+	size_t i;
+
+	report_sanitize(&line, m->path);
+	buf_addf(&line, ":%u: ", s->pos.line);
+	report_sanitize(&line, s->benchmark.s ? s->benchmark.s : "?");
+	if (s->variant.s) {
+		buf_adds(&line, " (");
+		report_sanitize(&line, s->variant.s);
+		buf_adds(&line, ")");
+	}
+	buf_adds(&line, " ");
+	report_sanitize(&line, s->value.s ? s->value.s : "(none)");
+	printf("%s\n", line.ptr);
+	if (!t || !t->nr)
+		printf("    (no commit found)\n");
+	for (i = t ? t->nr : 0; i-- > 0;) {
+		buf_reset(&line);
+		describe_event(&line, git, &t->events[i]);
+		printf("    %s\n", line.ptr);
+	}
+	buf_release(&line);
+}
+
+static json_t *score_json(git_repository *git, const struct model *m,
+			  const struct score *s, const struct blame_trail *t)
+{
+	json_t *obj = json_object(), *earlier = json_array();
+	size_t i;
+
+	json_object_set_new(obj, "benchmark", report_json_string(s->benchmark.s ? s->benchmark.s : ""));
+	json_object_set_new(obj, "variant", s->variant.s ? report_json_string(s->variant.s) : json_null());
+	json_object_set_new(obj, "source", s->source_url ? report_json_string(s->source_url) :
+			    s->source.s ? report_json_string(s->source.s) : json_null());
+	json_object_set_new(obj, "value", s->value.s ? report_json_string(s->value.s) : json_null());
+	json_object_set_new(obj, "path", report_json_string(m->path));
+	json_object_set_new(obj, "line", json_integer(s->pos.line));
+	if (t && t->nr) {
+		json_t *current = event_json(git, &t->events[t->nr - 1]);
+
+		json_object_set(obj, "commit", json_object_get(current, "commit"));
+		json_object_set(obj, "author", json_object_get(current, "author"));
+		json_object_set(obj, "date", json_object_get(current, "date"));
+		json_object_set(obj, "subject", json_object_get(current, "subject"));
+		json_decref(current);
+		for (i = t->nr - 1; i-- > 0;)
+			json_array_append_new(earlier, event_json(git, &t->events[i]));
+	} else {
+		json_object_set_new(obj, "commit", json_null());
+	}
+	json_object_set_new(obj, "history", earlier);
+	return obj;
+}
+
 int cmd_blame(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "modelaudit: error: '%s' is not implemented yet\n", argv[0]);
-	return EXIT_OPERATIONAL;
+	static const char *const formats[] = { "text", "json", NULL };
+	struct common_options common;
+	struct string_list args = { 0 };
+	struct history_options hopt;
+	struct history *h = NULL;
+	struct audit audit, head;
+	struct blame blame = BLAME_INIT;
+	struct buf err = BUF_INIT;
+	const struct model *m;
+	const char *id, *benchmark;
+	json_t *scores = NULL;
+	size_t i, shown = 0;
+	int status = EXIT_OK, ret;
+	struct option options[] = {
+		COMMON_OPTIONS(&common),
+		OPT_END()
+	};
+
+	memset(&common, 0, sizeof(common));
+	memset(&hopt, 0, sizeof(hopt));
+	audit_init(&audit);
+	audit_init(&head);
+
+	if (options_parse(argc, argv, options, &args) < 0) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (common.help) {
+		options_print_help(stdout, blame_usage, options);
+		goto done;
+	}
+	if (common_options_finish(&common, formats, stdout) < 0) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (args.nr < 1 || args.nr > 2) {
+		fprintf(stderr, "modelaudit: error: 'blame' takes a model id and an optional benchmark (see 'modelaudit blame --help')\n");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	id = args.items[0];
+	benchmark = args.nr > 1 ? args.items[1] : NULL;
+
+	audit.verbose = common.verbose;
+	ret = audit_setup(&audit, common.config, &common.rules, &err);
+	if (ret == 0)
+		ret = audit_setup(&head, common.config, &common.rules, &err);
+	if (ret < 0) {
+		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG : EXIT_OPERATIONAL;
+		goto done;
+	}
+	ret = history_open(&h, &audit.rules, audit.config.severity,
+			   &audit.config.registry, &err);
+	if (ret == 0) {
+		hopt.root = 1;
+		ret = history_run(h, &hopt, blame_add_step, &blame, NULL, &err);
+	}
+	if (ret == 0)
+		ret = audit_read_git(&head, "HEAD", NULL, &err);
+	if (ret < 0) {
+		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG : EXIT_OPERATIONAL;
+		goto done;
+	}
+
+	m = find_model(&head.registry, id);
+	if (!m) {
+		fprintf(stderr, "modelaudit: error: model '%s' not found in the registry at HEAD\n", id);
+		status = EXIT_OPERATIONAL;
+		goto done;
+	}
+
+	if (!strcmp(common.format, "json"))
+		scores = json_array();
+	for (i = 0; i < m->nscores; i++) {
+		const struct score *s = &m->scores[i];
+		const struct blame_trail *t;
+
+		if (!score_selected(s, benchmark, &head.rules))
+			continue;
+		t = blame_find(&blame, m->id.s, s);
+		if (scores)
+			json_array_append_new(scores, score_json(history_git(h), m, s, t));
+		else
+			print_text(history_git(h), m, s, t);
+		shown++;
+	}
+	if (benchmark && !shown) {
+		fprintf(stderr, "modelaudit: error: model '%s' has no score of benchmark '%s'\n",
+			id, benchmark);
+		status = EXIT_OPERATIONAL;
+		goto done;
+	}
+	if (scores) {
+		json_t *doc = json_object();
+
+		json_object_set_new(doc, "version", json_integer(1));
+		json_object_set_new(doc, "model", report_json_string(id));
+		json_object_set_new(doc, "scores", scores);
+		scores = NULL;
+		if (report_print_json(stdout, doc) < 0)
+			status = EXIT_OPERATIONAL;
+		json_decref(doc);
+	}
+
+done:
+	if (fflush(stdout) != 0 && status != EXIT_USAGE)
+		status = EXIT_OPERATIONAL;
+	json_decref(scores);
+	blame_release(&blame);
+	history_free(h);
+	audit_release(&head);
+	audit_release(&audit);
+	buf_release(&err);
+	string_list_release(&args);
+	string_list_release(&common.rules);
+	return status;
 }

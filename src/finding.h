@@ -25,7 +25,7 @@ struct finding {
 	char *path;
 	struct pos pos;
 	char *model;		/* optional */
-	char *benchmark;	/* optional: the benchmark as written */
+	char *benchmark;	/* optional: the catalogue name, or as written when unknown */
 	char *variant;		/* optional */
 	char *source;		/* optional: resolved source URL */
 	char *field;		/* optional: the field the finding is about */

@@ -59,7 +59,8 @@ static int walk(struct string_list *files, const char *dir, int depth, struct bu
 		string_list_append(&names, xstrdup(e->d_name));
 	}
 	closedir(d);
-	qsort(names.items, names.nr, sizeof(*names.items), compare_strings);
+	if (names.nr > 1)
+		qsort(names.items, names.nr, sizeof(*names.items), compare_strings);
 
 	/*
 	 * Byte order of the full paths: "a/b.yaml" sorts before "a-c.yaml"
@@ -107,6 +108,7 @@ int collect_registry_files(struct string_list *files, const char *path,
 	}
 	if (walk(files, path, 0, err) < 0)
 		return -1;
-	qsort(files->items + first, files->nr - first, sizeof(*files->items), compare_strings);
+	if (files->nr - first > 1)
+		qsort(files->items + first, files->nr - first, sizeof(*files->items), compare_strings);
 	return 0;
 }

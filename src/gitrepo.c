@@ -29,7 +29,18 @@ int gitrepo_open(struct gitrepo **out, struct buf *err)
 
 	*out = NULL;
 	git_libgit2_init();
-	if (git_repository_open_ext(&git, ".", 0, NULL) < 0) {
+	/*
+	 * Objects are only read here, and hashing every blob again on read
+	 * costs as much as inflating it; git checks hashes when objects
+	 * arrive (fetch, fsck), which is where a corrupt object is caught.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	/*
+	 * Like git, honour GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE: a
+	 * pre-commit hook of 'git commit -a' or 'git commit <path>' must read
+	 * the temporary index that GIT_INDEX_FILE names.
+	 */
+	if (git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
 		buf_setf(err, "cannot open the git repository of the current directory: %s",
 			 git_reason());
 		git_libgit2_shutdown();
@@ -211,6 +222,9 @@ static int tree_walk_entry(const char *root, const git_tree_entry *entry,
 	git_filemode_t mode = git_tree_entry_filemode(entry);
 	const char *name = git_tree_entry_name(entry);
 
+	/* Hidden entries below a registry directory are not registry files. */
+	if (name[0] == '.')
+		return mode == GIT_FILEMODE_TREE ? 1 : 0;
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return 0;
 	if (!has_yaml_suffix(name))
@@ -365,7 +379,7 @@ static int list_index(struct snapshot *out, struct gitrepo *repo,
 				matched = 1;
 			} else if (!strncmp(e->path, path, plen) && e->path[plen] == '/') {
 				matched = 1;
-				if (has_yaml_suffix(e->path))
+				if (has_yaml_suffix(e->path) && !strstr(e->path + plen, "/."))
 					snapshot_add(out, e->path, &e->id);
 			}
 		}
@@ -397,8 +411,7 @@ static int list_worktree_dir(struct snapshot *out, const char *workdir,
 	while ((d = readdir(dir))) {
 		struct stat st;
 
-		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
-		    !strcmp(d->d_name, ".git"))
+		if (d->d_name[0] == '.')
 			continue;
 		buf_setf(&child, "%s/%s", rel, d->d_name);
 		buf_setf(&full, "%s%s", workdir, child.ptr);

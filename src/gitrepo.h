@@ -14,7 +14,8 @@
  *
  * A registry path (from the `registry:` list of the configuration) is
  * relative to the repository root and names a file or a directory. A
- * directory means every *.yaml and *.yml file below it. The files of
+ * directory means every *.yaml and *.yml file below it, except hidden
+ * entries (names that start with a dot). The files of
  * one registry path come in byte order of their paths, the registry paths
  * in the order given; a file named twice is listed once.
  *

@@ -1,8 +1,12 @@
 #include "history.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "alloc.h"
 #include "checks.h"
@@ -11,7 +15,8 @@
 
 /*
  * One side of a comparison: the registry of one commit (or snapshot), its
- * files and the findings of auditing it, severities applied.
+ * files and the findings of auditing it, severities applied. The findings
+ * of each file stay in its cache entry; the side keeps the cross-model ones.
  */
 struct side {
 	git_oid commit;
@@ -21,9 +26,11 @@ struct side {
 	size_t nentries;
 	size_t entries_alloc;
 	struct model **models;		/* borrowed from the entries */
+	const void **origins;		/* per model: the chunk it was built from, or NULL */
 	size_t nr;
 	size_t alloc;
-	struct finding_list findings;
+	size_t origins_alloc;
+	struct finding_list findings;	/* of checks_registry() */
 };
 
 #define SIDE_CACHE 2
@@ -50,14 +57,29 @@ int history_open(struct history **out, const struct ruleset *rules,
 	ret = gitrepo_open(&repo, err);
 	if (ret < 0)
 		return ret;
+#ifdef __GLIBC__
+	/*
+	 * libgit2 allocates and frees a buffer the size of the blob for every
+	 * delta it applies. Above glibc's mmap threshold each of those is a
+	 * fresh mapping whose pages fault in again. Kept on the heap, the
+	 * memory is reused across the reads of a walk.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+#endif
 	h = xcalloc(1, sizeof(*h));
 	h->repo = repo;
 	h->rules = rules;
 	h->severity = severity;
 	h->default_registry = default_registry;
-	history_cache_init(&h->cache, repo, rules);
+	history_cache_init(&h->cache, repo, rules, severity);
 	*out = h;
 	return 0;
+}
+
+git_repository *history_git(struct history *h)
+{
+	return gitrepo_git(h->repo);
 }
 
 void history_set_verbose(struct history *h, int verbose)
@@ -74,6 +96,7 @@ static void side_clear(struct history *h, struct side *s)
 	free(s->entries);
 	snapshot_release(&s->files);
 	free(s->models);
+	free(s->origins);
 	finding_list_release(&s->findings);
 	memset(s, 0, sizeof(*s));
 }
@@ -124,6 +147,76 @@ static int list_commit(struct snapshot *out, struct history *h,
 	return ret;
 }
 
+/* Returns the object id at path in tree in *oid, or sets *found to 0. */
+static void tree_entry_id(git_oid *oid, int *found, const git_tree *tree, const char *path)
+{
+	git_tree_entry *entry = NULL;
+	char *normal = gitrepo_normalize_path(path);
+
+	*found = normal && git_tree_entry_bypath(&entry, tree, normal) == 0;
+	if (*found)
+		git_oid_cpy(oid, git_tree_entry_id(entry));
+	git_tree_entry_free(entry);
+	free(normal);
+}
+
+/*
+ * Sets *same when a and b name the same registry paths and every one of
+ * them is the same object (blob or tree) in both. This cheap test lets a
+ * commit that does not touch the registry be skipped unread.
+ */
+static int same_registry(int *same, struct history *h, const git_commit *a,
+			 const git_commit *b, struct buf *err)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	const struct string_list *pa, *pb;
+	size_t i;
+	int ret;
+
+	*same = 0;
+	if (git_commit_tree(&ta, a) < 0 || git_commit_tree(&tb, b) < 0) {
+		buf_setf(err, "cannot read the tree of commit %s: %s",
+			 git_oid_tostr_s(git_commit_id(ta ? b : a)), git_reason());
+		ret = GITREPO_ERROR;
+		goto done;
+	}
+	ret = history_cache_registry_paths(&pa, &h->cache, ta, h->default_registry, err);
+	if (!ret)
+		ret = history_cache_registry_paths(&pb, &h->cache, tb, h->default_registry, err);
+	if (ret < 0 || pa->nr != pb->nr)
+		goto done;
+	for (i = 0; i < pa->nr; i++) {
+		git_oid x, y;
+		int fx, fy;
+
+		if (strcmp(pa->items[i], pb->items[i]))
+			goto done;
+		tree_entry_id(&x, &fx, ta, pa->items[i]);
+		tree_entry_id(&y, &fy, tb, pb->items[i]);
+		if (fx != fy || (fx && !git_oid_equal(&x, &y)))
+			goto done;
+	}
+	*same = 1;
+done:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	return ret;
+}
+
+/* Copies the paths and blob ids of src into dst. */
+static void copy_files(struct snapshot *dst, const struct snapshot *src)
+{
+	size_t i;
+
+	dst->files = xcalloc(src->nr + 1, sizeof(*dst->files));
+	dst->alloc = src->nr + 1;
+	for (i = 0; i < src->nr; i++) {
+		dst->files[i].path = xstrdup(src->files[i].path);
+		git_oid_cpy(&dst->files[i].oid, &src->files[i].oid);
+	}
+	dst->nr = src->nr;
+}
+
 static int same_files(const struct snapshot *a, const struct snapshot *b)
 {
 	size_t i;
@@ -136,6 +229,31 @@ static int same_files(const struct snapshot *a, const struct snapshot *b)
 			return 0;
 	}
 	return 1;
+}
+
+/* Drops the findings of list that an inline suppression of a file of a or b covers. */
+static void drop_suppressed(struct finding_list *list, const struct side *a,
+			    const struct side *b)
+{
+	const struct side *sides[2];
+	size_t i, j, k, kept = 0;
+
+	sides[0] = a;
+	sides[1] = b;
+	for (i = 0; i < list->nr; i++) {
+		struct finding *f = &list->items[i];
+		int covered = 0;
+
+		for (k = 0; k < 2 && !covered; k++)
+			for (j = 0; sides[k] && j < sides[k]->nentries && !covered; j++)
+				covered = history_cache_suppressed(sides[k]->entries[j], f);
+		if (covered) {
+			finding_clear(f);
+			continue;
+		}
+		list->items[kept++] = *f;
+	}
+	list->nr = kept;
 }
 
 /* Fills s from its files (whose data may be loaded already): models and findings. */
@@ -157,10 +275,10 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 		s->entries[s->nentries++] = e;
 		for (j = 0; j < e->nmodels; j++) {
 			XGROW(s->models, s->alloc, s->nr + 1);
+			XGROW(s->origins, s->origins_alloc, s->nr + 1);
+			s->origins[s->nr] = e->origins ? e->origins[j] : NULL;
 			s->models[s->nr++] = e->models[j];
 		}
-		for (j = 0; j < e->findings.nr; j++)
-			finding_list_add_copy(&s->findings, &e->findings.items[j]);
 		free(f->data);
 		f->data = NULL;
 	}
@@ -170,11 +288,22 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 	reg.nfiles = s->files.nr;
 	checks_registry(&reg, h->rules, &s->findings);
 	finding_list_finish(&s->findings, h->severity);
+	drop_suppressed(&s->findings, s, NULL);
 	return 0;
 }
 
+static const struct side *find_side(const struct history *h, const git_oid *commit)
+{
+	size_t i;
+
+	for (i = 0; i < SIDE_CACHE; i++)
+		if (h->sides[i].valid && git_oid_equal(&h->sides[i].commit, commit))
+			return &h->sides[i];
+	return NULL;
+}
+
 /*
- * Returns the slot of the side cache that holds commit, or a cleared one
+ * Returns the slot of the side cache that contains commit, or a cleared one
  * other than protect, so that both sides of a comparison can stay cached.
  */
 static struct side *side_slot(struct history *h, const git_oid *commit,
@@ -233,42 +362,146 @@ static int compare_fingerprints(const void *x, const void *y)
 	return strcmp((*a)->fingerprint, (*b)->fingerprint);
 }
 
-/*
- * Marks in seen_a and seen_b the findings of a and b that match by
- * fingerprint, one to one.
- */
-static void match_findings(char *seen_a, char *seen_b,
-			   const struct finding_list *a,
-			   const struct finding_list *b)
+static int compare_pointers(const void *x, const void *y)
 {
-	const struct finding **x = xcalloc(a->nr + 1, sizeof(*x));
-	const struct finding **y = xcalloc(b->nr + 1, sizeof(*y));
-	size_t i = 0, j = 0;
+	const void *const *a = x, *const *b = y;
 
-	for (i = 0; i < a->nr; i++)
-		x[i] = &a->items[i];
-	for (j = 0; j < b->nr; j++)
-		y[j] = &b->items[j];
-	qsort(x, a->nr, sizeof(*x), compare_fingerprints);
-	qsort(y, b->nr, sizeof(*y), compare_fingerprints);
-	i = 0;
-	j = 0;
+	return *a < *b ? -1 : *a > *b;
+}
+
+struct finding_refs {
+	const struct finding **items;
+	size_t nr;
+	size_t alloc;
+};
+
+static void refs_add_list(struct finding_refs *refs, const struct finding_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->nr; i++) {
+		XGROW(refs->items, refs->alloc, refs->nr + 1);
+		refs->items[refs->nr++] = &list->items[i];
+	}
+}
+
+/*
+ * Collects the findings of side s that can differ from those of other:
+ * the cross-model ones, and those of every cache entry that other does
+ * not use. An entry both sides use contributes the same findings to both,
+ * so leaving it out does not change which findings match.
+ */
+static void collect_findings(struct finding_refs *refs, const struct side *s,
+			     const struct side *other)
+{
+	const struct blob_entry **theirs = NULL;
+	size_t i, n = other ? other->nentries : 0;
+
+	if (n) {
+		theirs = xcalloc(n, sizeof(*theirs));
+		memcpy(theirs, other->entries, n * sizeof(*theirs));
+		qsort(theirs, n, sizeof(*theirs), compare_pointers);
+	}
+	for (i = 0; i < s->nentries; i++) {
+		const struct blob_entry *e = s->entries[i];
+
+		if (n && bsearch(&e, theirs, n, sizeof(*theirs), compare_pointers))
+			continue;
+		refs_add_list(refs, &e->findings);
+	}
+	refs_add_list(refs, &s->findings);
+	free(theirs);
+}
+
+static int same_text(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+/* Compares benchmark names as the catalogue does: ignoring case and " -_/". */
+static int same_benchmark_name(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	for (;;) {
+		while (*a && strchr(" -_/", *a))
+			a++;
+		while (*b && strchr(" -_/", *b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+/*
+ * Clears the findings left in a and b that differ only in how a benchmark
+ * name is spelt ("Social IQA" and "Social IQa" are one benchmark): the
+ * fingerprint takes the name as written, but renaming it fixes nothing.
+ */
+static void match_respelt(struct finding_refs *a, struct finding_refs *b)
+{
+	size_t i, j, na = 0;
+
+	for (i = 0; i < a->nr; i++) {
+		const struct finding *x = a->items[i];
+		int matched = 0;
+
+		for (j = 0; j < b->nr && x->benchmark; j++) {
+			const struct finding *y = b->items[j];
+
+			if (x->rule == y->rule && same_text(x->model, y->model) &&
+			    same_benchmark_name(x->benchmark, y->benchmark) &&
+			    same_text(x->variant, y->variant) && same_text(x->source, y->source) &&
+			    same_text(x->field, y->field) && same_text(x->value, y->value)) {
+				b->items[j] = b->items[--b->nr];
+				matched = 1;
+				break;
+			}
+		}
+		if (!matched)
+			a->items[na++] = x;
+	}
+	a->nr = na;
+}
+
+/*
+ * Clears, in a and b, the findings that match one to one by fingerprint,
+ * leaving only those found on one side.
+ */
+static void match_findings(struct finding_refs *a, struct finding_refs *b)
+{
+	size_t i = 0, j = 0, na = 0, nb = 0;
+
+	/* qsort() must not be given a NULL array, even an empty one. */
+	if (a->nr > 1)
+		qsort(a->items, a->nr, sizeof(*a->items), compare_fingerprints);
+	if (b->nr > 1)
+		qsort(b->items, b->nr, sizeof(*b->items), compare_fingerprints);
 	while (i < a->nr && j < b->nr) {
-		int c = strcmp(x[i]->fingerprint, y[j]->fingerprint);
+		int c = strcmp(a->items[i]->fingerprint, b->items[j]->fingerprint);
 
 		if (c < 0) {
-			i++;
+			a->items[na++] = a->items[i++];
 		} else if (c > 0) {
-			j++;
+			b->items[nb++] = b->items[j++];
 		} else {
-			seen_a[x[i] - a->items] = 1;
-			seen_b[y[j] - b->items] = 1;
 			i++;
 			j++;
 		}
 	}
-	free(x);
-	free(y);
+	while (i < a->nr)
+		a->items[na++] = a->items[i++];
+	while (j < b->nr)
+		b->items[nb++] = b->items[j++];
+	a->nr = na;
+	b->nr = nb;
+	match_respelt(a, b);
 }
 
 static void describe_score(struct buf *out, const struct score *s)
@@ -383,32 +616,32 @@ static void compare_sides(struct history_step *step, struct history *h,
 			  const struct side *old, const struct side *new,
 			  long long commit_time)
 {
-	static const struct finding_list no_findings = FINDING_LIST_INIT;
-	const struct finding_list *of = old ? &old->findings : &no_findings;
-	char *seen_old = xcalloc(of->nr + 1, 1);
-	char *seen_new = xcalloc(new->findings.nr + 1, 1);
+	struct finding_refs old_refs = { NULL, 0, 0 }, new_refs = { NULL, 0, 0 };
 	struct finding_list rules_found = FINDING_LIST_INIT;
 	size_t i;
 
 	semdiff_models(&step->changes, old ? old->models : NULL, old ? old->nr : 0,
-		       new->models, new->nr);
+		       new->models, new->nr, old ? old->origins : NULL, new->origins);
 
-	match_findings(seen_old, seen_new, of, &new->findings);
-	for (i = 0; i < new->findings.nr; i++)
-		if (!seen_new[i])
-			finding_list_add_copy(&step->introduced, &new->findings.items[i]);
-	for (i = 0; i < of->nr; i++)
-		if (!seen_old[i])
-			finding_list_add_copy(&step->fixed, &of->items[i]);
+	if (old)
+		collect_findings(&old_refs, old, new);
+	collect_findings(&new_refs, new, old);
+	match_findings(&old_refs, &new_refs);
+	for (i = 0; i < new_refs.nr; i++)
+		finding_list_add_copy(&step->introduced, new_refs.items[i]);
+	for (i = 0; i < old_refs.nr; i++)
+		finding_list_add_copy(&step->fixed, old_refs.items[i]);
+	finding_list_finish(&step->fixed, NULL);
 
 	history_findings(&rules_found, &step->changes, commit_time);
 	finding_list_finish(&rules_found, h->severity);
+	drop_suppressed(&rules_found, new, old);
 	finding_list_move(&step->introduced, &rules_found);
 	finding_list_release(&rules_found);
 	finding_list_finish(&step->introduced, NULL);
 
-	free(seen_old);
-	free(seen_new);
+	free(old_refs.items);
+	free(new_refs.items);
 }
 
 static void step_release(struct history_step *step)
@@ -445,9 +678,24 @@ static int run_commit(struct history *h, const git_commit *commit,
 		return GITREPO_ERROR;
 	}
 
+	if (parent) {
+		int same;
+
+		ret = same_registry(&same, h, parent, commit, err);
+		if (ret < 0 || same)
+			goto done;
+	}
+
+	/* The parent is usually the commit reported last, whose listing is cached. */
 	ret = list_commit(&new_files, h, commit, err);
-	if (!ret && parent)
-		ret = list_commit(&old_files, h, parent, err);
+	if (!ret && parent) {
+		const struct side *cached = find_side(h, git_commit_id(parent));
+
+		if (cached)
+			copy_files(&old_files, &cached->files);
+		else
+			ret = list_commit(&old_files, h, parent, err);
+	}
 	if (ret < 0)
 		goto done;
 	if (same_files(&old_files, &new_files))

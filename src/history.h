@@ -24,7 +24,7 @@
 
 struct history;
 
-/* What to compare. */
+/* The range or snapshot to compare. */
 struct history_options {
 	/*
 	 * NULL (the working tree or index against HEAD), "<since>" (since..HEAD)
@@ -82,6 +82,9 @@ int history_open(struct history **out, const struct ruleset *rules,
 int history_run(struct history *h, const struct history_options *options,
 		history_fn fn, void *data, struct history_range *range,
 		struct buf *err);
+
+/* Returns the libgit2 handle of the repository walked, owned by h. */
+git_repository *history_git(struct history *h);
 
 /* Makes the walk report each file it parses on standard error. */
 void history_set_verbose(struct history *h, int verbose);

@@ -15,11 +15,12 @@ struct config_entry {
 };
 
 void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
-			const struct ruleset *rules)
+			const struct ruleset *rules, const enum severity *severity)
 {
 	memset(cache, 0, sizeof(*cache));
 	cache->repo = repo;
 	cache->rules = rules;
+	cache->severity = severity;
 	cache->nbuckets = 256;
 	cache->buckets = xcalloc(cache->nbuckets, sizeof(*cache->buckets));
 	cache->chunks = chunk_table_new();
@@ -33,7 +34,9 @@ static void entry_free(struct blob_entry *e)
 		if (!e->shared || !e->shared[i])
 			model_free(e->models[i]);
 	free(e->models);
+	suppress_release(&e->suppressions);
 	free(e->shared);
+	free(e->origins);
 	finding_list_release(&e->findings);
 	free(e->path);
 	free(e);
@@ -79,6 +82,21 @@ static void cache_insert(struct history_cache *cache, struct blob_entry *e)
 	cache->nentries++;
 }
 
+int history_cache_suppressed(const struct blob_entry *e, const struct finding *f)
+{
+	size_t i;
+
+	if (!e->suppressions.nr || strcmp(e->path, f->path))
+		return 0;
+	for (i = 0; i < e->suppressions.nr; i++) {
+		const struct suppression *s = &e->suppressions.items[i];
+
+		if (!s->problem && s->rule == (int)f->rule && s->target == f->pos.line)
+			return 1;
+	}
+	return 0;
+}
+
 void history_cache_unpin(struct history_cache *cache, const struct blob_entry *entry)
 {
 	struct blob_entry *e = (struct blob_entry *)entry, **p;
@@ -101,7 +119,7 @@ static void set_path(struct finding *f, const char *path)
 	f->path = xstrdup(path);
 }
 
-/* Copies the findings of src to dst at another path, lines moved by delta. */
+/* Copies the finished findings of src to dst at another path, lines moved by delta. */
 static void place_findings(struct finding_list *dst, const struct finding_list *src,
 			   const char *path, long delta)
 {
@@ -113,8 +131,63 @@ static void place_findings(struct finding_list *dst, const struct finding_list *
 		finding_list_add_copy(dst, &src->items[i]);
 		f = &dst->items[dst->nr - 1];
 		set_path(f, path);
+		/* A finding about no model names its file in its fingerprint. */
+		if (!f->model)
+			finding_fingerprint(f);
 		if (f->pos.line)
 			f->pos.line = (uint32_t)((long)f->pos.line + delta);
+	}
+}
+
+/* Reports whether text contains needle (memmem() is a GNU extension). */
+static int contains(const char *text, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *p = text, *end = text + len;
+
+	while ((size_t)(end - p) >= n) {
+		p = memchr(p, needle[0], (size_t)(end - p) - n + 1);
+		if (!p)
+			return 0;
+		if (!memcmp(p, needle, n))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/*
+ * Applies the file's inline suppressions to its findings, as check does.
+ * Scanning for comments costs a pass of libyaml's scanner over the whole
+ * file, so a file without the directive's prefix is not scanned.
+ *
+ * NOTE: a suppression that only a cross-model finding uses is reported
+ * here as unused, because those findings are judged per side, later.
+ */
+static void entry_suppress(struct history_cache *cache, struct blob_entry *e,
+			   const char *text, size_t len)
+{
+	if (!contains(text, len, "modelaudit:"))
+		return;
+	suppress_scan(&e->suppressions, e->path, text, len);
+	if (suppress_apply(&e->suppressions, &e->findings, cache->severity))
+		finding_list_finish(&e->findings, cache->severity);
+}
+
+static void copy_suppressions(struct suppress_list *dst, const struct suppress_list *src,
+			      const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < src->nr; i++) {
+		struct suppression *s;
+
+		XGROW(dst->items, dst->alloc, dst->nr + 1);
+		s = &dst->items[dst->nr++];
+		*s = src->items[i];
+		s->path = xstrdup(path);
+		s->comment = src->items[i].comment ? xstrdup(src->items[i].comment) : NULL;
+		s->problem = src->items[i].problem ? xstrdup(src->items[i].problem) : NULL;
 	}
 }
 
@@ -138,6 +211,7 @@ static struct blob_entry *entry_moved(const struct blob_entry *base, const char 
 		e->models[i] = model_place(base->models[i], e->path, 0, 0);
 	e->nmodels = base->nmodels;
 	place_findings(&e->findings, &base->findings, e->path, 0);
+	copy_suppressions(&e->suppressions, &base->suppressions, e->path);
 	return e;
 }
 
@@ -159,18 +233,20 @@ static struct blob_entry *entry_from_chunks(struct history_cache *cache,
 	e = entry_new(oid, path);
 	e->models = xcalloc(count + 1, sizeof(*e->models));
 	e->shared = xcalloc(count + 1, 1);
+	e->origins = xcalloc(count + 1, sizeof(*e->origins));
 	for (i = 0; i < count; i++) {
 		const struct model_chunk *c;
 		long line_delta;
 
 		c = chunk_table_get(cache->chunks, path, text, &spans[i], cache->rules,
-				    &cache->parsed_chunks);
+				    cache->severity, &cache->parsed_chunks);
 		if (!c) {
 			entry_free(e);
 			free(spans);
 			return NULL;
 		}
 		line_delta = (long)spans[i].line - (long)c->line;
+		e->origins[i] = c;
 		/*
 		 * Only a model whose lines or file changed gets a copy: a byte
 		 * offset that moved (a longer value earlier in the file) is not
@@ -200,6 +276,7 @@ static struct blob_entry *entry_from_file(struct history_cache *cache,
 	struct blob_entry *e = entry_new(oid, path);
 
 	registry_add_file(&reg, cache->rules, e->path, text, len, &e->findings);
+	finding_list_finish(&e->findings, cache->severity);
 	e->models = reg.models;
 	e->nmodels = reg.nr;
 	cache->parsed_files++;
@@ -211,8 +288,7 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 		      size_t len, struct buf *err)
 {
 	struct blob_entry *e, *base = NULL;
-	char *loaded = NULL;
-	int ret;
+	git_blob *blob = NULL;
 
 	*out = NULL;
 	for (e = cache->buckets[bucket_of(cache, oid)]; e; e = e->next) {
@@ -230,16 +306,22 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 	if (base && !base->rebuildable) {
 		e = entry_moved(base, path);
 	} else {
+		/* The blob's own buffer is parsed in place: a registry can be large. */
 		if (!data) {
-			ret = gitrepo_load_blob(&loaded, &len, cache->repo, oid, path, err);
-			if (ret < 0)
-				return ret;
-			data = loaded;
+			if (git_blob_lookup(&blob, gitrepo_git(cache->repo), oid) < 0) {
+				buf_setf(err, "cannot read '%s' (blob %s): %s", path,
+					 git_oid_tostr_s(oid), git_error_last() ?
+					 git_error_last()->message : "unknown libgit2 error");
+				return GITREPO_ERROR;
+			}
+			data = git_blob_rawcontent(blob);
+			len = (size_t)git_blob_rawsize(blob);
 		}
 		e = entry_from_chunks(cache, oid, path, data, len);
 		if (!e)
 			e = entry_from_file(cache, oid, path, data, len);
-		free(loaded);
+		entry_suppress(cache, e, data, len);
+		git_blob_free(blob);
 	}
 	if (cache->verbose)
 		fprintf(stderr, "modelaudit: read %s (%s): %zu models\n", path,

@@ -9,14 +9,16 @@
 #include "gitrepo.h"
 #include "registry.h"
 #include "ruleset.h"
+#include "suppress.h"
 
 /*
  * The caches of a history walk, which live for the whole run:
  *
- * - per blob id, the models a registry file holds and the findings of the
- *   file and of each model (before severities and cross-model rules), so
- *   that no blob is parsed twice. The same blob under another path (a
+ * - per blob id, the models of a registry file and the findings of the
+ *   file and of each model (not the cross-model ones), so that no blob is
+ *   parsed twice. The same blob under another path (a
  *   moved file) gets shallow copies of the models that name the new path.
+ *   The findings are finished (severities, fingerprints) once, here.
  * - per blob id of .modelaudit.yaml, the registry paths it configures.
  * - per model text (see historychunk.h), the model built from it, so that
  *   a large single-file registry costs in proportion to what a commit
@@ -28,8 +30,10 @@ struct blob_entry {
 	char *path;			/* the path that models and findings name */
 	struct model **models;
 	size_t nmodels;
-	struct finding_list findings;	/* severities not applied yet */
+	struct finding_list findings;	/* severities applied, fingerprints filled */
+	struct suppress_list suppressions;	/* the file's inline suppressions */
 	char *shared;			/* per model: owned by the chunk table, not freed here */
+	const void **origins;		/* per model: the chunk it was built from, or NULL */
 	int rebuildable;		/* built from cached chunks, so cheap to build again */
 	unsigned pins;			/* sides that use the entry */
 	struct blob_entry *next;	/* in the hash bucket */
@@ -41,6 +45,7 @@ struct config_entry;
 struct history_cache {
 	struct gitrepo *repo;
 	const struct ruleset *rules;
+	const enum severity *severity;
 	struct blob_entry **buckets;
 	size_t nbuckets;
 	size_t nentries;
@@ -52,7 +57,7 @@ struct history_cache {
 };
 
 void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
-			const struct ruleset *rules);
+			const struct ruleset *rules, const enum severity *severity);
 void history_cache_release(struct history_cache *cache);
 
 /*
@@ -63,6 +68,9 @@ void history_cache_release(struct history_cache *cache);
 int history_cache_get(const struct blob_entry **out, struct history_cache *cache,
 		      const git_oid *oid, const char *path, const char *data,
 		      size_t len, struct buf *err);
+
+/* Reports whether an inline suppression of the file of e covers f (by rule and line). */
+int history_cache_suppressed(const struct blob_entry *e, const struct finding *f);
 
 /*
  * Releases one use of an entry returned by history_cache_get(). An entry

@@ -249,6 +249,7 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 					  const char *path, const char *text,
 					  const struct chunk_span *span,
 					  const struct ruleset *rules,
+					  const enum severity *severity,
 					  size_t *parsed)
 {
 	uint64_t h = hash_bytes(text + span->offset, span->len);
@@ -263,6 +264,7 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 	if (!c)
 		return NULL;
 	(*parsed)++;
+	finding_list_finish(&c->findings, severity);
 	c->hash = h;
 	if (table->count >= table->nbuckets * 2)
 		table_grow(table);

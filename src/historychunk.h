@@ -26,9 +26,9 @@ struct chunk_span {
 /*
  * Cuts text into the items of its `models` sequence. Returns 0 and sets
  * *out (freed by the caller) and *count, or -1 when the file is not in the
- * plain layout: a byte-order mark, a tab in the indentation, any top-level
- * line other than one `models:` line, comments and blank lines, or an item
- * indentation that changes.
+ * plain layout. These break it: a byte-order mark, a tab in the
+ * indentation, a top-level line other than one `models:` line, comments
+ * and blank lines, and an item indentation that changes.
  */
 int chunk_split(struct chunk_span **out, size_t *count, const char *text,
 		size_t len);
@@ -41,7 +41,7 @@ struct model_chunk {
 	uint32_t line;
 	size_t offset;
 	struct model *model;
-	struct finding_list findings;	/* of the model, severities not applied */
+	struct finding_list findings;	/* of the model, finished with the severities */
 	struct model_chunk *next;
 };
 
@@ -61,6 +61,7 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 					  const char *path, const char *text,
 					  const struct chunk_span *span,
 					  const struct ruleset *rules,
+					  const enum severity *severity,
 					  size_t *parsed);
 
 /*

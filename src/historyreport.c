@@ -244,7 +244,7 @@ json_t *history_range_json(const struct history_range *range)
 
 /* ---- markdown --------------------------------------------------------- */
 
-/* Appends s for a markdown table cell: sanitised, pipes escaped. */
+/* Appends s for a markdown table cell: sanitised, with the characters markdown reads (pipes, backticks, emphasis, tags) escaped. */
 static void add_cell(struct buf *out, const char *s)
 {
 	struct buf clean = BUF_INIT;

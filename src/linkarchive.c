@@ -8,7 +8,7 @@
 #include "alloc.h"
 #include "linkcheck.h"
 
-/* Archive answers are small; anything larger is not the availability API. */
+/* Replies of the availability API are small, so a larger one is not from it. */
 #define ARCHIVE_MAX_REPLY (1024 * 1024)
 
 static int is_date(const char *s)

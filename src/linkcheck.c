@@ -287,9 +287,10 @@ static int request_setup(struct checker *c, struct request *r)
 	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, o->timeout * 1000);
 	curl_easy_setopt(r->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	/*
-	 * No CURLOPT_PIPEWAIT: it would hold every request to a host behind the
-	 * first one until that answers, which a server that never answers never
-	 * does. Requests use a connection already known to multiplex.
+	 * No CURLOPT_PIPEWAIT: it holds every request to a host until the first
+	 * response on the host's connection shows whether it multiplexes, so a
+	 * server that never responds would stall the whole host. Requests still
+	 * share a connection already known to multiplex.
 	 */
 	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
 	/* A proxy would be the address checked, not the server. */
@@ -676,8 +677,9 @@ static int checker_init(struct checker *c, struct link_set *set,
 		r->url = xstrdup(l->url);
 		buf_init(&r->body, 0);
 		buf_init(&r->refused, 0);
+		checker_host(c, l->host);
 	}
-	/* Queue only once every host exists: the hosts array may move while growing. */
+	/* Point at hosts only once all exist: the array moves while it grows. */
 	for (i = 0; i < c->nrequests; i++) {
 		struct request *r = &c->requests[i];
 

@@ -19,7 +19,7 @@
  * Redirects are followed here, not by libcurl, up to LINKCHECK_MAX_REDIRECTS
  * hops, so that every hop is checked for its scheme and a permanent hop is
  * noticed. Every connection's address is checked before connecting (the
- * open-socket callback sees the resolved address of each hop), unless
+ * open-socket callback receives the resolved address of each hop), unless
  * allow_private is set.
  */
 

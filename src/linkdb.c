@@ -77,13 +77,10 @@ static int check_schema_version(struct linkdb *db, struct buf *err)
 	return ret;
 }
 
-int linkdb_open(struct linkdb *db, const char *path, time_t now, struct buf *err)
+static int open_db(struct linkdb *db, struct buf *err)
 {
+	const char *path = db->path;
 	sqlite3_stmt *st = NULL;
-
-	memset(db, 0, sizeof(*db));
-	db->path = path;
-	linkdb_format_time(db->now, sizeof(db->now), now);
 
 	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		return db_error(db, err, "cannot open the link database");
@@ -123,6 +120,18 @@ int linkdb_open(struct linkdb *db, const char *path, time_t now, struct buf *err
 			       " last_ok = coalesce(?8, last_ok), last_scan = ?9",
 			       -1, &db->upsert, NULL) != SQLITE_OK)
 		return db_error(db, err, "cannot prepare the link queries");
+	return 0;
+}
+
+int linkdb_open(struct linkdb *db, const char *path, time_t now, struct buf *err)
+{
+	memset(db, 0, sizeof(*db));
+	db->path = path;
+	linkdb_format_time(db->now, sizeof(db->now), now);
+	if (open_db(db, err) < 0) {
+		linkdb_close(db);
+		return -1;
+	}
 	return 0;
 }
 

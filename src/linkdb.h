@@ -31,7 +31,7 @@ struct linkdb {
 	char now[32];		/* the scan's time, ISO 8601 */
 };
 
-/* What the database stores about one URL. */
+/* The stored record of one URL. */
 struct linkdb_record {
 	int found;
 	long consecutive_failures;

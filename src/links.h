@@ -30,7 +30,7 @@ enum link_class {
 	LINK_CLASS_COUNT
 };
 
-/* Where a URL stands across scans, from the link database. */
+/* The state of a URL across scans, from the link database. */
 enum link_state {
 	LINK_STATE_OK,
 	LINK_STATE_NEW,		/* failing in this scan for the first time */

@@ -352,7 +352,8 @@ static int read_entry(struct benchmark_def *def, struct pos *name_pos,
 
 /*
  * Adds the benchmark of one catalogue entry, or replaces the definition
- * whose canonical name it repeats (keeping the aliases of both).
+ * whose canonical name it repeats, compared in normalised form (keeping
+ * the aliases of both).
  */
 static int load_entry(struct ruleset *rs, const struct node *entry,
 		      const char *path, struct buf *err)
@@ -362,7 +363,7 @@ static int load_entry(struct ruleset *rs, const struct node *entry,
 	struct pos name_pos = { 0, 0 };
 	const struct index_slot *slot;
 	const struct node *aliases, *alias;
-	struct buf key = BUF_INIT;
+	struct buf key = BUF_INIT, existing = BUF_INIT;
 	size_t b;
 	int ret = -1;
 
@@ -371,7 +372,9 @@ static int load_entry(struct ruleset *rs, const struct node *entry,
 
 	normalise_name(&key, def.name);
 	slot = index_find(index, key.ptr);
-	if (slot && !strcmp(rs->benchmarks[slot->benchmark].name, def.name)) {
+	if (slot)
+		normalise_name(&existing, rs->benchmarks[slot->benchmark].name);
+	if (slot && !strcmp(existing.ptr, key.ptr)) {
 		const struct benchmark_def *old;
 		const char **all;
 
@@ -406,6 +409,7 @@ static int load_entry(struct ruleset *rs, const struct node *entry,
 
 done:
 	buf_release(&key);
+	buf_release(&existing);
 	return ret;
 }
 
@@ -744,8 +748,9 @@ const struct benchmark_def *ruleset_find_benchmark(const struct ruleset *rs,
 
 /*
  * Suggests the benchmark with the name or alias nearest to name, both
- * normalised: within a third of the name's length (at least 1 edit, at
- * most 3). Ties go to the benchmark listed first.
+ * normalised: within a quarter of the name's length (at least 1 edit, at
+ * most 3), since benchmark names often differ from each other by only a
+ * few letters (MT-Bench, MMT-Bench). Ties go to the benchmark listed first.
  */
 const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name)
 {
@@ -758,7 +763,7 @@ const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name
 	normalise_name(&key, name);
 	if (!key.len)
 		goto done;
-	limit = key.len / 3;
+	limit = key.len / 4;
 	if (limit < 1)
 		limit = 1;
 	if (limit > 3)

@@ -22,10 +22,11 @@ struct benchmark_def {
 	const char *unit;	/* "percent", "points", "elo", ... */
 };
 
+/* The pattern lists, each read from rules/patterns/<file name>. */
 enum pattern_kind {
-	PATTERN_ESTIMATE_MARKER,	/* a score value that marks an estimate */
-	PATTERN_ESTIMATE_FIELD,		/* "key" or "key: value" of a score entry */
-	PATTERN_PLACEHOLDER_HOST,	/* a host name that is a placeholder */
+	PATTERN_ESTIMATE_MARKER,	/* estimate-marker.txt: a score value that marks an estimate */
+	PATTERN_ESTIMATE_FIELD,		/* estimate-field.txt: "key" or "key: value" of a score entry */
+	PATTERN_PLACEHOLDER_HOST,	/* placeholder-host.txt: a host name that is a placeholder */
 	PATTERN_KIND_COUNT
 };
 

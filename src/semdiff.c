@@ -547,7 +547,7 @@ static int has_source_url(const struct model *m, const char *url)
 }
 
 /*
- * Reports whether b looks like a renamed: the same source URLs, and more
+ * Reports whether b looks like a with a new id: the same source URLs, and more
  * than half of the scores the same identity and value.
  */
 static int looks_renamed(const struct model *a, const struct model *b)
@@ -762,7 +762,8 @@ static struct model_ref *sorted_refs(struct model *const *models, size_t n)
 
 void semdiff_models(struct change_list *out,
 		    struct model *const *old, size_t nold,
-		    struct model *const *new, size_t nnew)
+		    struct model *const *new, size_t nnew,
+		    const void *const *old_same, const void *const *new_same)
 {
 	struct model_ref *a = sorted_refs(old, nold), *b = sorted_refs(new, nnew);
 	size_t *old_match = xcalloc(nold + 1, sizeof(size_t));
@@ -814,6 +815,9 @@ void semdiff_models(struct change_list *out,
 			continue;
 		}
 		if (old[new_match[j]] == m)
+			continue;
+		if (old_same && new_same && old_same[new_match[j]] &&
+		    old_same[new_match[j]] == new_same[j])
 			continue;
 		if (!str_equal(old[new_match[j]]->id.s, m->id.s)) {
 			struct change *c = change_add(out, CHANGE_RENAMED, CHANGE_MODEL,

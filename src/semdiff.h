@@ -7,9 +7,9 @@
 
 /*
  * The semantic diff of two registries: what changed in meaning, model by
- * model, not line by line. Models are matched by id; scores by identity
+ * model, not line by line. Models are matched by id, scores by identity
  * (canonical benchmark, variant, resolved source URL) and then by the
- * pairing rules below; sources by id; specs by key. Values are compared by
+ * pairing rules below, sources by id and specs by key. Values are compared by
  * what they mean: `0.8050` equals `0.805`, `1.5T` equals `1500B`.
  */
 
@@ -65,8 +65,10 @@ struct change_list {
 /*
  * Appends to out the changes that turn the models of old into those of new,
  * in the order of the new registry (removals of a model's parts after its
- * other changes, removed models last). Model pointers that are equal on
- * both sides are taken as unchanged without being compared.
+ * other changes, removed models last). Models that are equal pointers on
+ * both sides, or whose entries in old_same and new_same (when not NULL)
+ * are equal pointers, are taken as unchanged without being compared. The
+ * caller passes there what each model was built from, such as its text.
  *
  * Scores left unmatched by identity are paired when they share the
  * benchmark and either the variant or the source, or failing that when
@@ -76,7 +78,8 @@ struct change_list {
  */
 void semdiff_models(struct change_list *out,
 		    struct model *const *old, size_t nold,
-		    struct model *const *new, size_t nnew);
+		    struct model *const *new, size_t nnew,
+		    const void *const *old_same, const void *const *new_same);
 
 /* Reports whether two scores have the same identity. */
 int semdiff_same_identity(const struct score *a, const struct score *b);

@@ -121,15 +121,27 @@ static int exact_equal(const struct exact *a, const struct exact *b)
 
 int decimal_parse(const char *s, double *value, int *decimals)
 {
-	struct exact x;
 	size_t n;
 	int places = 0;
 
 	if (!s)
 		return -1;
-	n = exact_scan(&x, s, 1, &places);
-	buf_release(&x.digits);
-	if (!n || s[n])
+	/* The syntax of exact_scan(), checked without building the digit string. */
+	n = (*s == '-');
+	if (!is_digit(s[n]))
+		return -1;
+	while (is_digit(s[n]))
+		n++;
+	if (s[n] == '.') {
+		size_t start = ++n;
+
+		while (is_digit(s[n]))
+			n++;
+		places = (int)(n - start);
+		if (!places)
+			return -1;
+	}
+	if (s[n])
 		return -1;
 	if (value)
 		*value = strtod(s, NULL);

@@ -23,6 +23,9 @@ Paths:
   /hang                    never answers
   /huge                    HEAD 405, GET an endless body
   /garbage                 a reply that is not HTTP
+  /bad-headers             200 with header lines that are not headers
+  /endless-headers         a status line, then headers without end
+  /retry-long/<key>        429 with Retry-After: 3600 the first time, then 200
   /hold/<ms>               200 after ms milliseconds, counting requests in flight per Host
   /_stats                  JSON: the most requests in flight seen per Host
   /wayback/available       the Wayback availability API
@@ -126,6 +129,11 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(503, [("Retry-After", when)])
             else:
                 self.reply(200)
+        elif path.startswith("/retry-long/"):
+            if first_time(path):
+                self.reply(429, [("Retry-After", "3600")])
+            else:
+                self.reply(200)
         elif path.startswith("/flaky/"):
             self.reply(500 if first_time(method + path) else 200)
         elif path == "/challenge":
@@ -138,6 +146,19 @@ class Handler(BaseHTTPRequestHandler):
             self.huge(method)
         elif path == "/garbage":
             self.wfile.write(b"\x00\x01 this is not HTTP \xff\r\n\r\n")
+            self.close_connection = True
+        elif path == "/bad-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+                             b"\x01 not a header line\r\nX-\xff\xfe: \x00\x1b[2J\r\n"
+                             b": empty name\r\n\r\n")
+            self.close_connection = True
+        elif path == "/endless-headers":
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for n in range(1000000):
+                    self.wfile.write(b"X-Filler-%d: %s\r\n" % (n, b"y" * 200))
+            except OSError:
+                pass
             self.close_connection = True
         elif path.startswith("/hold/"):
             self.hold(host, int(path[6:]))

@@ -12,7 +12,7 @@ write_registry() {
 	    name: Acme 7B
 	    sources:
 	      - id: card
-	        url: https://acme.test/card
+	        url: https://huggingface.co/acme/acme-7b
 	    specs:
 	      architecture: dense
 	      licence: MIT
@@ -130,6 +130,14 @@ test_expect_success 'missing baseline exits 4' '
 	run_ma 4 check --baseline nothing.json models.yaml &&
 	test_cmp /dev/null out &&
 	echo "modelaudit: error: nothing.json: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'unwritable baseline exits 4' '
+	write_registry models.yaml &&
+	run_ma 4 check --write-baseline missing/base.json models.yaml &&
+	test_cmp /dev/null out &&
+	echo "modelaudit: error: cannot write missing/base.json: No such file or directory" >expect &&
 	test_cmp expect err
 '
 

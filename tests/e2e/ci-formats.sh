@@ -14,7 +14,7 @@ make_registry_repo() {
 	    name: Acme 7B
 	    sources:
 	      - id: card
-	        url: https://acme.test/card
+	        url: https://huggingface.co/acme/acme-7b
 	    specs:
 	      architecture: dense
 	      total_params: 7B
@@ -39,7 +39,8 @@ test_expect_success 'sarif has the structure code scanning reads' '
 	assert driver["version"]
 	assert driver["informationUri"].startswith("https://")
 	ids = [r["id"] for r in driver["rules"]]
-	assert "yaml-syntax" in ids and "suppression-unused" in ids, ids
+	assert "yaml-syntax" in ids, ids
+	assert "suppression-unused" in ids, ids
 	assert len(ids) == len(set(ids))
 	for rule in driver["rules"]:
 	    assert rule["shortDescription"]["text"], rule
@@ -53,14 +54,18 @@ test_expect_success 'sarif has the structure code scanning reads' '
 	    assert r["message"]["text"], r
 	    loc = r["locations"][0]["physicalLocation"]
 	    assert loc["artifactLocation"]["uri"] == "data/models.yaml", loc
-	    assert loc["region"]["startLine"] >= 1 and loc["region"]["startColumn"] >= 1, loc
+	    assert loc["region"]["startLine"] >= 1, loc
+	    assert loc["region"]["startColumn"] >= 1, loc
 	    fp = r["partialFingerprints"]["modelaudit/v1"]
-	    assert len(fp) == 32 and int(fp, 16) >= 0, fp
+	    assert len(fp) == 32, fp
+	    assert int(fp, 16) >= 0, fp
 	first = results[0]
-	assert first["ruleId"] == "schema-required" and first["level"] == "error", first
+	assert first["ruleId"] == "schema-required", first
+	assert first["level"] == "error", first
 	assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 2, "startColumn": 5}
 	last = results[2]
-	assert last["ruleId"] == "schema-unknown-field" and last["level"] == "warning", last
+	assert last["ruleId"] == "schema-unknown-field", last
+	assert last["level"] == "warning", last
 	assert last["locations"][0]["physicalLocation"]["region"] == {"startLine": 11, "startColumn": 7}
 	assert last["properties"]["model"] == "acme-7b"
 	EOT
@@ -198,11 +203,13 @@ test_expect_success 'junit parses as XML with one suite a file' '
 	import xml.etree.ElementTree as ET
 	root = ET.parse(sys.argv[1]).getroot()
 	assert root.tag == "testsuites", root.tag
-	assert root.get("tests") == "4" and root.get("failures") == "2", root.attrib
+	assert root.get("tests") == "4", root.attrib
+	assert root.get("failures") == "2", root.attrib
 	suites = root.findall("testsuite")
 	assert [s.get("name") for s in suites] == ["data/clean.yaml", "data/models.yaml"]
 	clean, models = suites
-	assert clean.get("tests") == "1" and clean.get("failures") == "0"
+	assert clean.get("tests") == "1", clean.attrib
+	assert clean.get("failures") == "0", clean.attrib
 	assert clean.find("testcase/failure") is None
 	cases = models.findall("testcase")
 	assert len(cases) == 3
@@ -210,7 +217,8 @@ test_expect_success 'junit parses as XML with one suite a file' '
 	assert failures[0].get("type") == "schema-required"
 	assert failures[0].get("message") == "model '\''acme-7b'\'' has no '\''organization'\''"
 	assert failures[0].text == "data/models.yaml:2:5: error: model '\''acme-7b'\'' has no '\''organization'\'' [schema-required]"
-	assert cases[0].get("classname") == "data/models.yaml" and cases[0].get("line") == "2"
+	assert cases[0].get("classname") == "data/models.yaml", cases[0].attrib
+	assert cases[0].get("line") == "2", cases[0].attrib
 	assert failures[2] is None, "a warning below --fail-on is no failure"
 	assert "[schema-unknown-field]" in cases[2].find("system-out").text
 	EOT
@@ -240,9 +248,9 @@ test_expect_success 'junit escapes markup and control characters' '
 	import xml.etree.ElementTree as ET
 	root = ET.parse(sys.argv[1]).getroot()
 	outputs = [s.text for s in root.iter("system-out")]
-	wanted = "data/models.yaml:12:5: warning: unknown field " + \
+	expected = "data/models.yaml:12:5: warning: unknown field " + \
 	    "\x27<a href=\"x\">&amp;\\x01\\x08\x27 in a model [schema-unknown-field]"
-	assert outputs[1] == wanted, outputs
+	assert outputs[1] == expected, outputs
 	EOT
 '
 

@@ -84,6 +84,18 @@ test_expect_success 'major migration: every score loses its date' '
 	test_cmp /dev/null actual
 '
 
+test_expect_success 'major migration: every score missing its date' '
+	clone &&
+	run_ma 1 diff $migration~1..$migration --format json &&
+	python3 -c "
+import json
+commit = json.load(open(\"out\"))[\"commits\"][0]
+print(sum(1 for f in commit[\"introduced\"] if f[\"rule\"] == \"score-missing-date\"))
+" >actual &&
+	git grep -c "^        score:" $migration -- data | awk -F: "{ n += \$3 } END { print n }" >expected &&
+	test_cmp expected actual
+'
+
 test_expect_success 'merge compared with its first parent' '
 	clone &&
 	run_ma 0 diff --root --format json --fail-on never &&

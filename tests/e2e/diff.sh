@@ -308,4 +308,20 @@ test_expect_success 'range with two ends' '
 	! grep "0.82" out
 '
 
+test_expect_success 'inline suppression silences a history rule' '
+	setup &&
+	registry 0.81 | sed "s/^        score: 0.81/        # modelaudit: ignore score-changed-without-source vendor errata\n&/" >data/models.yaml &&
+	git commit -qam errata &&
+	run_ma 0 diff HEAD~1 --fail-on note &&
+	grep "score 0.8050 -> 0.81$" out &&
+	! grep "score-changed-without-source" out &&
+	run_ma 0 check --quiet
+'
+
+test_expect_success 'help matches the man page synopsis' '
+	"$MODELAUDIT" diff --help | sed -n "1s/^usage: //p" >expected &&
+	sed -n "/^\.SH SYNOPSIS/,/^\.SH/s/^\.B //p" "$TOP/man/modelaudit-diff.1" | sed "s/\\\\//g" >actual &&
+	test_cmp expected actual
+'
+
 test_done

@@ -191,6 +191,31 @@ test_expect_success 'reply that is not HTTP is unreachable' '
 	grep "^  $U/garbage: unreachable: malformed reply," out
 '
 
+test_expect_success 'header lines that are not headers do not crash' '
+	write_registry "$U/bad-headers" &&
+	scan 0 &&
+	grep "^  $U/bad-headers: unreachable: malformed reply," out
+'
+
+test_expect_success 'endless headers end within the timeout' '
+	write_registry "$U/endless-headers" &&
+	start=$(date +%s) &&
+	scan 0 --timeout 2 &&
+	end=$(date +%s) &&
+	test $((end - start)) -le 5 &&
+	grep "^  $U/endless-headers: unreachable: " out
+'
+
+test_expect_success 'Retry-After longer than the timeout is capped' '
+	write_registry "$U/retry-long/a" &&
+	start=$(date +%s) &&
+	scan 0 --timeout 1 --retries 1 --format json &&
+	end=$(date +%s) &&
+	test $((end - start)) -le 4 &&
+	grep "\"class\": \"ok\"" out &&
+	test $(requests /retry-long/a) = 2
+'
+
 test_expect_success 'closed port is unreachable' '
 	closed=$(python3 -c "import socket; s = socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])") &&
 	write_registry "http://127.0.0.1:$closed/ok" &&
@@ -231,6 +256,19 @@ test_expect_success 'per-host limit holds on the server' '
 	python3 -c "import urllib.request; print(urllib.request.urlopen(\"$U/_stats\").read().decode())" >stats &&
 	echo "{\"max_in_flight\": {\"a.test:$PORT\": 2, \"b.test:$PORT\": 2}}" >expect &&
 	test_cmp expect stats
+'
+
+test_expect_success 'many host names are each limited' '
+	urls="" &&
+	pins="" &&
+	for n in $(seq 1 40); do
+		urls="$urls http://h$n.test:$PORT/ok?many"
+		pins="$pins --resolve h$n.test:$PORT:127.0.0.1"
+	done &&
+	write_registry $urls &&
+	scan 0 --per-host 1 --concurrency 8 $pins &&
+	echo "40 URLs (40 checked): 40 ok, 0 redirected, 0 broken, 0 blocked, 0 server-error, 0 unreachable, 0 refused, 0 excluded" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success 'URL cited many times is checked once' '
@@ -288,6 +326,27 @@ test_expect_success 'invalid options are usage errors' '
 	scan 2 --resolve nonsense &&
 	grep "^modelaudit: error: --resolve: invalid resolve pin" err &&
 	scan 2 --format sarif
+'
+
+test_expect_success 'progress line shows on a terminal only' '
+	command -v script >/dev/null || exit 0
+	write_registry "$U/ok?progress" &&
+	scan 0 &&
+	! grep "checking links" err &&
+	script -qec "\"$MODELAUDIT\" links models.yaml --config config.yaml --database db.sqlite --allow-private --max-age 0 2>&1" /dev/null >tty &&
+	grep "modelaudit: checking links: 1/1 done" tty
+'
+
+test_expect_success 'man page documents every option' '
+	run_ma 0 links --help &&
+	python3 - "$TOP/man/modelaudit-links.1" out <<-\EOF
+	import re, sys
+	man = open(sys.argv[1]).read().replace("\\-", "-")
+	options = re.findall(r"^    --([a-z-]+)", open(sys.argv[2]).read(), re.M)
+	missing = [o for o in options if not re.search(r"^\.BI? --%s\b" % re.escape(o), man, re.M)]
+	print("undocumented:", " ".join(missing))
+	sys.exit(1 if missing or len(options) < 10 else 0)
+	EOF
 '
 
 test_done

@@ -57,6 +57,8 @@ static void test_commit_directory_in_byte_order(void)
 	      "echo 'models: [1]' > data/models/a-b.yml && "
 	      "echo 'models: [2]' > data/models/a/z.yaml && "
 	      "echo 'not yaml' > data/models/readme.md && "
+	      "mkdir data/models/.hidden && echo 'models: []' > data/models/.hidden/h.yaml && "
+	      "echo 'models: []' > data/models/.h.yaml && "
 	      "git add . && git commit -qm one && "
 	      "git rev-parse HEAD:data/models/a-b.yml > ../dir.oid");
 	CHECK_INT(gitrepo_open(&repo, &err), 0);

@@ -218,7 +218,7 @@ static void test_extra_dir_adds_and_replaces(void)
 		   "    min: -5\n"
 		   "    max: 5.5\n"
 		   "    aliases: [ABench]\n"
-		   "  - {name: MMLU, unit: percent, max: 1, aliases: [Acme MMLU]}\n");
+		   "  - {name: mmlu, unit: percent, max: 1, aliases: [Acme MMLU]}\n");
 	write_file("patterns/estimate-marker.txt", "# house style\n\n^guess:\n");
 	CHECK_INT(load_with_dir(&rs, &err), 0);
 	if (err.len)
@@ -235,6 +235,7 @@ static void test_extra_dir_adds_and_replaces(void)
 	}
 	def = ruleset_find_benchmark(&rs, "MMLU");
 	CHECK(def != NULL);
+	CHECK_STR(def ? def->name : NULL, "mmlu");
 	CHECK(def && def->max == 1);
 	CHECK(ruleset_find_benchmark(&rs, "Acme MMLU") == def);
 	CHECK(ruleset_find_benchmark(&rs, "Massive Multitask Language Understanding") == def);
