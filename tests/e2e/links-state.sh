@@ -259,7 +259,12 @@ test_expect_success 'killed scan leaves the database consistent' '
 	MODELAUDIT_TODAY=2026-01-15 "$MODELAUDIT" links models.yaml --config config.yaml \
 		--database db.sqlite --timeout 30 --allow-private >/dev/null 2>&1 &
 	pid=$! &&
-	sleep 2 &&
+	n=0 &&
+	while [ "$(sql "SELECT count(*) FROM link" 2>/dev/null)" != 64 ] && [ $n -lt 300 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done &&
+	sleep 0.5 &&
 	kill -9 $pid &&
 	{ wait $pid || true; } &&
 	sql "PRAGMA integrity_check" >actual &&
