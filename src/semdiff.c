@@ -330,57 +330,155 @@ static void diff_score_pair(struct change_list *out, const struct model *old,
 		score_field(out, old, new, a, b, "reported_by", &a->reported_by, &b->reported_by);
 }
 
-/* Counts the unmatched scores of benchmark in m. */
-static size_t count_left(const struct model *m, const size_t *match,
-			 const char *benchmark)
-{
-	size_t i, n = 0;
+/* A score and its benchmark as benchmark_equal() compares it. */
+struct score_ref {
+	char *key;
+	size_t index;
+};
 
-	for (i = 0; i < m->nscores; i++)
-		if (match[i] == (size_t)-1 &&
-		    benchmark_equal(score_benchmark(&m->scores[i]), benchmark))
-			n++;
-	return n;
+/* Returns the benchmark of s in lower case without " -_/", or "-" when it has none. */
+static char *benchmark_key(const struct score *s)
+{
+	const char *p = score_benchmark(s);
+	char *key, *q;
+
+	if (!p)
+		return xstrdup("-");
+	key = q = xmalloc(strlen(p) + 1);
+	for (; *p; p++)
+		if (!strchr(" -_/", *p))
+			*q++ = (char)tolower((unsigned char)*p);
+	*q = '\0';
+	return key;
+}
+
+static int compare_score_refs(const void *x, const void *y)
+{
+	const struct score_ref *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+
+	if (c)
+		return c;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Returns the scores of m sorted by benchmark key, then by position. */
+static struct score_ref *sorted_score_refs(const struct model *m)
+{
+	struct score_ref *refs = xcalloc(m->nscores + 1, sizeof(*refs));
+	size_t i;
+
+	for (i = 0; i < m->nscores; i++) {
+		refs[i].key = benchmark_key(&m->scores[i]);
+		refs[i].index = i;
+	}
+	qsort(refs, m->nscores, sizeof(*refs), compare_score_refs);
+	return refs;
+}
+
+static void free_score_refs(struct score_ref *refs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(refs[i].key);
+	free(refs);
+}
+
+/* Returns the first of refs (n, sorted) whose key is key, or n. */
+static size_t find_key(const struct score_ref *refs, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(refs[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Sets left[i] of each unmatched score to the unmatched scores of its benchmark. */
+static void count_left(size_t *left, const struct score_ref *refs, size_t n,
+		       const size_t *match)
+{
+	size_t first = 0, k, unmatched;
+
+	while (first < n) {
+		size_t end = first;
+
+		unmatched = 0;
+		while (end < n && !strcmp(refs[end].key, refs[first].key)) {
+			if (match[refs[end].index] == (size_t)-1)
+				unmatched++;
+			end++;
+		}
+		for (k = first; k < end; k++)
+			left[refs[k].index] = unmatched;
+		first = end;
+	}
 }
 
 /*
  * Fills old_match[i] with the index of the new score paired with old score
- * i (or -1), in three passes of decreasing strictness.
+ * i (or -1), in three passes of decreasing strictness. Every pass pairs
+ * only scores of the same benchmark, so each new score is compared with
+ * the old scores of its benchmark alone, found by binary search.
  */
 static void pair_scores(size_t *old_match, size_t *new_match,
 			const struct model *old, const struct model *new)
 {
-	size_t i, j;
+	struct score_ref *old_refs = sorted_score_refs(old);
+	struct score_ref *new_refs = sorted_score_refs(new);
+	char **new_keys = xcalloc(new->nscores + 1, sizeof(*new_keys));
+	size_t *old_left = xcalloc(old->nscores + 1, sizeof(size_t));
+	size_t *new_left = xcalloc(new->nscores + 1, sizeof(size_t));
+	size_t i, j, k;
 	int pass;
 
 	for (i = 0; i < old->nscores; i++)
 		old_match[i] = (size_t)-1;
 	for (j = 0; j < new->nscores; j++)
 		new_match[j] = (size_t)-1;
+	for (k = 0; k < new->nscores; k++)
+		new_keys[new_refs[k].index] = new_refs[k].key;
 
 	for (pass = 0; pass < 3; pass++) {
+		/*
+		 * The last pass pairs the only score of a benchmark left on each
+		 * side. The counts are taken once, before it: a pair it makes
+		 * leaves no score of that benchmark unmatched, so the counts of
+		 * the other benchmarks do not change.
+		 */
+		if (pass == 2) {
+			count_left(old_left, old_refs, old->nscores, old_match);
+			count_left(new_left, new_refs, new->nscores, new_match);
+		}
 		for (j = 0; j < new->nscores; j++) {
 			const struct score *b = &new->scores[j];
 
 			if (new_match[j] != (size_t)-1)
 				continue;
-			for (i = 0; i < old->nscores; i++) {
-				const struct score *a = &old->scores[i];
+			k = find_key(old_refs, old->nscores, new_keys[j]);
+			for (; k < old->nscores && !strcmp(old_refs[k].key, new_keys[j]); k++) {
+				const struct score *a;
 				int ok;
 
+				i = old_refs[k].index;
+				a = &old->scores[i];
 				if (old_match[i] != (size_t)-1)
 					continue;
-				if (pass == 0) {
-					ok = semdiff_same_identity(a, b);
-				} else {
-					ok = benchmark_equal(score_benchmark(a), score_benchmark(b));
-					if (ok && pass == 1)
-						ok = str_equal(a->variant.s, b->variant.s) ||
-						     str_equal(score_source(a), score_source(b));
-					if (ok && pass == 2)
-						ok = count_left(old, old_match, score_benchmark(a)) == 1 &&
-						     count_left(new, new_match, score_benchmark(b)) == 1;
-				}
+				if (pass == 0)
+					ok = str_equal(a->variant.s, b->variant.s) &&
+					     str_equal(score_source(a), score_source(b));
+				else if (pass == 1)
+					ok = str_equal(a->variant.s, b->variant.s) ||
+					     str_equal(score_source(a), score_source(b));
+				else
+					ok = old_left[i] == 1 && new_left[j] == 1;
 				if (ok) {
 					old_match[i] = j;
 					new_match[j] = i;
@@ -389,6 +487,12 @@ static void pair_scores(size_t *old_match, size_t *new_match,
 			}
 		}
 	}
+
+	free_score_refs(old_refs, old->nscores);
+	free_score_refs(new_refs, new->nscores);
+	free(new_keys);
+	free(old_left);
+	free(new_left);
 }
 
 static void diff_scores(struct change_list *out, const struct model *old,
@@ -470,6 +574,160 @@ static int looks_renamed(const struct model *a, const struct model *b)
 	return same * 2 > most;
 }
 
+/*
+ * A rename keeps every source URL, so the smallest source URL of the old
+ * model is one of the new model's. Old models are looked up by it, so
+ * that an added model is compared only with the removed models that share
+ * a source, not with every removed model.
+ */
+struct rename_ref {
+	const char *url;	/* smallest source URL, "" for a source without one */
+	size_t index;		/* in the old registry */
+};
+
+static const char *source_url_key(const struct source *s)
+{
+	return s->url.s ? s->url.s : "";
+}
+
+static const char *smallest_source_url(const struct model *m)
+{
+	const char *min = NULL;
+	size_t i;
+
+	for (i = 0; i < m->nsources; i++) {
+		const char *url = source_url_key(&m->sources[i]);
+
+		if (!min || strcmp(url, min) < 0)
+			min = url;
+	}
+	return min;
+}
+
+static int compare_rename_refs(const void *x, const void *y)
+{
+	const struct rename_ref *a = x, *b = y;
+	int c = strcmp(a->url, b->url);
+
+	if (c)
+		return c;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Returns the first of refs (n, sorted) whose url is url, or n. */
+static size_t find_rename_url(const struct rename_ref *refs, size_t n, const char *url)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(refs[mid].url, url) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Returns the first ref at or after k whose old model is still unmatched,
+ * or n. next[] links each ref to a later one, and every ref between the
+ * two is matched. The links are shortened on the way, so skipping the
+ * models matched earlier costs nearly nothing.
+ */
+static size_t next_unmatched(size_t *next, const struct rename_ref *refs, size_t n,
+			     const size_t *old_match, size_t k)
+{
+	size_t root = k, t;
+
+	while (root < n && old_match[refs[root].index] != (size_t)-1)
+		root = next[root];
+	while (k < n && k != root) {
+		t = next[k];
+		next[k] = root;
+		k = t;
+	}
+	return root;
+}
+
+/*
+ * Pairs the models left unmatched as renames, in the new registry's order:
+ * each added model with the first removed model, in the old registry's
+ * order, that looks_renamed(). The candidates are the removed models whose
+ * smallest source URL is one of the added model's URLs, merged in order.
+ */
+static void pair_renames(size_t *old_match, size_t *new_match,
+			 struct model *const *old, size_t nold,
+			 struct model *const *new, size_t nnew)
+{
+	struct rename_ref *refs = xcalloc(nold + 1, sizeof(*refs));
+	size_t *next = xcalloc(nold + 1, sizeof(size_t));
+	size_t *heads = NULL, heads_alloc = 0;
+	const char **urls = NULL;
+	size_t urls_alloc = 0, nrefs = 0, i, j, k;
+
+	for (i = 0; i < nold; i++) {
+		if (old_match[i] != (size_t)-1 || !old[i]->nsources)
+			continue;
+		refs[nrefs].url = smallest_source_url(old[i]);
+		refs[nrefs].index = i;
+		nrefs++;
+	}
+	qsort(refs, nrefs, sizeof(*refs), compare_rename_refs);
+	for (k = 0; k < nrefs; k++)
+		next[k] = k + 1;
+
+	for (j = 0; j < nnew; j++) {
+		const struct model *m = new[j];
+		size_t nurls = 0, s, t;
+
+		if (new_match[j] != (size_t)-1 || !m->nsources)
+			continue;
+
+		/* One head per distinct source URL: its next unmatched candidate. */
+		XGROW(urls, urls_alloc, m->nsources);
+		XGROW(heads, heads_alloc, m->nsources);
+		for (s = 0; s < m->nsources; s++) {
+			const char *url = source_url_key(&m->sources[s]);
+
+			for (t = 0; t < nurls && strcmp(urls[t], url); t++)
+				;
+			if (t < nurls)
+				continue;
+			urls[nurls] = url;
+			heads[nurls] = next_unmatched(next, refs, nrefs, old_match,
+						      find_rename_url(refs, nrefs, url));
+			nurls++;
+		}
+
+		for (;;) {
+			size_t best = nurls;
+
+			for (t = 0; t < nurls; t++) {
+				if (heads[t] >= nrefs || strcmp(refs[heads[t]].url, urls[t]))
+					continue;
+				if (best == nurls || refs[heads[t]].index < refs[heads[best]].index)
+					best = t;
+			}
+			if (best == nurls)
+				break;
+			i = refs[heads[best]].index;
+			if (looks_renamed(old[i], m)) {
+				old_match[i] = j;
+				new_match[j] = i;
+				break;
+			}
+			heads[best] = next_unmatched(next, refs, nrefs, old_match, heads[best] + 1);
+		}
+	}
+
+	free(refs);
+	free(next);
+	free(heads);
+	free(urls);
+}
+
 /* ---- models ----------------------------------------------------------- */
 
 struct model_ref {
@@ -545,18 +803,7 @@ void semdiff_models(struct change_list *out,
 		}
 	}
 
-	/* Pair what is left as renames, in the new registry's order. */
-	for (j = 0; j < nnew; j++) {
-		if (new_match[j] != (size_t)-1)
-			continue;
-		for (i = 0; i < nold; i++) {
-			if (old_match[i] != (size_t)-1 || !looks_renamed(old[i], new[j]))
-				continue;
-			old_match[i] = j;
-			new_match[j] = i;
-			break;
-		}
-	}
+	pair_renames(old_match, new_match, old, nold, new, nnew);
 
 	for (j = 0; j < nnew; j++) {
 		struct model *m = new[j];

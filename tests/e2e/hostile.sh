@@ -13,14 +13,18 @@
 MODELS=300000
 LINE_MB=50
 RANDOM_FILES=20
+RENAMED=50000
+SCORES=2000
 MEMORY_FACTOR=1
 if [ "${VALGRIND:-0}" = 1 ]; then
 	MODELS=5000
 	LINE_MB=5
 	RANDOM_FILES=4
+	RENAMED=500
+	SCORES=200
 fi
 [ "${SANITIZE:-0}" = 1 ] && MEMORY_FACTOR=3
-export MODELS LINE_MB RANDOM_FILES MEMORY_FACTOR
+export MODELS LINE_MB RANDOM_FILES RENAMED SCORES MEMORY_FACTOR
 
 # bounded SECONDS MAX_MIB ARGS...: runs modelaudit ARGS, killed after
 # SECONDS; fails when it took longer or its peak resident memory passed
@@ -194,6 +198,74 @@ test_expect_success 'conflict markers anywhere in the file' '
 		test "$(wc -l <out)" = 1 &&
 		grep -E "^$f:[0-9]+:[0-9]+: error: invalid YAML: .*\[yaml-syntax\]$" out || return 1
 	done
+'
+
+# write_models PREFIX HOST N: N models with ids PREFIX0.., each citing its
+# own URL on HOST.
+write_models() {
+	python3 - "$@" <<-\EOT
+	import sys
+	prefix, host, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+	out = sys.stdout
+	out.write("models:\n")
+	for i in range(n):
+	    out.write(f"  - id: {prefix}{i}\n    name: M{i}\n    organization: O\n"
+	              f"    released: 2024-01-01\n"
+	              f"    sources: [{{id: card, url: \"https://{host}/abs/{i}\"}}]\n"
+	              f"    benchmarks: [{{benchmark: MMLU, score: 50.{i % 10}, date: 2024-01-02, source: card}}]\n")
+	EOT
+}
+
+test_expect_success 'diff of every model renamed in bounded time' '
+	make_repo repo &&
+	mkdir repo/data &&
+	write_models a arxiv.org $RENAMED >repo/data/models.yaml &&
+	git -C repo add . &&
+	git -C repo commit -q -m one &&
+	write_models b arxiv.org $RENAMED >repo/data/models.yaml &&
+	git -C repo commit -q -a -m rename &&
+	cd repo &&
+	bounded 120 1024 diff --format json HEAD~1 &&
+	expect_status 0 &&
+	test "$(grep -c "\"op\": \"renamed\"" out)" = $RENAMED
+'
+
+test_expect_success 'diff of every model replaced in bounded time' '
+	make_repo repo &&
+	mkdir repo/data &&
+	write_models a arxiv.org $RENAMED >repo/data/models.yaml &&
+	git -C repo add . &&
+	git -C repo commit -q -m one &&
+	write_models b openreview.net $RENAMED >repo/data/models.yaml &&
+	git -C repo commit -q -a -m replace &&
+	cd repo &&
+	bounded 120 1024 diff --format json HEAD~1 &&
+	expect_status 0 1 &&
+	test "$(grep -c "\"op\": \"added\"" out)" = $RENAMED &&
+	test "$(grep -c "\"op\": \"removed\"" out)" = $RENAMED
+'
+
+test_expect_success 'diff of a model with every score replaced' '
+	make_repo repo &&
+	mkdir repo/data &&
+	for side in v w; do
+		python3 - $side $SCORES >repo/data/models.yaml <<-\EOT &&
+		import sys
+		v, n = sys.argv[1], int(sys.argv[2])
+		out = sys.stdout
+		out.write("models:\n  - id: a\n    name: A\n    organization: O\n    released: 2024-01-01\n"
+		          "    sources: [{id: card, url: \"https://arxiv.org/abs/1\"}]\n    benchmarks:\n")
+		for i in range(n):
+		    out.write(f"      - {{benchmark: MMLU, variant: {v}{i}, score: 50, date: 2024-01-02,"
+		              f" source: \"https://{v}.org/{i}\"}}\n")
+		EOT
+		git -C repo add . &&
+		git -C repo commit -q -m $side || return 1
+	done &&
+	cd repo &&
+	bounded 120 256 diff --format json HEAD~1 &&
+	expect_status 0 1 &&
+	test "$(grep -c "\"op\": \"added\"" out)" = $SCORES
 '
 
 # A registry whose names and values carry escape sequences that would set
