@@ -218,6 +218,7 @@ int cmd_blame(int argc, char **argv)
 			   &audit.config.registry, &err);
 	if (ret == 0) {
 		hopt.root = 1;
+		hopt.changes_only = 1;
 		ret = history_run(h, &hopt, blame_add_step, &blame, NULL, &err);
 	}
 	if (ret == 0)

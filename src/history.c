@@ -43,6 +43,7 @@ struct history {
 	struct history_cache cache;
 	struct side sides[SIDE_CACHE];	/* the sides built last, for linear walks */
 	unsigned next_side;
+	int changes_only;		/* from the options of the current run */
 };
 
 int history_open(struct history **out, const struct ruleset *rules,
@@ -289,6 +290,8 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 		f->data = NULL;
 	}
 
+	if (h->changes_only)
+		return 0;
 	reg.models = s->models;
 	reg.nr = s->nr;
 	reg.nfiles = s->files.nr;
@@ -628,6 +631,8 @@ static void compare_sides(struct history_step *step, struct history *h,
 
 	semdiff_models(&step->changes, old ? old->models : NULL, old ? old->nr : 0,
 		       new->models, new->nr, old ? old->origins : NULL, new->origins);
+	if (h->changes_only)
+		return;
 
 	if (old)
 		collect_findings(&old_refs, old, new);
@@ -913,6 +918,7 @@ int history_run(struct history *h, const struct history_options *options,
 
 	if (range)
 		memset(range, 0, sizeof(*range));
+	h->changes_only = options->changes_only;
 	if (!options->rev && !options->root)
 		return run_snapshot(h, options->staged, fn, data, range, err);
 

@@ -35,6 +35,7 @@ struct history_options {
 	int first_parent;	/* follow only first parents */
 	int staged;		/* with rev NULL: the index, not the working tree */
 	int net;		/* one report for the whole range */
+	int changes_only;	/* report changes, no findings (skips the checks) */
 };
 
 /* One reported step: a commit, the working tree, the index, or a whole range. */
