@@ -15,7 +15,7 @@ DATADIR = $(PREFIX)/share/modelaudit
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PACKAGES = yaml-0.1 libgit2 libcurl libpcre2-8 sqlite3 jansson libcrypto
+PACKAGES = yaml-0.1 libgit2 libcurl libpcre2-8 sqlite3 jansson libcrypto zlib
 
 WARNINGS = -Wall -Wextra -Werror -Wvla -Wstrict-prototypes -Wformat=2 -Wshadow
 OPTIMIZE = -O2 -g

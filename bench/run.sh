@@ -23,6 +23,9 @@ OUT=bench/out
 MODELAUDIT=${MODELAUDIT:-$TOP/modelaudit}
 QUICK=${BENCH_QUICK:-0}
 export LC_ALL=C
+# The user's git configuration (colour, diff options) must not change what
+# git log does in the diff baseline.
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 
 mkdir -p "$OUT"
 results=$OUT/results.txt

@@ -808,7 +808,7 @@ static void check_duplicate_scores(const struct checker *c)
 		}
 		sc = &m->scores[keys[i].index];
 		earlier = &m->scores[keys[first].index];
-		ctx = score_context(c, sc, "benchmarks", NULL);
+		ctx = score_context(c, sc, "benchmarks", sc->value.s);
 		buf_reset(&what);
 		describe_score(&what, c, sc);
 		buf_reset(&msg);

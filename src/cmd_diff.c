@@ -166,6 +166,13 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (!common.quiet && out.format != DIFF_JSON)
 		print_summary(&out, stderr);
+	if (common.verbose) {
+		size_t files, models;
+
+		history_stats(h, &files, &models);
+		fprintf(stderr, "modelaudit: parsed %zu file%s whole and %zu model%s one by one\n",
+			files, files == 1 ? "" : "s", models, models == 1 ? "" : "s");
+	}
 	if (status == EXIT_OK && out.failed)
 		status = EXIT_FINDINGS;
 

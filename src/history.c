@@ -82,6 +82,12 @@ git_repository *history_git(struct history *h)
 	return gitrepo_git(h->repo);
 }
 
+void history_stats(const struct history *h, size_t *files, size_t *models)
+{
+	*files = h->cache.parsed_files;
+	*models = h->cache.parsed_chunks;
+}
+
 void history_set_verbose(struct history *h, int verbose)
 {
 	h->cache.verbose = verbose;

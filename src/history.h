@@ -86,6 +86,9 @@ int history_run(struct history *h, const struct history_options *options,
 /* Returns the libgit2 handle of the repository walked, owned by h. */
 git_repository *history_git(struct history *h);
 
+/* Returns how many files were parsed whole and how many models one by one. */
+void history_stats(const struct history *h, size_t *files, size_t *models);
+
 /* Makes the walk report each file it parses on standard error. */
 void history_set_verbose(struct history *h, int verbose);
 

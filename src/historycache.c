@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "historychunk.h"
+#include "historypack.h"
 
 struct config_entry {
 	git_oid oid;
@@ -24,6 +25,13 @@ void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
 	cache->nbuckets = 256;
 	cache->buckets = xcalloc(cache->nbuckets, sizeof(*cache->buckets));
 	cache->chunks = chunk_table_new();
+	{
+		struct buf objects = BUF_INIT;
+
+		buf_setf(&objects, "%sobjects", git_repository_commondir(gitrepo_git(repo)));
+		cache->packs = pack_reader_open(objects.ptr);
+		buf_release(&objects);
+	}
 }
 
 static void entry_free(struct blob_entry *e)
@@ -62,6 +70,7 @@ void history_cache_release(struct history_cache *cache)
 		free(c);
 	}
 	chunk_table_free(cache->chunks);
+	pack_reader_free(cache->packs);
 	memset(cache, 0, sizeof(*cache));
 }
 
@@ -307,7 +316,7 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 		e = entry_moved(base, path);
 	} else {
 		/* The blob's own buffer is parsed in place: a registry can be large. */
-		if (!data) {
+		if (!data && pack_reader_read(cache->packs, oid, &data, &len) < 0) {
 			if (git_blob_lookup(&blob, gitrepo_git(cache->repo), oid) < 0) {
 				buf_setf(err, "cannot read '%s' (blob %s): %s", path,
 					 git_oid_tostr_s(oid), git_error_last() ?

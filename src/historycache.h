@@ -41,6 +41,7 @@ struct blob_entry {
 
 struct chunk_table;
 struct config_entry;
+struct pack_reader;
 
 struct history_cache {
 	struct gitrepo *repo;
@@ -51,6 +52,7 @@ struct history_cache {
 	size_t nentries;
 	struct config_entry *configs;
 	struct chunk_table *chunks;
+	struct pack_reader *packs;	/* NULL when the repository has no packs */
 	size_t parsed_files;		/* whole-file parses, for --verbose */
 	size_t parsed_chunks;		/* per-model parses */
 	int verbose;

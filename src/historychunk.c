@@ -23,6 +23,24 @@ static int is_models_line(const char *l, size_t n)
 	return i == n || (i == n - 1 && l[i] == '\r');
 }
 
+/*
+ * Reports whether a line is printable ASCII. The lines before the first
+ * item are not parsed with the chunks, so the loader could not judge
+ * their encoding: any other byte there sends the file to a whole parse.
+ */
+static int is_plain_ascii(const char *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)l[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\r') || c >= 0x7F)
+			return 0;
+	}
+	return 1;
+}
+
 /* Reports whether the text after an indentation starts a sequence item. */
 static int is_item(const char *l, size_t n)
 {
@@ -56,6 +74,8 @@ int chunk_split(struct chunk_span **out, size_t *count, const char *text,
 		blank = i == n || (i == n - 1 && l[i] == '\r');
 		comment = !blank && l[i] == '#';
 
+		if (!seen_item && !is_plain_ascii(l, n))
+			goto unclean;
 		if (blank || comment) {
 			/* Belongs to the item before it. */
 		} else if (!seen_models) {

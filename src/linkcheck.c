@@ -1,6 +1,7 @@
 #include "linkcheck.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -31,6 +32,8 @@ struct request {
 	struct host *host;
 	CURL *easy;
 	char *url;		/* the current hop */
+	char *hop_host;		/* lower-case host of the current hop */
+	struct curl_slist *resolve;	/* the pins of hop_host */
 	char *errbuf;		/* CURL_ERROR_SIZE bytes */
 	int get;		/* GET instead of HEAD */
 	int hops;		/* redirects followed */
@@ -47,12 +50,13 @@ struct checker {
 	const struct link_check_options *opts;
 	struct link_set *set;
 	CURLM *multi;
-	struct curl_slist *resolve;
 	struct request *requests;
 	size_t nrequests;
 	struct host *hosts;
 	size_t nhosts;
 	size_t alloc_hosts;
+	size_t *slots;		/* hash table of host index + 1, 0 for empty */
+	size_t nslots;
 	size_t next_host;	/* round-robin cursor over hosts */
 	struct request **delayed;
 	size_t ndelayed;
@@ -209,17 +213,47 @@ int linkcheck_validate_resolve(const char *pin, struct buf *err)
 	return 0;
 }
 
-/* Finds or adds the host of name (a string owned by the link set). */
+static size_t hash_host(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/*
+ * Finds or adds the host of name (a string owned by the link set). A hash
+ * table of host index + 1 keeps this linear for registries of many hosts.
+ */
 static struct host *checker_host(struct checker *c, const char *name)
 {
-	size_t i;
+	size_t i, mask;
 
-	for (i = 0; i < c->nhosts; i++)
-		if (!strcmp(c->hosts[i].name, name))
-			return &c->hosts[i];
+	if ((c->nhosts + 1) * 2 > c->nslots) {
+		c->nslots = c->nslots ? c->nslots * 2 : 64;
+		free(c->slots);
+		c->slots = xcalloc(c->nslots, sizeof(*c->slots));
+		for (i = 0; i < c->nhosts; i++) {
+			size_t k = hash_host(c->hosts[i].name) & (c->nslots - 1);
+
+			while (c->slots[k])
+				k = (k + 1) & (c->nslots - 1);
+			c->slots[k] = i + 1;
+		}
+	}
+
+	mask = c->nslots - 1;
+	for (i = hash_host(name) & mask; c->slots[i]; i = (i + 1) & mask)
+		if (!strcmp(c->hosts[c->slots[i] - 1].name, name))
+			return &c->hosts[c->slots[i] - 1];
+
 	XGROW(c->hosts, c->alloc_hosts, c->nhosts + 1);
 	memset(&c->hosts[c->nhosts], 0, sizeof(c->hosts[0]));
 	c->hosts[c->nhosts].name = name;
+	c->slots[i] = c->nhosts + 1;
 	return &c->hosts[c->nhosts++];
 }
 
@@ -287,7 +321,7 @@ static int request_setup(struct checker *c, struct request *r)
 	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, o->timeout * 1000);
 	curl_easy_setopt(r->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	/*
-	 * No CURLOPT_PIPEWAIT: it holds every request to a host until the first
+	 * No CURLOPT_PIPEWAIT: it makes every request to a host wait until the first
 	 * response on the host's connection shows whether it multiplexes, so a
 	 * server that never responds would stall the whole host. Requests still
 	 * share a connection already known to multiplex.
@@ -300,14 +334,41 @@ static int request_setup(struct checker *c, struct request *r)
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, write_body);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
-	if (c->resolve)
-		curl_easy_setopt(r->easy, CURLOPT_RESOLVE, c->resolve);
 	return 0;
+}
+
+/*
+ * Returns the pins of opts->resolve for host, or NULL. Each request gets
+ * only these, because libcurl parses every pin of CURLOPT_RESOLVE again
+ * for every transfer.
+ */
+static struct curl_slist *pins_for_host(const struct checker *c, const char *host)
+{
+	const struct string_list *pins = c->opts->resolve;
+	struct curl_slist *list = NULL;
+	size_t i, len = strlen(host);
+
+	for (i = 0; pins && i < pins->nr; i++) {
+		const char *p = pins->items[i];
+
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!strncasecmp(p, host, len) && p[len] == ':') {
+			struct curl_slist *next = curl_slist_append(list, pins->items[i]);
+
+			if (next)
+				list = next;
+		}
+	}
+	return list;
 }
 
 /* Adds r to the multi handle for its current hop and method. */
 static int request_add(struct checker *c, struct request *r)
 {
+	curl_slist_free_all(r->resolve);
+	r->resolve = pins_for_host(c, r->hop_host);
+	curl_easy_setopt(r->easy, CURLOPT_RESOLVE, r->resolve);
 	r->errbuf[0] = '\0';
 	r->address_refused = 0;
 	r->body_full = 0;
@@ -327,6 +388,10 @@ static void request_release(struct request *r)
 	r->easy = NULL;
 	free(r->url);
 	r->url = NULL;
+	free(r->hop_host);
+	r->hop_host = NULL;
+	curl_slist_free_all(r->resolve);
+	r->resolve = NULL;
 	free(r->errbuf);
 	r->errbuf = NULL;
 	buf_release(&r->body);
@@ -447,40 +512,50 @@ static long retry_after(const struct request *r)
 	return linkcheck_parse_retry_after(h->value, time(NULL));
 }
 
-static int is_http_url(const char *url)
+/* Returns the lower-case host of an http or https URL, or NULL for any other. */
+static char *http_url_host(const char *url)
 {
 	CURLU *u = curl_url();
-	char *scheme = NULL;
-	int ok = 0;
+	char *scheme = NULL, *host = NULL, *result = NULL, *p;
 
 	if (!u)
-		return 0;
+		return NULL;
 	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK)
-		ok = !strcmp(scheme, "http") || !strcmp(scheme, "https");
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    (!strcmp(scheme, "http") || !strcmp(scheme, "https")) &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		result = xstrdup(host);
+		for (p = result; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+	}
 	curl_free(scheme);
+	curl_free(host);
 	curl_url_cleanup(u);
-	return ok;
+	return result;
 }
 
 /* Follows the redirect of a 3xx response; returns 0 when r goes on. */
 static int request_redirect(struct checker *c, struct request *r, long status)
 {
-	char *location = NULL;
+	char *location = NULL, *host;
 
 	curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &location);
 	if (!location) {
 		request_finish(c, r, LINK_BROKEN, status, "redirect without a location");
 		return -1;
 	}
-	if (!is_http_url(location)) {
+	host = http_url_host(location);
+	if (!host) {
 		request_finish(c, r, LINK_REFUSED, status, "redirect to a URL that is not http or https");
 		return -1;
 	}
 	if (r->hops >= LINKCHECK_MAX_REDIRECTS) {
+		free(host);
 		request_finish(c, r, LINK_BROKEN, status, "more than 10 redirects");
 		return -1;
 	}
+	free(r->hop_host);
+	r->hop_host = host;
 	if (status == 301 || status == 308)
 		r->permanent = 1;
 	r->hops++;
@@ -645,15 +720,6 @@ static int checker_init(struct checker *c, struct link_set *set,
 	memset(c, 0, sizeof(*c));
 	c->opts = opts;
 	c->set = set;
-	for (i = 0; opts->resolve && i < opts->resolve->nr; i++) {
-		struct curl_slist *next = curl_slist_append(c->resolve, opts->resolve->items[i]);
-
-		if (!next) {
-			buf_setf(err, "cannot set up libcurl: out of memory");
-			return -1;
-		}
-		c->resolve = next;
-	}
 	c->multi = curl_multi_init();
 	if (!c->multi) {
 		buf_setf(err, "cannot set up libcurl: curl_multi_init failed");
@@ -675,6 +741,7 @@ static int checker_init(struct checker *c, struct link_set *set,
 		r->checker = c;
 		r->link = l;
 		r->url = xstrdup(l->url);
+		r->hop_host = xstrdup(l->host);
 		buf_init(&r->body, 0);
 		buf_init(&r->refused, 0);
 		checker_host(c, l->host);
@@ -703,11 +770,11 @@ static void checker_release(struct checker *c)
 	for (i = 0; i < c->nhosts; i++)
 		free(c->hosts[i].queue);
 	free(c->hosts);
+	free(c->slots);
 	free(c->requests);
 	free(c->delayed);
 	if (c->multi)
 		curl_multi_cleanup(c->multi);
-	curl_slist_free_all(c->resolve);
 }
 
 int linkcheck_run(struct link_set *set, const struct link_check_options *opts,

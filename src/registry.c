@@ -538,6 +538,19 @@ static int is_score_key(const char *key)
 	return 0;
 }
 
+static int is_estimate_field(const struct builder *b, const struct field *f)
+{
+	struct buf pair = BUF_INIT;
+	int match;
+
+	if (ruleset_match(b->rules, PATTERN_ESTIMATE_FIELD, f->key, strlen(f->key)))
+		return 1;
+	buf_addf(&pair, "%s: %s", f->key, f->value);
+	match = ruleset_match(b->rules, PATTERN_ESTIMATE_FIELD, pair.ptr, pair.len);
+	buf_release(&pair);
+	return match;
+}
+
 static void build_score(struct builder *b, struct score *sc, const struct node *entry)
 {
 	const struct node *k;
@@ -593,8 +606,11 @@ static void build_score(struct builder *b, struct score *sc, const struct node *
 			f->key_pos = k->pos;
 			f->pos = v->pos;
 			f->value = render_node(b, v);
-			/* Estimate markers (interpolated: true) are score-interpolated's. */
-			if (!ruleset_match(b->rules, PATTERN_ESTIMATE_FIELD, k->value, k->len))
+			/*
+			 * Estimate markers, a key (interpolated: true) or a key and
+			 * its value (method: interpolation), are score-interpolated's.
+			 */
+			if (!is_estimate_field(b, f))
 				report_unknown(b, k, score_keys, COUNT_OF(score_keys), "a score");
 		}
 	}

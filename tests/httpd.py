@@ -8,7 +8,7 @@ request is appended to --log as "METHOD PATH HOST USER-AGENT".
 Paths:
   /ok                      200
   /status/<code>           that status (404, 410, 500, ...)
-  /head-405, /head-404     HEAD answered 405 or 404, GET 200
+  /head-405, /head-404     405 or 404 to HEAD, 200 to GET
   /moved, /moved-308       301 to /ok, 308 to the relative "ok"
   /found                   302 to /ok
   /dir/relative            302 to the relative "../ok"

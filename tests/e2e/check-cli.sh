@@ -249,4 +249,19 @@ test_expect_success 'rules lists every rule' '
 	grep "^score-missing-date  *error  *a score has no publication date$" out
 '
 
+test_expect_success 'estimate method key not unknown field' '
+	write_registry r.yaml &&
+	cat >>r.yaml <<-\EOT &&
+	    benchmarks:
+	      - {benchmark: MMLU, score: 80.1, date: 2024-06-01, source: card, method: interpolation}
+	      - {benchmark: GSM8K, score: 80.1, date: 2024-06-01, source: card, method: measured}
+	EOT
+	run_ma 1 check --quiet r.yaml &&
+	cat >expected <<-\EOT &&
+	r.yaml:10:72: error: score of MMLU is marked as estimated by '"'"'method: interpolation'"'"': record only values that a source publishes [score-interpolated]
+	r.yaml:11:73: warning: unknown field '"'"'method'"'"' in a score [schema-unknown-field]
+	EOT
+	test_cmp expected out
+'
+
 test_done

@@ -318,6 +318,43 @@ test_expect_success 'inline suppression silences a history rule' '
 	run_ma 0 check --quiet
 '
 
+test_expect_success 'text seen before is not parsed again' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	registry 0.8050 >data/models.yaml && git commit -qam revert &&
+	cp data/models.yaml data/copy.yaml &&
+	echo "registry: [data/]" >.modelaudit.yaml && git add . && git commit -qm copy &&
+	run_ma 0 diff --root --verbose --fail-on never &&
+	grep "^modelaudit: parsed 0 files whole and 2 models one by one$" err
+'
+
+test_expect_success 'moved model keeps its findings in place' '
+	make_repo repo && cd repo && mkdir data &&
+	{ registry 0.8 2024-07-01 a-7b | sed "/date:/d" && registry 0.7 2024-07-01 b-7b | sed 1d; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	{ printf "# registry\n# of models\n" && cat data/models.yaml; } >new && mv new data/models.yaml &&
+	git commit -qam shift &&
+	run_ma 0 diff HEAD~1 --format json &&
+	grep "\"commits\": \[\]" out &&
+	run_ma 1 check --rev HEAD --quiet &&
+	cp out expected &&
+	registry 0.8 2024-07-01 a-7b >top && { printf "# registry\n# of models\n" && cat top &&
+		registry 0.7 2024-07-01 b-7b | sed 1d; } >data/models.yaml &&
+	git commit -qam "date a" &&
+	run_ma 0 diff HEAD~1 &&
+	sed -n "/^fixed:/,/^\$/p" out | sed "1d;/^\$/d" >actual &&
+	test_cmp expected actual
+'
+
+test_expect_success 'findings of diff equal those of check' '
+	git clone -q "$(fixture llm-stats-history.bundle)" llm && cd llm &&
+	run_ma 1 check --rev HEAD --format json &&
+	python3 -c "import json; print(\"\\n\".join(sorted(\"%s %s:%s:%s\" % (f[\"fingerprint\"], f[\"path\"], f[\"line\"], f[\"column\"]) for f in json.load(open(\"out\"))[\"findings\"])))" >expected &&
+	run_ma 1 diff --root --net --format json &&
+	python3 -c "import json; print(\"\\n\".join(sorted(\"%s %s:%s:%s\" % (f[\"fingerprint\"], f[\"path\"], f[\"line\"], f[\"column\"]) for f in json.load(open(\"out\"))[\"commits\"][0][\"introduced\"])))" >actual &&
+	test_cmp expected actual
+'
+
 test_expect_success 'help matches the man page synopsis' '
 	"$MODELAUDIT" diff --help | sed -n "1s/^usage: //p" >expected &&
 	sed -n "/^\.SH SYNOPSIS/,/^\.SH/s/^\.B //p" "$TOP/man/modelaudit-diff.1" | sed "s/\\\\//g" >actual &&

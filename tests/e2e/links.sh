@@ -243,6 +243,14 @@ test_expect_success 'pinned host name is refused by its address' '
 	grep "^  http://pinned.test:$PORT/ok: refused: 127.0.0.1 is not a public address$" out
 '
 
+test_expect_success 'command-line pin wins over the configuration' '
+	write_registry "http://pin.test:$PORT/ok?pin" &&
+	printf "  resolve: [\"pin.test:$PORT:127.0.0.2\"]\n" >>config.yaml &&
+	scan 0 --resolve "pin.test:$PORT:127.0.0.1" &&
+	echo "1 URL (1 checked): 1 ok, 0 redirected, 0 broken, 0 blocked, 0 server-error, 0 unreachable, 0 refused, 0 excluded" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'per-host limit holds on the server' '
 	urls="" &&
 	for h in a b; do

@@ -648,6 +648,33 @@ static void test_quantizations_unverified(void)
 	CHECK_INT(findings.nr, 0);
 	audit(HEAD CARD "    quantizations: {families: []}\n");
 	CHECK_INT(count(RULE_QUANTIZATIONS_UNVERIFIED), 0);
+	audit(HEAD CARD "    quantizations: {families: [gguf, {name: awq}], verified: ''}\n");
+	CHECK_INT(count(RULE_QUANTIZATIONS_UNVERIFIED), 1);
+	audit(HEAD CARD "    quantizations: {families: [gguf, {name: awq}], verified: 2024-13-01}\n");
+	CHECK_INT(count(RULE_QUANTIZATIONS_UNVERIFIED), 0);
+	CHECK_INT(count(RULE_DATE_INVALID), 1);
+	CHECK_STR(first(RULE_DATE_INVALID)->value, "2024-13-01");
+	audit(HEAD CARD "    quantizations: {verified: 2026-02-01, families: [gguf]}\n");
+	CHECK_INT(count(RULE_DATE_IN_FUTURE), 1);
+}
+
+static void test_spec_source_url(void)
+{
+	audit(HEAD CARD "    specs:\n      license: {value: MIT, source: 'http://acme.org/license'}\n");
+	CHECK_INT(count(RULE_URL_INSECURE), 1);
+	CHECK_INT(first(RULE_URL_INSECURE)->pos.line, 10);
+	CHECK_INT(count(RULE_SOURCE_UNKNOWN_REF), 0);
+	audit(HEAD CARD "    specs:\n      license: {value: MIT, source: card}\n");
+	CHECK_INT(findings.nr, 0);
+}
+
+static void test_source_published_in_future(void)
+{
+	audit(HEAD CARD "        published: 2026-06-01\n");
+	CHECK_INT(count(RULE_DATE_IN_FUTURE), 1);
+	CHECK_STR(first(RULE_DATE_IN_FUTURE)->message,
+		  "the published date of source 'card' is 2026-06-01, after today "
+		  "(2026-01-15): correct the date");
 }
 
 static void test_messages_escape_registry_text(void)
@@ -726,6 +753,8 @@ int main(void)
 	RUN(test_date_before_release);
 	RUN(test_params_rules);
 	RUN(test_quantizations_unverified);
+	RUN(test_spec_source_url);
+	RUN(test_source_published_in_future);
 	RUN(test_messages_escape_registry_text);
 	RUN(test_hand_built_model);
 

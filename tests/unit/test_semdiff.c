@@ -226,6 +226,8 @@ static void test_split_rejects_other_layouts(void)
 		"models:\n  - id: a\n - id: b\n",
 		"models:\n",
 		"---\nmodels:\n  - id: a\n",
+		"# caf\xC3\xA9\nmodels:\n  - id: a\n",
+		"# nul \0\nmodels:\n  - id: a\n",
 	};
 	size_t i;
 
@@ -233,7 +235,11 @@ static void test_split_rejects_other_layouts(void)
 		struct chunk_span *spans = NULL;
 		size_t count = 0;
 
-		CHECK_INT(chunk_split(&spans, &count, texts[i], strlen(texts[i])), -1);
+		size_t len = strlen(texts[i]);
+
+		if (strstr(texts[i], "# nul "))
+			len += strlen(texts[i] + len + 1) + 1;
+		CHECK_INT(chunk_split(&spans, &count, texts[i], len), -1);
 		CHECK(spans == NULL);
 	}
 }

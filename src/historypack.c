@@ -1,0 +1,477 @@
+#include "historypack.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "alloc.h"
+#include "buf.h"
+
+/* Memory kept for materialised objects: 96 MiB, the default of git's core.deltaBaseCacheLimit. */
+#define PACK_CACHE_BUDGET ((size_t)96 * 1024 * 1024)
+/* Longer delta chains than git ever writes (its default maximum is 50) are refused. */
+#define PACK_MAX_CHAIN 10000
+
+enum {
+	OBJ_BLOB = 3,
+	OBJ_OFS_DELTA = 6,
+	OBJ_REF_DELTA = 7
+};
+
+struct pack {
+	const unsigned char *idx;
+	size_t idx_len;
+	const unsigned char *data;
+	size_t data_len;
+	uint32_t count;
+};
+
+struct cached {
+	size_t pack;
+	uint64_t offset;
+	int type;
+	unsigned char *data;
+	size_t len;
+	uint64_t used;		/* clock of the last use */
+};
+
+struct pack_reader {
+	struct pack *packs;
+	size_t npacks;
+	struct cached *cache;
+	size_t ncache;
+	size_t cache_alloc;
+	size_t cache_bytes;
+	uint64_t clock;
+};
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static const void *map_file(const char *path, size_t *len)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return p;
+}
+
+/* Maps one pack and its version 2 index; returns 0, or -1 to skip it. */
+static int pack_open(struct pack *p, const char *idx_path)
+{
+	struct buf pack_path = BUF_INIT;
+	size_t n = strlen(idx_path);
+
+	memset(p, 0, sizeof(*p));
+	p->idx = map_file(idx_path, &p->idx_len);
+	if (!p->idx)
+		return -1;
+	if (p->idx_len < 8 + 256 * 4 || memcmp(p->idx, "\377tOc", 4) || be32(p->idx + 4) != 2)
+		goto fail;
+	p->count = be32(p->idx + 8 + 255 * 4);
+	if (p->idx_len < 8 + 256 * 4 + (size_t)p->count * (20 + 4 + 4))
+		goto fail;
+	buf_add(&pack_path, idx_path, n - 4);
+	buf_adds(&pack_path, ".pack");
+	p->data = map_file(pack_path.ptr, &p->data_len);
+	buf_release(&pack_path);
+	if (!p->data || p->data_len < 12 || memcmp(p->data, "PACK", 4))
+		goto fail;
+	return 0;
+
+fail:
+	if (p->data)
+		munmap((void *)p->data, p->data_len);
+	munmap((void *)p->idx, p->idx_len);
+	memset(p, 0, sizeof(*p));
+	return -1;
+}
+
+struct pack_reader *pack_reader_open(const char *objects_dir)
+{
+	struct pack_reader *r;
+	struct buf path = BUF_INIT;
+	DIR *dir;
+	struct dirent *d;
+
+	buf_setf(&path, "%s/pack", objects_dir);
+	dir = opendir(path.ptr);
+	if (!dir) {
+		buf_release(&path);
+		return NULL;
+	}
+	r = xcalloc(1, sizeof(*r));
+	while ((d = readdir(dir))) {
+		size_t n = strlen(d->d_name);
+		struct pack p;
+
+		if (n < 5 || strcmp(d->d_name + n - 4, ".idx"))
+			continue;
+		buf_setf(&path, "%s/pack/%s", objects_dir, d->d_name);
+		if (pack_open(&p, path.ptr) < 0)
+			continue;
+		r->packs = xrealloc(r->packs, (r->npacks + 1) * sizeof(*r->packs));
+		r->packs[r->npacks++] = p;
+	}
+	closedir(dir);
+	buf_release(&path);
+	if (!r->npacks) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void pack_reader_free(struct pack_reader *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->npacks; i++) {
+		munmap((void *)r->packs[i].data, r->packs[i].data_len);
+		munmap((void *)r->packs[i].idx, r->packs[i].idx_len);
+	}
+	for (i = 0; i < r->ncache; i++)
+		free(r->cache[i].data);
+	free(r->cache);
+	free(r->packs);
+	free(r);
+}
+
+/* Looks oid up in the index of p; returns 0 and its offset, or -1. */
+static int pack_find(const struct pack *p, const unsigned char *oid, uint64_t *offset)
+{
+	const unsigned char *fanout = p->idx + 8;
+	const unsigned char *names = fanout + 256 * 4;
+	const unsigned char *offsets = names + (size_t)p->count * (20 + 4);
+	uint32_t lo = oid[0] ? be32(fanout + (oid[0] - 1) * 4) : 0;
+	uint32_t hi = be32(fanout + oid[0] * 4);
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(names + (size_t)mid * 20, oid, 20);
+
+		if (!c) {
+			uint32_t o = be32(offsets + (size_t)mid * 4);
+
+			if (o & 0x80000000u) {
+				const unsigned char *large = offsets + (size_t)p->count * 4 +
+							     (size_t)(o & 0x7fffffffu) * 8;
+
+				if (large + 8 > p->idx + p->idx_len)
+					return -1;
+				*offset = (uint64_t)be32(large) << 32 | be32(large + 4);
+			} else {
+				*offset = o;
+			}
+			return *offset < p->data_len ? 0 : -1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static struct cached *cache_find(struct pack_reader *r, size_t pack, uint64_t offset)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncache; i++) {
+		if (r->cache[i].pack == pack && r->cache[i].offset == offset) {
+			r->cache[i].used = ++r->clock;
+			return &r->cache[i];
+		}
+	}
+	return NULL;
+}
+
+/* Keeps data (which the cache takes over), evicting the least recently used. */
+static struct cached *cache_add(struct pack_reader *r, size_t pack, uint64_t offset,
+				int type, unsigned char *data, size_t len)
+{
+	struct cached *c;
+
+	while (r->ncache && r->cache_bytes + len > PACK_CACHE_BUDGET) {
+		size_t i, oldest = 0;
+
+		for (i = 1; i < r->ncache; i++)
+			if (r->cache[i].used < r->cache[oldest].used)
+				oldest = i;
+		r->cache_bytes -= r->cache[oldest].len;
+		free(r->cache[oldest].data);
+		r->cache[oldest] = r->cache[--r->ncache];
+	}
+	XGROW(r->cache, r->cache_alloc, r->ncache + 1);
+	c = &r->cache[r->ncache++];
+	c->pack = pack;
+	c->offset = offset;
+	c->type = type;
+	c->data = data;
+	c->len = len;
+	c->used = ++r->clock;
+	r->cache_bytes += len;
+	return c;
+}
+
+/* Inflates exactly size bytes from in (at most avail bytes); NULL on any error. */
+static unsigned char *inflate_exact(const unsigned char *in, size_t avail, size_t size)
+{
+	unsigned char *out = xmalloc(size ? size : 1);
+	z_stream z;
+	int ret;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK) {
+		free(out);
+		return NULL;
+	}
+	z.next_in = (unsigned char *)in;
+	z.avail_in = avail > UINT32_MAX ? UINT32_MAX : (uInt)avail;
+	z.next_out = out;
+	z.avail_out = (uInt)size;
+	ret = inflate(&z, Z_FINISH);
+	inflateEnd(&z);
+	if (ret != Z_STREAM_END || z.total_out != size) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Reads a delta's size header (7 bits a byte, least significant first). */
+static int delta_size(const unsigned char **p, const unsigned char *end, size_t *size)
+{
+	unsigned shift = 0;
+
+	*size = 0;
+	do {
+		if (*p >= end || shift > 56)
+			return -1;
+		*size |= (size_t)(**p & 0x7f) << shift;
+		shift += 7;
+	} while (*(*p)++ & 0x80);
+	return 0;
+}
+
+/* Applies delta to base; returns the new object or NULL. */
+static unsigned char *delta_apply(const unsigned char *base, size_t base_len,
+				  const unsigned char *delta, size_t delta_len, size_t *out_len)
+{
+	const unsigned char *p = delta, *end = delta + delta_len;
+	unsigned char *out, *o;
+	size_t src, dst;
+
+	if (delta_size(&p, end, &src) < 0 || src != base_len ||
+	    delta_size(&p, end, &dst) < 0)
+		return NULL;
+	out = xmalloc(dst ? dst : 1);
+	o = out;
+	while (p < end) {
+		unsigned op = *p++;
+
+		if (op & 0x80) {
+			size_t off = 0, n = 0;
+			int i;
+
+			for (i = 0; i < 4; i++)
+				if (op & (1u << i)) {
+					if (p >= end)
+						goto fail;
+					off |= (size_t)*p++ << (8 * i);
+				}
+			for (i = 0; i < 3; i++)
+				if (op & (0x10u << i)) {
+					if (p >= end)
+						goto fail;
+					n |= (size_t)*p++ << (8 * i);
+				}
+			if (!n)
+				n = 0x10000;
+			if (off > base_len || n > base_len - off || n > dst - (size_t)(o - out))
+				goto fail;
+			memcpy(o, base + off, n);
+			o += n;
+		} else if (op) {
+			if (op > (size_t)(end - p) || op > dst - (size_t)(o - out))
+				goto fail;
+			memcpy(o, p, op);
+			o += op;
+			p += op;
+		} else {
+			goto fail;
+		}
+	}
+	if ((size_t)(o - out) != dst)
+		goto fail;
+	*out_len = dst;
+	return out;
+
+fail:
+	free(out);
+	return NULL;
+}
+
+/* The header of a pack entry: type, size, start of the data, and for deltas the base. */
+struct entry {
+	int type;
+	size_t size;
+	const unsigned char *data;
+	uint64_t base;		/* offset of the base (deltas) */
+};
+
+static int read_entry(struct entry *e, struct pack_reader *r, size_t pack, uint64_t offset)
+{
+	const struct pack *p = &r->packs[pack];
+	const unsigned char *q = p->data + offset, *end = p->data + p->data_len;
+	unsigned shift = 4;
+	unsigned c;
+
+	if (q >= end)
+		return -1;
+	c = *q++;
+	e->type = (c >> 4) & 7;
+	e->size = c & 15;
+	while (c & 0x80) {
+		if (q >= end || shift > 56)
+			return -1;
+		c = *q++;
+		e->size |= (size_t)(c & 0x7f) << shift;
+		shift += 7;
+	}
+	if (e->type == OBJ_OFS_DELTA) {
+		uint64_t back;
+
+		if (q >= end)
+			return -1;
+		c = *q++;
+		back = c & 0x7f;
+		while (c & 0x80) {
+			if (q >= end || back > (UINT64_MAX >> 8))
+				return -1;
+			c = *q++;
+			back = ((back + 1) << 7) | (c & 0x7f);
+		}
+		if (back > offset)
+			return -1;
+		e->base = offset - back;
+	} else if (e->type == OBJ_REF_DELTA) {
+		if (end - q < 20 || pack_find(p, q, &e->base) < 0)
+			return -1;
+		q += 20;
+	} else if (e->type < 1 || e->type > 4) {
+		return -1;
+	}
+	e->data = q;
+	return 0;
+}
+
+/* Materialises the object at offset of pack, through its delta chain. */
+static struct cached *materialise(struct pack_reader *r, size_t pack, uint64_t offset)
+{
+	uint64_t chain[64], *stack = chain;
+	size_t depth = 0, alloc = 64, i;
+	struct cached *c = NULL;
+	struct entry e;
+	const struct pack *p = &r->packs[pack];
+	uint64_t at = offset;
+
+	/* Walk down to a cached object or a whole one, remembering the way. */
+	for (;;) {
+		c = cache_find(r, pack, at);
+		if (c)
+			break;
+		if (read_entry(&e, r, pack, at) < 0)
+			goto done;
+		if (e.type != OBJ_OFS_DELTA && e.type != OBJ_REF_DELTA) {
+			unsigned char *data = inflate_exact(e.data, (size_t)(p->data + p->data_len - e.data),
+							    e.size);
+
+			if (!data)
+				goto done;
+			c = cache_add(r, pack, at, e.type, data, e.size);
+			break;
+		}
+		if (depth == PACK_MAX_CHAIN)
+			goto done;
+		if (depth == alloc) {
+			uint64_t *grown = xmalloc(2 * alloc * sizeof(*grown));
+
+			memcpy(grown, stack, depth * sizeof(*grown));
+			if (stack != chain)
+				free(stack);
+			stack = grown;
+			alloc *= 2;
+		}
+		stack[depth++] = at;
+		at = e.base;
+	}
+
+	/* Apply the deltas back up, keeping each object built. */
+	for (i = depth; i-- > 0;) {
+		unsigned char *delta, *out;
+		size_t out_len;
+		int base_type = c->type;
+
+		if (read_entry(&e, r, pack, stack[i]) < 0) {
+			c = NULL;
+			goto done;
+		}
+		delta = inflate_exact(e.data, (size_t)(p->data + p->data_len - e.data), e.size);
+		out = delta ? delta_apply(c->data, c->len, delta, e.size, &out_len) : NULL;
+		free(delta);
+		if (!out) {
+			c = NULL;
+			goto done;
+		}
+		c = cache_add(r, pack, stack[i], base_type, out, out_len);
+	}
+done:
+	if (stack != chain)
+		free(stack);
+	return c;
+}
+
+int pack_reader_read(struct pack_reader *r, const git_oid *oid,
+		     const char **data, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->npacks; i++) {
+		uint64_t offset;
+		struct cached *c;
+
+		if (pack_find(&r->packs[i], oid->id, &offset) < 0)
+			continue;
+		c = materialise(r, i, offset);
+		if (!c || c->type != OBJ_BLOB)
+			return -1;
+		*data = (const char *)c->data;
+		*len = c->len;
+		return 0;
+	}
+	return -1;
+}

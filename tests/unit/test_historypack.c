@@ -1,0 +1,141 @@
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "historypack.h"
+#include "unit.h"
+
+/*
+ * Builds a repository with many versions of one file, packs it so that
+ * most versions are deltas, and checks that the pack reader returns every
+ * blob exactly as libgit2 does, in both walk orders.
+ */
+
+static char tmpdir[] = "/tmp/modelaudit-pack.XXXXXX";
+
+static const char setup[] =
+	"git init -q -b main repo && cd repo && "
+	"i=0; while [ $i -lt 60 ]; do "
+	"  seq 1 3000 | sed \"s/^$((i * 37 % 3000 + 1))\\$/changed $i/\" >f.txt && "
+	"  echo \"version $i\" >>f.txt && git add f.txt && git commit -qm v$i || exit 1; "
+	"  i=$((i + 1)); "
+	"done && git gc -q --aggressive && "
+	"git rev-list --objects --all | cut -d' ' -f1 | git cat-file --batch-check='%(objecttype) %(objectname)' | "
+	"sed -n 's/^blob //p' >../blobs";
+
+static size_t read_blobs(git_oid **out)
+{
+	FILE *f = fopen("../blobs", "r");
+	char hex[64];
+	size_t n = 0, alloc = 0;
+
+	*out = NULL;
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s", hex) == 1) {
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 64;
+			*out = realloc(*out, alloc * sizeof(**out));
+		}
+		if (git_oid_fromstr(&(*out)[n], hex) == 0)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static void check_all(git_repository *repo, const git_oid *oids, size_t n, int reverse)
+{
+	struct pack_reader *r = pack_reader_open(".git/objects");
+	size_t i, same = 0;
+
+	CHECK(r != NULL);
+	for (i = 0; r && i < n; i++) {
+		const git_oid *oid = &oids[reverse ? n - 1 - i : i];
+		git_blob *blob = NULL;
+		const char *data;
+		size_t len;
+
+		CHECK_INT(pack_reader_read(r, oid, &data, &len), 0);
+		CHECK_INT(git_blob_lookup(&blob, repo, oid), 0);
+		if (blob && len == (size_t)git_blob_rawsize(blob) &&
+		    !memcmp(data, git_blob_rawcontent(blob), len))
+			same++;
+		git_blob_free(blob);
+	}
+	CHECK_INT(same, n);
+	pack_reader_free(r);
+}
+
+static void test_every_blob_as_libgit2(void)
+{
+	git_repository *repo = NULL;
+	git_oid *oids = NULL;
+	size_t n;
+
+	CHECK_INT(git_repository_open(&repo, "."), 0);
+	n = read_blobs(&oids);
+	CHECK(n >= 60);
+	check_all(repo, oids, n, 0);
+	check_all(repo, oids, n, 1);
+	free(oids);
+	git_repository_free(repo);
+}
+
+static void test_loose_object_not_read(void)
+{
+	struct pack_reader *r = pack_reader_open(".git/objects");
+	git_oid oid;
+	const char *data;
+	size_t len;
+
+	CHECK(system("echo loose >loose.txt && git hash-object -w loose.txt >../loose") == 0);
+	{
+		FILE *f = fopen("../loose", "r");
+		char hex[64] = "";
+
+		CHECK(f != NULL);
+		if (f) {
+			CHECK_INT(fscanf(f, "%63s", hex), 1);
+			fclose(f);
+		}
+		CHECK_INT(git_oid_fromstr(&oid, hex), 0);
+	}
+	CHECK_INT(pack_reader_read(r, &oid, &data, &len), -1);
+	pack_reader_free(r);
+}
+
+int main(void)
+{
+	char cmd[4096];
+	char top[4096];
+	int status;
+
+	if (!getcwd(top, sizeof(top)) || !mkdtemp(tmpdir))
+		return 1;
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+	setenv("HOME", tmpdir, 1);
+	setenv("GIT_AUTHOR_NAME", "A U Thor", 1);
+	setenv("GIT_AUTHOR_EMAIL", "author@example.org", 1);
+	setenv("GIT_COMMITTER_NAME", "C O Mitter", 1);
+	setenv("GIT_COMMITTER_EMAIL", "committer@example.org", 1);
+	if (chdir(tmpdir) != 0 || system(setup) != 0 || chdir("repo") != 0) {
+		printf("# setup failed\n");
+		return 1;
+	}
+	git_libgit2_init();
+
+	RUN(test_every_blob_as_libgit2);
+	RUN(test_loose_object_not_read);
+
+	git_libgit2_shutdown();
+	status = unit_done();
+	if (chdir(top) == 0) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+		if (system(cmd) != 0)
+			status = 1;
+	}
+	return status;
+}
