@@ -2,8 +2,8 @@
 # Runs each libFuzzer target named after the first argument for that many
 # seconds, starting from its corpus in tests/fixtures/fuzz/<target>/, and
 # ends with "N passed, N failed". A crashing input is left in build/fuzz/
-# as crash-<target>-<hash>: add it to tests/fixtures/fuzz/<target>/ so
-# that make check replays it from then on.
+# as <target>-crash-<sha1> (or -leak-, -timeout-, -oom-): add it to
+# tests/fixtures/fuzz/<target>/ so that make check replays it from then on.
 #
 # Inputs that libFuzzer finds go to build/fuzz/corpus/<target>/, so that
 # a later run goes on from where this one stopped. The http target runs in
@@ -22,7 +22,7 @@ for target in "$@"; do
 	mkdir -p "$corpus"
 	set -- "$program" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
 		-max_len=65536 -print_final_stats=1 \
-		-artifact_prefix="build/fuzz/crash-$target-" \
+		-artifact_prefix="build/fuzz/$target-" \
 		"$corpus" "tests/fixtures/fuzz/$target"
 	if [ "$target" = http ]; then
 		set -- unshare -rn "$@"

@@ -39,7 +39,7 @@ for target in loader semdiff url http; do
 		mkdir corpus &&
 		run_target $target timeout $((CHECK_SECONDS + 120)) "$FUZZ_DIR/fuzz_$target" \
 			-max_total_time=$CHECK_SECONDS -timeout=20 -rss_limit_mb=2048 \
-			-max_len=65536 -artifact_prefix="$FUZZ_DIR/crash-$target-" \
+			-max_len=65536 -artifact_prefix="$FUZZ_DIR/$target-" \
 			corpus "$FIXTURES/fuzz/$target" >log 2>&1 ||
 		{ grep -E "ERROR|SUMMARY|Test unit written" log; false; }
 	'
