@@ -25,11 +25,32 @@ static int state_rank(enum link_state s)
 	}
 }
 
+/*
+ * A blocked or refused link is neither failing nor working, so its state
+ * stays "ok"; the text report lists it under a heading of its own rather
+ * than among the links that work.
+ */
+static int is_unverified(const struct link *l)
+{
+	return l->state == LINK_STATE_OK &&
+	       (l->class == LINK_BLOCKED || l->class == LINK_REFUSED);
+}
+
+static int group_rank(const struct link *l)
+{
+	return is_unverified(l) ? 5 : state_rank(l->state);
+}
+
+static const char *group_name(const struct link *l)
+{
+	return is_unverified(l) ? "not verified (blocked or refused)" : link_state_name(l->state);
+}
+
 static int compare_links(const void *a, const void *b)
 {
 	const struct link *x = *(const struct link *const *)a;
 	const struct link *y = *(const struct link *const *)b;
-	int rx = state_rank(x->state), ry = state_rank(y->state);
+	int rx = group_rank(x), ry = group_rank(y);
 
 	if (rx != ry)
 		return rx - ry;
@@ -118,13 +139,15 @@ void link_report_text(FILE *out, const struct link_set *set,
 
 		if (!opts->verbose && !is_notable(l))
 			continue;
-		if (state_rank(l->state) != group) {
-			group = state_rank(l->state);
+		if (group_rank(l) != group) {
+			const char *heading = group_name(l);
+
+			group = group_rank(l);
 			if (opts->color)
 				fprintf(out, "%s%s%s:" COLOR_RESET "\n", COLOR_BOLD,
-					state_color(l->state), link_state_name(l->state));
+					state_color(l->state), heading);
 			else
-				fprintf(out, "%s:\n", link_state_name(l->state));
+				fprintf(out, "%s:\n", heading);
 		}
 
 		buf_reset(&line);

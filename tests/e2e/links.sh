@@ -158,7 +158,7 @@ test_expect_success 'bot challenges are blocked, not broken' '
 	write_registry "$U/challenge" "$U/challenge-503" &&
 	scan 0 &&
 	cat >expect <<-EOF &&
-	ok:
+	not verified (blocked or refused):
 	  $U/challenge: blocked (403): bot challenge
 	    models.yaml:8:14: acme-7b
 	  $U/challenge-503: blocked (503): bot challenge
@@ -227,7 +227,7 @@ test_expect_success 'loopback address is refused by default' '
 	write_registry "$U/ok?refused" &&
 	run_ma 0 links models.yaml --config config.yaml --database db.sqlite &&
 	cat >expect <<-EOF &&
-	ok:
+	not verified (blocked or refused):
 	  $U/ok?refused: refused: 127.0.0.1 is not a public address
 	    models.yaml:8:14: acme-7b
 	EOF
