@@ -47,7 +47,11 @@ install_gnu_time() {
 		sudo="sudo -n"
 	fi
 	note "installing GNU time (Debian package time) to measure peak RSS"
+	export DEBIAN_FRONTEND=noninteractive
+	# A fresh system may have no package lists yet: update them and retry.
 	$sudo apt-get install -y -qq --no-install-recommends time >/dev/null 2>&1 ||
+		{ $sudo apt-get update -qq >/dev/null 2>&1 &&
+		  $sudo apt-get install -y -qq --no-install-recommends time >/dev/null 2>&1; } ||
 		note "failed to install GNU time; peak RSS comes from wait4()"
 }
 
