@@ -263,8 +263,10 @@ void audit_print_summary(const struct audit *a, FILE *out)
 	size_t warnings = finding_list_count(&a->findings, SEVERITY_WARNING) - errors;
 	size_t notes = finding_list_count(&a->findings, SEVERITY_NOTE) - errors - warnings;
 
-	fprintf(out, "%zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu models, %zu scores)\n",
+	fprintf(out, "%zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu model%s, %zu score%s)\n",
 		errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
 		notes, notes == 1 ? "" : "s", a->registry.nfiles,
-		a->registry.nfiles == 1 ? "" : "s", a->registry.nr, a->registry.nscores);
+		a->registry.nfiles == 1 ? "" : "s", a->registry.nr,
+		a->registry.nr == 1 ? "" : "s", a->registry.nscores,
+		a->registry.nscores == 1 ? "" : "s");
 }

@@ -88,7 +88,8 @@ static void format_hook(struct buf *out)
 	buf_adds(out, "#!/bin/sh\n" HOOK_MARKER "\n");
 	buf_adds(out,
 		 "# Audits the registry as staged for this commit and stops the commit on\n"
-		 "# findings at or above --fail-on. 'git commit --no-verify' skips it once.\n");
+		 "# errors (add --strict to the check line to stop on warnings too).\n"
+		 "# 'git commit --no-verify' skips it once.\n");
 	buf_adds(out, "installed=");
 	add_shell_quoted(out, executable.ptr);
 	buf_adds(out, "\n"

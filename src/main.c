@@ -47,7 +47,8 @@ static void print_usage(FILE *out)
 	fprintf(out, "    modelaudit --help | help <command> | --version\n\n");
 	fprintf(out, "Options of every command: --config <file>, --rules <dir>, --format <fmt>,\n"
 		"--fail-on error|warning|note|never, --color auto|always|never, --quiet, --verbose.\n"
-		"'modelaudit help <command>' describes one command; man modelaudit describes all.\n");
+		"'modelaudit help <command>' describes one command; man modelaudit describes all\n"
+		"(in the source tree: man -l man/modelaudit.1).\n");
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,7 @@
 #include "report_ci.h"
 
 #include <ctype.h>
+#include <string.h>
 
 #include "commands.h"
 #include "report.h"
@@ -45,11 +46,20 @@ static json_t *rule_help(const struct rule *r)
 	struct buf text = BUF_INIT, markdown = BUF_INIT;
 	json_t *help = json_object();
 
-	buf_addf(&text, "%c%s.", toupper((unsigned char)r->summary[0]), r->summary + 1);
+	/* A summary that starts with a field name (base_model, ...) keeps its case. */
+	if (strcspn(r->summary, " _.") < strcspn(r->summary, " "))
+		buf_addf(&text, "%s.", r->summary);
+	else
+		buf_addf(&text, "%c%s.", toupper((unsigned char)r->summary[0]), r->summary + 1);
 	buf_add(&markdown, text.ptr, text.len);
 	if (r->flags & RULE_MANDATORY) {
 		buf_adds(&text, " This rule cannot be switched off, suppressed or baselined.");
 		buf_adds(&markdown, "\n\nThis rule cannot be switched off, suppressed or baselined.");
+	} else if (r - rule_table == RULE_SUPPRESSION_UNUSED) {
+		buf_adds(&text, " Remove the comment, or set the rule's severity under"
+			 " 'severity:' in .modelaudit.yaml: it cannot be suppressed inline.");
+		buf_adds(&markdown, "\n\nRemove the comment, or set the rule's severity in"
+			 " `.modelaudit.yaml`; it cannot be suppressed inline.");
 	} else {
 		buf_addf(&text, " To accept one finding, write the comment"
 			 " '# modelaudit: ignore %s <reason>' on its line or on the line above."

@@ -30,7 +30,7 @@ test_expect_success 'write-baseline records and hides findings' '
 	run_ma 0 check --write-baseline base.json models.yaml &&
 	test_cmp /dev/null out &&
 	cat >expect <<-\EOT &&
-	0 errors, 0 warnings, 0 notes in 1 file (1 models, 1 scores)
+	0 errors, 0 warnings, 0 notes in 1 file (1 model, 1 score)
 	modelaudit: wrote 5 findings to the baseline base.json
 	EOT
 	test_cmp expect err &&
@@ -56,7 +56,7 @@ test_expect_success 'baseline reports only new findings' '
 	EOT
 	test_cmp expect out &&
 	cat >expect <<-\EOT &&
-	0 errors, 1 warning, 0 notes in 1 file (1 models, 1 scores)
+	0 errors, 1 warning, 0 notes in 1 file (1 model, 1 score)
 	modelaudit: 5 findings hidden by the baseline base.json
 	EOT
 	test_cmp expect err &&
@@ -99,7 +99,7 @@ test_expect_success 'baseline from the configuration' '
 	run_ma 0 check &&
 	test_cmp /dev/null out &&
 	cat >expect <<-\EOT &&
-	0 errors, 0 warnings, 0 notes in 1 file (1 models, 1 scores)
+	0 errors, 0 warnings, 0 notes in 1 file (1 model, 1 score)
 	modelaudit: 5 findings hidden by the baseline .modelaudit-baseline.json
 	EOT
 	test_cmp expect err

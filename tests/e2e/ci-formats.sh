@@ -163,7 +163,7 @@ test_expect_success 'github prints workflow commands' '
 	::warning file=data/models.yaml,line=11,col=7,title=schema-unknown-field::unknown field '\''licence'\'' in specs (did you mean '\''license'\''?)
 	EOT
 	test_cmp expect out &&
-	echo "2 errors, 1 warning, 0 notes in 1 file (1 models, 0 scores)" >expect &&
+	echo "2 errors, 1 warning, 0 notes in 1 file (1 model, 0 scores)" >expect &&
 	test_cmp expect err
 '
 
