@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 
 #include "alloc.h"
+#include "arena.h"
 #include "buf.h"
 #include "textutil.h"
 #include "values.h"
@@ -997,8 +998,13 @@ static int compare_sized(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * Collects the scores of every model with a family and a total_params. The
+ * group keys live in keys, one arena for all of them: this runs over every
+ * score of the registry, so a heap allocation each was a large share of it.
+ */
 static size_t collect_sized_scores(struct sized_score **out, const struct registry *reg,
-				   const struct ruleset *rs)
+				   const struct ruleset *rs, struct arena *keys)
 {
 	struct sized_score *items = NULL;
 	size_t n = 0, alloc = 0, i, j;
@@ -1007,14 +1013,15 @@ static size_t collect_sized_scores(struct sized_score **out, const struct regist
 	for (i = 0; i < reg->nr; i++) {
 		const struct model *m = reg->models[i];
 		const struct spec *total = find_spec(m, "total_params");
+		struct checker c;
 		double size;
 
 		if (!is_set(&m->family) || !total || !total->value.s ||
 		    count_parse(total->value.s, 0, &size) < 0)
 			continue;
+		checker_init(&c, m, rs, NULL);
 		for (j = 0; j < m->nscores; j++) {
 			const struct score *sc = &m->scores[j];
-			struct checker c;
 			struct sized_score *e;
 			double v;
 			int decimals;
@@ -1022,7 +1029,6 @@ static size_t collect_sized_scores(struct sized_score **out, const struct regist
 			if (!is_set(&sc->benchmark) || !sc->value.s ||
 			    decimal_parse(sc->value.s, &v, &decimals) < 0)
 				continue;
-			checker_init(&c, m, rs, NULL);
 			buf_reset(&group);
 			buf_adds(&group, m->family.s);
 			buf_addch(&group, '\x1f');
@@ -1032,7 +1038,7 @@ static size_t collect_sized_scores(struct sized_score **out, const struct regist
 
 			XGROW(items, alloc, n + 1);
 			e = &items[n++];
-			e->group = xstrdup(group.ptr);
+			e->group = arena_strndup(keys, group.ptr, group.len);
 			e->value = v;
 			e->decimals = decimals;
 			e->size = size;
@@ -1106,10 +1112,11 @@ static void check_interpolated_siblings(const struct registry *reg,
 					struct finding_list *findings)
 {
 	struct sized_score *items = NULL;
+	struct arena keys = ARENA_INIT;
 	struct buf msg = BUF_INIT, what = BUF_INIT;
 	size_t n, lo, hi, i;
 
-	n = collect_sized_scores(&items, reg, rs);
+	n = collect_sized_scores(&items, reg, rs, &keys);
 	if (n < 3)
 		goto done;
 	qsort(items, n, sizeof(*items), compare_sized);
@@ -1142,8 +1149,7 @@ static void check_interpolated_siblings(const struct registry *reg,
 	}
 
 done:
-	for (i = 0; i < n; i++)
-		free((char *)items[i].group);
+	arena_release(&keys);
 	free(items);
 	buf_release(&msg);
 	buf_release(&what);
