@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "rules.h"
+#include "textutil.h"
 
 void string_list_append(struct string_list *list, const char *s)
 {
@@ -31,6 +32,28 @@ static const struct option *find_option(const struct option *options,
 			return o;
 	}
 	return NULL;
+}
+
+/* Prints the error for an unknown long option, suggesting the nearest one. */
+static void report_unknown_option(const struct option *options, const char *name,
+				  size_t len, const char *command)
+{
+	const char *names[64];
+	const struct option *o;
+	const char *suggestion;
+	char *typed = xstrndup(name, len);
+	size_t n = 0;
+
+	for (o = options; o->type != OPTION_END && n < 64; o++)
+		names[n++] = o->name;
+	suggestion = nearest_word(typed, names, n);
+	if (suggestion)
+		fprintf(stderr, "modelaudit: error: unknown option '--%s' (did you mean '--%s'?)\n",
+			typed, suggestion);
+	else
+		fprintf(stderr, "modelaudit: error: unknown option '--%s' (see 'modelaudit %s --help')\n",
+			typed, command);
+	free(typed);
 }
 
 int options_parse(int argc, char **argv, const struct option *options,
@@ -66,8 +89,7 @@ int options_parse(int argc, char **argv, const struct option *options,
 		len = eq ? (size_t)(eq - name) : strlen(name);
 		o = find_option(options, name, len);
 		if (!o) {
-			fprintf(stderr, "modelaudit: error: unknown option '--%.*s' (see 'modelaudit %s --help')\n",
-				(int)len, name, argv[0]);
+			report_unknown_option(options, name, len, argv[0]);
 			return -1;
 		}
 		if (o->type == OPTION_FLAG) {

@@ -111,6 +111,12 @@ test_expect_success 'unknown option exits 2' '
 	test_cmp expected err
 '
 
+test_expect_success 'mistyped option suggests nearest' '
+	run_ma 2 check --stagd &&
+	echo "modelaudit: error: unknown option '"'"'--stagd'"'"' (did you mean '"'"'--staged'"'"'?)" >expected &&
+	test_cmp expected err
+'
+
 test_expect_success 'unknown format exits 2' '
 	run_ma 2 check --format xml &&
 	grep -F "unknown format '"'"'xml'"'"'" err
