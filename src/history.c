@@ -1,6 +1,5 @@
 #include "history.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +10,7 @@
 #include "alloc.h"
 #include "checks.h"
 #include "historycache.h"
+#include "textutil.h"
 #include "values.h"
 
 /*
@@ -422,32 +422,6 @@ static void collect_findings(struct finding_refs *refs, const struct side *s,
 	free(theirs);
 }
 
-static int same_text(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return !strcmp(a, b);
-}
-
-/* Compares benchmark names as the catalogue does: ignoring case and " -_/". */
-static int same_benchmark_name(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	for (;;) {
-		while (*a && strchr(" -_/", *a))
-			a++;
-		while (*b && strchr(" -_/", *b))
-			b++;
-		if (!*a || !*b)
-			return !*a && !*b;
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return 0;
-		a++;
-		b++;
-	}
-}
-
 /*
  * Clears the findings left in a and b that differ only in how a benchmark
  * name is spelt ("Social IQA" and "Social IQa" are one benchmark): the
@@ -464,10 +438,10 @@ static void match_respelt(struct finding_refs *a, struct finding_refs *b)
 		for (j = 0; j < b->nr && x->benchmark; j++) {
 			const struct finding *y = b->items[j];
 
-			if (x->rule == y->rule && same_text(x->model, y->model) &&
-			    same_benchmark_name(x->benchmark, y->benchmark) &&
-			    same_text(x->variant, y->variant) && same_text(x->source, y->source) &&
-			    same_text(x->field, y->field) && same_text(x->value, y->value)) {
+			if (x->rule == y->rule && text_equal(x->model, y->model) &&
+			    benchmark_names_equal(x->benchmark, y->benchmark) &&
+			    text_equal(x->variant, y->variant) && text_equal(x->source, y->source) &&
+			    text_equal(x->field, y->field) && text_equal(x->value, y->value)) {
 				b->items[j] = b->items[--b->nr];
 				matched = 1;
 				break;

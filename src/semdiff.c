@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "textutil.h"
 #include "values.h"
 
 const char *change_op_name(enum change_op op)
@@ -48,32 +49,6 @@ static struct change *change_add(struct change_list *out, enum change_op op,
 	return c;
 }
 
-static int str_equal(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return !strcmp(a, b);
-}
-
-/* Compares benchmark names the way the catalogue matches them: ignoring case and " -_/". */
-static int benchmark_equal(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	for (;;) {
-		while (*a && strchr(" -_/", *a))
-			a++;
-		while (*b && strchr(" -_/", *b))
-			b++;
-		if (!*a || !*b)
-			return !*a && !*b;
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return 0;
-		a++;
-		b++;
-	}
-}
-
 static const char *score_source(const struct score *s)
 {
 	return s->source_url ? s->source_url : s->source.s;
@@ -86,9 +61,9 @@ static const char *score_benchmark(const struct score *s)
 
 int semdiff_same_identity(const struct score *a, const struct score *b)
 {
-	return benchmark_equal(score_benchmark(a), score_benchmark(b)) &&
-	       str_equal(a->variant.s, b->variant.s) &&
-	       str_equal(score_source(a), score_source(b));
+	return benchmark_names_equal(score_benchmark(a), score_benchmark(b)) &&
+	       text_equal(a->variant.s, b->variant.s) &&
+	       text_equal(score_source(a), score_source(b));
 }
 
 static int value_equal(const char *a, const char *b)
@@ -106,7 +81,7 @@ static void diff_text(struct change_list *out, const struct model *old,
 {
 	struct change *c;
 
-	if (str_equal(a->s, b->s))
+	if (text_equal(a->s, b->s))
 		return;
 	c = change_add(out, CHANGE_CHANGED, CHANGE_FIELD, old, new);
 	c->field = name;
@@ -142,7 +117,7 @@ static void diff_fields(struct change_list *out, const struct model *old,
 		const struct field *o = find_field(old, f->key);
 		struct change *c;
 
-		if (o && str_equal(o->value, f->value))
+		if (o && text_equal(o->value, f->value))
 			continue;
 		c = change_add(out, o ? CHANGE_CHANGED : CHANGE_ADDED, CHANGE_FIELD, old, new);
 		c->field = f->key;
@@ -171,7 +146,7 @@ static void diff_source_text(struct change_list *out, const struct model *old,
 {
 	struct change *c;
 
-	if (str_equal(x->s, y->s))
+	if (text_equal(x->s, y->s))
 		return;
 	c = change_add(out, CHANGE_CHANGED, CHANGE_SOURCE, old, new);
 	c->source = b->id.s;
@@ -256,7 +231,7 @@ static void diff_specs(struct change_list *out, const struct model *old,
 			c->new = b->value.s;
 			c->pos = b->value.s ? b->value.pos : b->key.pos;
 		}
-		if (!str_equal(a->source.s, b->source.s)) {
+		if (!text_equal(a->source.s, b->source.s)) {
 			c = change_add(out, CHANGE_CHANGED, CHANGE_SPEC, old, new);
 			c->field = b->key.s;
 			c->subfield = "source";
@@ -318,19 +293,19 @@ static void diff_score_pair(struct change_list *out, const struct model *old,
 {
 	if (!value_equal(a->value.s, b->value.s))
 		score_field(out, old, new, a, b, "score", &a->value, &b->value);
-	if (!str_equal(a->date.s, b->date.s))
+	if (!text_equal(a->date.s, b->date.s))
 		score_field(out, old, new, a, b, "date", &a->date, &b->date);
-	if (!str_equal(score_source(a), score_source(b)))
+	if (!text_equal(score_source(a), score_source(b)))
 		score_field(out, old, new, a, b, "source", &a->source, &b->source);
-	if (!str_equal(a->variant.s, b->variant.s))
+	if (!text_equal(a->variant.s, b->variant.s))
 		score_field(out, old, new, a, b, "variant", &a->variant, &b->variant);
-	if (!benchmark_equal(score_benchmark(a), score_benchmark(b)))
+	if (!benchmark_names_equal(score_benchmark(a), score_benchmark(b)))
 		score_field(out, old, new, a, b, "benchmark", &a->benchmark, &b->benchmark);
-	if (!str_equal(a->reported_by.s, b->reported_by.s))
+	if (!text_equal(a->reported_by.s, b->reported_by.s))
 		score_field(out, old, new, a, b, "reported_by", &a->reported_by, &b->reported_by);
 }
 
-/* A score and its benchmark as benchmark_equal() compares it. */
+/* A score and its benchmark as benchmark_names_equal() compares it. */
 struct score_ref {
 	char *key;
 	size_t index;
@@ -472,11 +447,11 @@ static void pair_scores(size_t *old_match, size_t *new_match,
 				if (old_match[i] != (size_t)-1)
 					continue;
 				if (pass == 0)
-					ok = str_equal(a->variant.s, b->variant.s) &&
-					     str_equal(score_source(a), score_source(b));
+					ok = text_equal(a->variant.s, b->variant.s) &&
+					     text_equal(score_source(a), score_source(b));
 				else if (pass == 1)
-					ok = str_equal(a->variant.s, b->variant.s) ||
-					     str_equal(score_source(a), score_source(b));
+					ok = text_equal(a->variant.s, b->variant.s) ||
+					     text_equal(score_source(a), score_source(b));
 				else
 					ok = old_left[i] == 1 && new_left[j] == 1;
 				if (ok) {
@@ -541,7 +516,7 @@ static int has_source_url(const struct model *m, const char *url)
 	size_t i;
 
 	for (i = 0; i < m->nsources; i++)
-		if (str_equal(m->sources[i].url.s, url))
+		if (text_equal(m->sources[i].url.s, url))
 			return 1;
 	return 0;
 }
@@ -561,7 +536,7 @@ static int looks_renamed(const struct model *a, const struct model *b)
 			return 0;
 	most = a->nscores > b->nscores ? a->nscores : b->nscores;
 	if (!most)
-		return str_equal(a->name.s, b->name.s);
+		return text_equal(a->name.s, b->name.s);
 	for (i = 0; i < a->nscores; i++) {
 		for (j = 0; j < b->nscores; j++) {
 			if (semdiff_same_identity(&a->scores[i], &b->scores[j]) &&
@@ -819,7 +794,7 @@ void semdiff_models(struct change_list *out,
 		if (old_same && new_same && old_same[new_match[j]] &&
 		    old_same[new_match[j]] == new_same[j])
 			continue;
-		if (!str_equal(old[new_match[j]]->id.s, m->id.s)) {
+		if (!text_equal(old[new_match[j]]->id.s, m->id.s)) {
 			struct change *c = change_add(out, CHANGE_RENAMED, CHANGE_MODEL,
 						      old[new_match[j]], m);
 

@@ -61,3 +61,28 @@ const char *nearest_word(const char *word, const char *const *candidates,
 	}
 	return best;
 }
+
+int text_equal(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+int benchmark_names_equal(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	for (;;) {
+		while (*a && strchr(" -_/", *a))
+			a++;
+		while (*b && strchr(" -_/", *b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+}

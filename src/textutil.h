@@ -17,4 +17,13 @@ size_t edit_distance(const char *a, const char *b, size_t max);
 const char *nearest_word(const char *word, const char *const *candidates,
 			 size_t count);
 
+/* Reports whether two strings are equal; two NULLs are equal, NULL and a string are not. */
+int text_equal(const char *a, const char *b);
+
+/*
+ * Reports whether two benchmark names match as the catalogue matches them:
+ * ignoring ASCII case and the characters space, '-', '_' and '/'.
+ */
+int benchmark_names_equal(const char *a, const char *b);
+
 #endif
