@@ -69,6 +69,25 @@ make_repo() {
 	git -C "$1" config user.email 'author@example.org'
 }
 
+# start_httpd SECONDS: starts tests/httpd.py on 127.0.0.1 for at most
+# SECONDS, stopped when the script exits, and sets PORT, U (its base URL)
+# and HTTPD_LOG (its request log).
+start_httpd() {
+	HTTPD_LOG=$TRASH_ROOT/httpd.log
+	python3 "$TOP/tests/httpd.py" --lifetime "$1" --log "$HTTPD_LOG" \
+		>"$TRASH_ROOT/port" 2>"$TRASH_ROOT/httpd.err" &
+	HTTPD_PID=$!
+	trap 'kill $HTTPD_PID 2>/dev/null; rm -rf "$TRASH_ROOT"' EXIT
+	i=0
+	while [ ! -s "$TRASH_ROOT/port" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	PORT=$(cat "$TRASH_ROOT/port")
+	U=http://127.0.0.1:$PORT
+	export PORT U HTTPD_LOG
+}
+
 test_expect_success() {
 	test_number=$((test_number + 1))
 	dir=$TRASH_ROOT/t$test_number

@@ -5,18 +5,7 @@
 # the log prints; LINKS_KILL_SEED=N repeats a run.
 . "$(dirname "$0")/../lib.sh"
 
-HTTPD_LOG=$TRASH_ROOT/httpd.log
-python3 "$TOP/tests/httpd.py" --lifetime 600 --log "$HTTPD_LOG" >"$TRASH_ROOT/port" \
-	2>"$TRASH_ROOT/httpd.err" &
-HTTPD_PID=$!
-trap 'kill $HTTPD_PID 2>/dev/null; rm -rf "$TRASH_ROOT"' EXIT
-i=0
-while [ ! -s "$TRASH_ROOT/port" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-PORT=$(cat "$TRASH_ROOT/port")
-U=http://127.0.0.1:$PORT
+start_httpd 600
 SEED=${LINKS_KILL_SEED:-$(date +%s)}
 URLS=200
 KILLS=6

@@ -3,18 +3,7 @@
 # 127.0.0.1: classes, redirects, retries, safety, reports and exit status.
 . "$(dirname "$0")/../lib.sh"
 
-HTTPD_LOG=$TRASH_ROOT/httpd.log
-python3 "$TOP/tests/httpd.py" --lifetime 300 --log "$HTTPD_LOG" >"$TRASH_ROOT/port" &
-HTTPD_PID=$!
-trap 'kill $HTTPD_PID 2>/dev/null; rm -rf "$TRASH_ROOT"' EXIT
-i=0
-while [ ! -s "$TRASH_ROOT/port" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-PORT=$(cat "$TRASH_ROOT/port")
-U=http://127.0.0.1:$PORT
-export PORT U HTTPD_LOG
+start_httpd 300
 
 # write_registry URL...: one model citing each URL as a source.
 write_registry() {
