@@ -7,9 +7,9 @@
 #include "alloc.h"
 #include "buf.h"
 
-/* The most keys one mapping may have; beyond it the file is rejected. */
+/* Maximum number of keys in one mapping; a file with more is rejected. */
 #define LOADER_MAX_KEYS 4096
-/* The longest line accepted, in bytes; it also bounds libyaml's buffers. */
+/* Maximum line length in bytes, which also bounds libyaml's buffers. */
 #define LOADER_MAX_LINE (1024 * 1024)
 
 struct frame {
@@ -61,8 +61,15 @@ static size_t byte_offset(struct loader *ld, size_t index)
 	}
 	while (ld->cursor_index < index && ld->cursor_offset < ld->len) {
 		unsigned char c = (unsigned char)ld->text[ld->cursor_offset];
-		size_t width = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		size_t width = 4;
 
+		/* The text is valid UTF-8 here: the lead byte gives the width. */
+		if (c < 0x80)
+			width = 1;
+		else if (c < 0xE0)
+			width = 2;
+		else if (c < 0xF0)
+			width = 3;
 		ld->cursor_offset += width;
 		ld->cursor_index++;
 	}
@@ -88,7 +95,7 @@ static struct pos pos_of_offset(const struct loader *ld, size_t offset)
 }
 
 /*
- * Checks the raw bytes before libyaml sees them: UTF-16 and UTF-32 input,
+ * Checks the raw bytes before libyaml parses them: UTF-16 and UTF-32 input,
  * NUL bytes, invalid UTF-8 and overlong lines. libyaml reports invalid
  * UTF-8 at 0:0, so the position is computed here from the byte offset.
  * Returns 0 when the text may be parsed.

@@ -77,7 +77,7 @@ static const char *const spec_value_keys[] = { "value", "source" };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-/* What every shape check needs: where findings go and which model it is. */
+/* The state of every shape check: the findings list and the model being built. */
 struct builder {
 	const char *path;
 	const struct ruleset *rules;
@@ -117,7 +117,7 @@ static const char *node_kind_name(const struct node *n)
 	}
 }
 
-/* Where the entity is: "model 'x'" or "model at line N" when it has no id. */
+/* Appends the model's description: "model 'x'", or "model at line N" without an id. */
 static void describe_model(struct buf *out, const struct builder *b)
 {
 	if (b->model_id) {
@@ -828,7 +828,7 @@ static struct model *build_model(const struct node *item, const char *path,
 	for (i = 0; i < COUNT_OF(required); i++) {
 		if (fields[i]->s && *fields[i]->s)
 			continue;
-		/* Present but not a scalar: schema-type already said so. */
+		/* Present but not a scalar: schema-type has reported it. */
 		if (fields[i]->present && !fields[i]->s)
 			continue;
 		report_missing(&b, fields[i]->present ? fields[i]->pos : m->pos, required[i], NULL);

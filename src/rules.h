@@ -11,7 +11,7 @@ enum severity {
 };
 
 /*
- * Every rule modelaudit knows. The order is that of rule_table[] and of
+ * Every rule that modelaudit defines. The order is that of rule_table[] and of
  * `modelaudit rules`; ids (the strings) never change once released.
  */
 enum rule_id {

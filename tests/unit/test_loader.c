@@ -17,11 +17,14 @@ static void test_positions_of_keys_and_values(void)
 
 	load(&file, &findings, "models:\n  - id: a\n    name: B\n", NULL);
 	CHECK_INT(findings.nr, 0);
-	CHECK(file.root && file.root->type == NODE_MAPPING);
+	CHECK(file.root != NULL);
+	CHECK(!file.root || file.root->type == NODE_MAPPING);
 	models = node_get(file.root, "models");
-	CHECK(models && models->type == NODE_SEQUENCE);
+	CHECK(models != NULL);
+	CHECK(!models || models->type == NODE_SEQUENCE);
 	item = models ? models->child : NULL;
-	CHECK(item && item->type == NODE_MAPPING);
+	CHECK(item != NULL);
+	CHECK(!item || item->type == NODE_MAPPING);
 	CHECK_INT(item->pos.line, 2);
 	CHECK_INT(item->pos.column, 5);
 	name = node_get(item, "name");
@@ -106,7 +109,8 @@ static void test_streaming_hands_over_each_model(void)
 	CHECK_INT(s.lines[0], 12);
 	CHECK_INT(s.lines[2], 14);
 	models = node_get(file.root, "models");
-	CHECK(models && models->len == 0);
+	CHECK(models != NULL);
+	CHECK(!models || models->len == 0);
 	loaded_file_release(&file);
 	finding_list_release(&findings);
 }
