@@ -52,6 +52,13 @@ struct def_site {
 	struct pos pos;
 };
 
+/* A catalogue name or alias in normalised form, for suggestions. */
+struct suggest_name {
+	const char *key;
+	size_t len;
+	size_t benchmark;	/* position in rs->benchmarks */
+};
+
 struct benchmark_index {
 	struct index_slot *slots;
 	size_t nslots;		/* a power of two */
@@ -59,6 +66,12 @@ struct benchmark_index {
 	size_t benchmarks_alloc;	/* of rs->benchmarks */
 	struct def_site *sites;		/* one per benchmark */
 	size_t sites_alloc;
+	/*
+	 * Every name and alias, benchmark by benchmark in catalogue order
+	 * (the name before its aliases), built once all files are loaded.
+	 */
+	struct suggest_name *names;
+	size_t nnames;
 	struct arena arena;
 };
 
@@ -68,17 +81,24 @@ struct benchmark_index {
  */
 static void normalise_name(struct buf *out, const char *name)
 {
-	const char *p;
+	const char *p = name;
 
 	buf_reset(out);
-	for (p = name; *p; p++) {
-		char c = *p;
+	while (*p) {
+		const char *run = p;
+		char c;
 
-		if (c == ' ' || c == '-' || c == '_' || c == '/')
-			continue;
+		/* Most names are mostly lower case: copy such runs whole. */
+		while (*p && *p != ' ' && *p != '-' && *p != '_' && *p != '/' &&
+		       !(*p >= 'A' && *p <= 'Z'))
+			p++;
+		buf_add(out, run, (size_t)(p - run));
+		c = *p;
+		if (!c)
+			break;
+		p++;
 		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		buf_addch(out, c);
+			buf_addch(out, c - 'A' + 'a');
 	}
 }
 
@@ -683,6 +703,31 @@ static int load_today(struct ruleset *rs, struct buf *err)
 	return 0;
 }
 
+/* Fills rs->index->names from the loaded catalogue. */
+static void index_suggest_names(struct ruleset *rs)
+{
+	struct benchmark_index *index = rs->index;
+	struct buf key = BUF_INIT;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < rs->nbenchmarks; i++)
+		n += rs->benchmarks[i].naliases + 1;
+	index->names = arena_calloc(&index->arena, (n + 1) * sizeof(*index->names));
+	for (i = 0; i < rs->nbenchmarks; i++) {
+		const struct benchmark_def *def = &rs->benchmarks[i];
+
+		for (j = 0; j <= def->naliases; j++) {
+			struct suggest_name *name = &index->names[index->nnames++];
+
+			normalise_name(&key, j ? def->aliases[j - 1] : def->name);
+			name->key = arena_strndup(&index->arena, key.ptr, key.len);
+			name->len = key.len;
+			name->benchmark = i;
+		}
+	}
+	buf_release(&key);
+}
+
 int ruleset_load(struct ruleset *rs, const char *const *extra_dirs,
 		 size_t ndirs, struct buf *err)
 {
@@ -700,6 +745,7 @@ int ruleset_load(struct ruleset *rs, const char *const *extra_dirs,
 	for (i = 0; i < ndirs; i++)
 		if (load_dir(rs, extra_dirs[i], err) < 0)
 			goto fail;
+	index_suggest_names(rs);
 	return 0;
 
 fail:
@@ -754,11 +800,11 @@ const struct benchmark_def *ruleset_find_benchmark(const struct ruleset *rs,
  */
 const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name)
 {
-	struct buf key = BUF_INIT, other = BUF_INIT;
+	struct buf key = BUF_INIT;
 	const char *best = NULL;
-	size_t limit, best_distance, i, j;
+	size_t limit, best_distance, i;
 
-	if (!rs || !name)
+	if (!rs || !name || !rs->index)
 		return NULL;
 	normalise_name(&key, name);
 	if (!key.len)
@@ -769,24 +815,24 @@ const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name
 	if (limit > 3)
 		limit = 3;
 	best_distance = limit + 1;
-	for (i = 0; i < rs->nbenchmarks; i++) {
-		const struct benchmark_def *def = &rs->benchmarks[i];
+	for (i = 0; i < rs->index->nnames; i++) {
+		const struct suggest_name *other = &rs->index->names[i];
+		size_t d;
 
-		for (j = 0; j <= def->naliases; j++) {
-			size_t d;
-
-			normalise_name(&other, j ? def->aliases[j - 1] : def->name);
-			d = edit_distance(key.ptr, other.ptr, limit);
-			if (d < best_distance) {
-				best_distance = d;
-				best = def->name;
-			}
+		/* The distance is at least the difference in length. */
+		if ((key.len > other->len ? key.len - other->len : other->len - key.len) > limit)
+			continue;
+		d = edit_distance_bytes(key.ptr, key.len, other->key, other->len, limit);
+		if (d < best_distance) {
+			best_distance = d;
+			best = rs->benchmarks[other->benchmark].name;
+			if (!d)
+				break;
 		}
 	}
 
 done:
 	buf_release(&key);
-	buf_release(&other);
 	return best;
 }
 

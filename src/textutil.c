@@ -40,6 +40,58 @@ size_t edit_distance(const char *a, const char *b, size_t max)
 	return row[lb];
 }
 
+size_t edit_distance_bytes(const char *a, size_t la, const char *b, size_t lb,
+			   size_t max)
+{
+	size_t row[257];
+	size_t too_far = max + 1, i, j;
+
+	if (la > 256 || lb > 256)
+		return too_far;
+	if ((la > lb ? la - lb : lb - la) > max)
+		return too_far;
+	if (!lb)
+		return la;
+
+	/*
+	 * A distance of at most max never leaves the band of cells within max
+	 * of the diagonal, so only that band is computed. Cells outside it
+	 * count as too_far, and every value is capped there.
+	 */
+	for (j = 0; j <= lb; j++)
+		row[j] = j < too_far ? j : too_far;
+	for (i = 1; i <= la; i++) {
+		size_t lo = i > max ? i - max : 1;
+		size_t hi = i + max < lb ? i + max : lb;
+		size_t diagonal, left, best;
+
+		/* Column 0 is in the band while lo is 1, and i is at most too_far then. */
+		diagonal = row[lo - 1];
+		left = lo == 1 ? i : too_far;
+		row[lo - 1] = left;
+		best = left;
+		for (j = lo; j <= hi; j++) {
+			size_t above = j + 1 > i + max ? too_far : row[j];
+			size_t value = diagonal + (a[i - 1] != b[j - 1]);
+
+			if (above + 1 < value)
+				value = above + 1;
+			if (left + 1 < value)
+				value = left + 1;
+			if (value > too_far)
+				value = too_far;
+			diagonal = above;
+			row[j] = value;
+			left = value;
+			if (value < best)
+				best = value;
+		}
+		if (best > max)
+			return too_far;
+	}
+	return row[lb];
+}
+
 const char *nearest_word(const char *word, const char *const *candidates,
 			 size_t count)
 {

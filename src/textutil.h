@@ -11,6 +11,15 @@
 size_t edit_distance(const char *a, const char *b, size_t max);
 
 /*
+ * Returns the Levenshtein distance between a (la bytes) and b (lb bytes),
+ * comparing bytes exactly, or max + 1 when it exceeds max. Like
+ * edit_distance(), strings longer than 256 bytes return max + 1. It costs
+ * about la * (2 * max + 1) steps, so a small max makes it cheap.
+ */
+size_t edit_distance_bytes(const char *a, size_t la, const char *b, size_t lb,
+			   size_t max);
+
+/*
  * Returns the candidate nearest to word: within a third of the word's
  * length (at least 1, at most 3 edits), or NULL.
  */

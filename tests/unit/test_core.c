@@ -192,6 +192,54 @@ static void test_edit_distance_suggests(void)
 	CHECK(nearest_word("zzzzzz", words, 3) == NULL);
 }
 
+/* Fills out with len random letters of "abc": a small alphabet makes near strings common. */
+static void random_word(char *out, size_t len, unsigned *seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		out[i] = (char)('a' + (*seed >> 16) % 3);
+	}
+	out[len] = '\0';
+}
+
+static void test_edit_distance_bytes_matches_full(void)
+{
+	char a[16], b[16];
+	unsigned seed = 7;
+	size_t round, max, mismatches = 0;
+
+	for (round = 0; round < 3000; round++) {
+		random_word(a, round % 11, &seed);
+		random_word(b, (round / 11) % 13, &seed);
+		for (max = 0; max <= 4; max++) {
+			size_t full = edit_distance(a, b, max);
+			size_t banded = edit_distance_bytes(a, strlen(a), b, strlen(b), max);
+
+			/* Both are exact up to max and past it only need to exceed it. */
+			if (full <= max ? banded != full : banded <= max)
+				mismatches++;
+		}
+	}
+	CHECK_INT(mismatches, 0);
+}
+
+static void test_edit_distance_bytes_cases(void)
+{
+	CHECK_INT(edit_distance_bytes("familly", 7, "family", 6, 3), 1);
+	CHECK_INT(edit_distance_bytes("", 0, "", 0, 0), 0);
+	CHECK_INT(edit_distance_bytes("", 0, "ab", 2, 2), 2);
+	CHECK_INT(edit_distance_bytes("", 0, "abc", 3, 2), 3);
+	CHECK_INT(edit_distance_bytes("abcdef", 6, "badcfe", 6, 4), 4);
+	CHECK_INT(edit_distance_bytes("abcdef", 6, "badcfe", 6, 3), 4);
+	CHECK_INT(edit_distance_bytes("abcdef", 6, "badcfe", 6, 2), 3);
+	CHECK_INT(edit_distance_bytes("abc", 3, "", 0, 3), 3);
+	CHECK_INT(edit_distance_bytes("kitten", 6, "sitting", 7, 3), 3);
+	/* Bytes are compared as they are: case counts. */
+	CHECK_INT(edit_distance_bytes("MMLU", 4, "mmlu", 4, 3), 4);
+}
+
 int main(void)
 {
 	RUN(test_buf_grows_and_stays_terminated);
@@ -205,5 +253,7 @@ int main(void)
 	RUN(test_config_reads_every_key);
 	RUN(test_config_rejects_bad_values);
 	RUN(test_edit_distance_suggests);
+	RUN(test_edit_distance_bytes_matches_full);
+	RUN(test_edit_distance_bytes_cases);
 	return unit_done();
 }

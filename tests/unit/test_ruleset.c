@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "ruleset.h"
+#include "textutil.h"
 #include "values.h"
 
 static char dir_template[] = "/tmp/modelaudit-ruleset.XXXXXX";
@@ -129,6 +130,99 @@ static void test_suggestion_is_nearest_name(void)
 	CHECK_STR(ruleset_suggest_benchmark(&builtin, "LiveCodeBnch"), "LiveCodeBench");
 	CHECK(ruleset_suggest_benchmark(&builtin, "Acme Reasoning Suite") == NULL);
 	CHECK(ruleset_suggest_benchmark(&builtin, "") == NULL);
+}
+
+/* Appends name without " -_/", lower case, as the catalogue compares names. */
+static void normalised(struct buf *out, const char *name)
+{
+	buf_reset(out);
+	for (; *name; name++) {
+		if (*name == ' ' || *name == '-' || *name == '_' || *name == '/')
+			continue;
+		buf_addch(out, *name >= 'A' && *name <= 'Z' ? *name - 'A' + 'a' : *name);
+	}
+}
+
+/* The suggestion computed the plain way: every name and alias, full edit distance. */
+static const char *nearest_benchmark(const struct ruleset *rs, const char *name)
+{
+	struct buf key = BUF_INIT, other = BUF_INIT;
+	const char *best = NULL;
+	size_t limit, best_distance, i, j;
+
+	normalised(&key, name);
+	limit = key.len / 4;
+	if (limit < 1)
+		limit = 1;
+	if (limit > 3)
+		limit = 3;
+	best_distance = limit + 1;
+	for (i = 0; key.len && i < rs->nbenchmarks; i++) {
+		for (j = 0; j <= rs->benchmarks[i].naliases; j++) {
+			size_t d;
+
+			normalised(&other, j ? rs->benchmarks[i].aliases[j - 1] :
+				   rs->benchmarks[i].name);
+			d = edit_distance(key.ptr, other.ptr, limit);
+			if (d < best_distance) {
+				best_distance = d;
+				best = rs->benchmarks[i].name;
+			}
+		}
+	}
+	buf_release(&key);
+	buf_release(&other);
+	return best;
+}
+
+/*
+ * Misspells every catalogue name and alias in several ways (a letter
+ * dropped, doubled, replaced, two swapped, a suffix added) and expects the
+ * suggestion of the plain computation for each.
+ */
+static void test_suggestion_matches_full_search(void)
+{
+	struct buf typo = BUF_INIT;
+	size_t i, j, k, tried = 0, differ = 0;
+
+	for (i = 0; i < builtin.nbenchmarks; i++) {
+		for (j = 0; j <= builtin.benchmarks[i].naliases; j++) {
+			const char *name = j ? builtin.benchmarks[i].aliases[j - 1] :
+				      builtin.benchmarks[i].name;
+			size_t len = strlen(name);
+
+			for (k = 0; k < 6; k++) {
+				size_t at = len ? (i * 7 + j * 3 + k) % len : 0;
+				const char *got, *want;
+
+				buf_reset(&typo);
+				buf_add(&typo, name, at);
+				if (k == 0 && len)
+					buf_adds(&typo, name + at + 1);
+				else if (k == 1 && len)
+					buf_addf(&typo, "%c%s", name[at], name + at);
+				else if (k == 2)
+					buf_addf(&typo, "q%s", len ? name + at + 1 : "");
+				else if (k == 3 && at + 1 < len)
+					buf_addf(&typo, "%c%c%s", name[at + 1], name[at], name + at + 2);
+				else if (k == 4)
+					buf_addf(&typo, "%s Pro", name + at);
+				else
+					buf_addf(&typo, "%sxyz", name + at);
+				got = ruleset_suggest_benchmark(&builtin, typo.ptr);
+				want = nearest_benchmark(&builtin, typo.ptr);
+				tried++;
+				if (got != want) {
+					printf("#   %s: got %s, expected %s\n", typo.ptr,
+					       got ? got : "(none)", want ? want : "(none)");
+					differ++;
+				}
+			}
+		}
+	}
+	CHECK(tried > 100);
+	CHECK_INT(differ, 0);
+	buf_release(&typo);
 }
 
 static void test_builtin_estimate_markers(void)
@@ -361,6 +455,7 @@ int main(void)
 	RUN(test_lookup_ignores_case_and_separators);
 	RUN(test_catalogue_ranges);
 	RUN(test_suggestion_is_nearest_name);
+	RUN(test_suggestion_matches_full_search);
 	RUN(test_builtin_estimate_markers);
 	RUN(test_builtin_estimate_fields);
 	RUN(test_builtin_placeholder_hosts);
