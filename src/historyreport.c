@@ -144,22 +144,28 @@ void history_print_text(FILE *out, const struct history_step *step, int color)
 
 /* ---- JSON ------------------------------------------------------------- */
 
+/*
+ * The keys, ids, dates and names below are ASCII and registry text passes
+ * report_sanitize(), so every string is valid UTF-8 and the _nocheck
+ * calls skip jansson's second check of it.
+ */
+
 static void set_string(json_t *obj, const char *key, const char *s)
 {
-	json_object_set_new(obj, key, s ? report_json_string(s) : json_null());
+	json_object_set_new_nocheck(obj, key, s ? report_json_string(s) : json_null());
 }
 
 static json_t *oid_json(const git_oid *oid)
 {
-	return oid ? json_string(git_oid_tostr_s(oid)) : json_null();
+	return oid ? json_string_nocheck(git_oid_tostr_s(oid)) : json_null();
 }
 
 static json_t *change_json(const struct change *c)
 {
 	json_t *obj = json_object();
 
-	json_object_set_new(obj, "op", json_string(change_op_name(c->op)));
-	json_object_set_new(obj, "kind", json_string(change_kind_name(c->kind)));
+	json_object_set_new_nocheck(obj, "op", json_string_nocheck(change_op_name(c->op)));
+	json_object_set_new_nocheck(obj, "kind", json_string_nocheck(change_kind_name(c->kind)));
 	set_string(obj, "model", c->model);
 	if (c->kind == CHANGE_SCORE) {
 		set_string(obj, "benchmark", c->benchmark);
@@ -181,7 +187,7 @@ static json_t *change_json(const struct change *c)
 	if (c->op != CHANGE_REMOVED)
 		set_string(obj, "new", c->new);
 	set_string(obj, "path", c->path);
-	json_object_set_new(obj, "line", json_integer(c->pos.line));
+	json_object_set_new_nocheck(obj, "line", json_integer(c->pos.line));
 	return obj;
 }
 
@@ -201,7 +207,7 @@ json_t *history_step_json(const struct history_step *step)
 	struct buf text = BUF_INIT;
 	size_t i;
 
-	json_object_set_new(obj, "commit", oid_json(step->id));
+	json_object_set_new_nocheck(obj, "commit", oid_json(step->id));
 	if (step->commit && step->ncommits <= 1) {
 		for (i = 0; i < git_commit_parentcount(step->commit); i++)
 			json_array_append_new(parents, oid_json(git_commit_parent_id(step->commit,
@@ -209,26 +215,26 @@ json_t *history_step_json(const struct history_step *step)
 	} else if (step->parent) {
 		json_array_append_new(parents, oid_json(step->parent));
 	}
-	json_object_set_new(obj, "parents", parents);
+	json_object_set_new_nocheck(obj, "parents", parents);
 	if (step->commit) {
 		add_author(&text, step->commit);
-		json_object_set_new(obj, "author", json_string(text.ptr));
+		json_object_set_new_nocheck(obj, "author", json_string_nocheck(text.ptr));
 		buf_reset(&text);
 		history_format_time(&text, git_commit_author(step->commit)->when.time);
-		json_object_set_new(obj, "date", json_string(text.ptr));
+		json_object_set_new_nocheck(obj, "date", json_string_nocheck(text.ptr));
 		set_string(obj, "subject", git_commit_summary((git_commit *)step->commit));
 	} else {
-		json_object_set_new(obj, "author", json_null());
-		json_object_set_new(obj, "date", json_null());
+		json_object_set_new_nocheck(obj, "author", json_null());
+		json_object_set_new_nocheck(obj, "date", json_null());
 		set_string(obj, "subject", step->label);
 	}
 	if (step->ncommits > 1)
-		json_object_set_new(obj, "commits", json_integer((json_int_t)step->ncommits));
+		json_object_set_new_nocheck(obj, "commits", json_integer((json_int_t)step->ncommits));
 	for (i = 0; i < step->changes.nr; i++)
 		json_array_append_new(changes, change_json(&step->changes.items[i]));
-	json_object_set_new(obj, "changes", changes);
-	json_object_set_new(obj, "introduced", findings_json(&step->introduced));
-	json_object_set_new(obj, "fixed", findings_json(&step->fixed));
+	json_object_set_new_nocheck(obj, "changes", changes);
+	json_object_set_new_nocheck(obj, "introduced", findings_json(&step->introduced));
+	json_object_set_new_nocheck(obj, "fixed", findings_json(&step->fixed));
 	buf_release(&text);
 	return obj;
 }
@@ -237,8 +243,8 @@ json_t *history_range_json(const struct history_range *range)
 {
 	json_t *obj = json_object();
 
-	json_object_set_new(obj, "from", range->has_from ? oid_json(&range->from) : json_null());
-	json_object_set_new(obj, "to", range->has_to ? oid_json(&range->to) : json_null());
+	json_object_set_new_nocheck(obj, "from", range->has_from ? oid_json(&range->from) : json_null());
+	json_object_set_new_nocheck(obj, "to", range->has_to ? oid_json(&range->to) : json_null());
 	return obj;
 }
 

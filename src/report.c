@@ -24,46 +24,78 @@ static const char *severity_color(enum severity s)
 	}
 }
 
-void report_sanitize(struct buf *out, const char *s)
+/*
+ * Returns the length of the UTF-8 sequence at p when report_sanitize()
+ * keeps it as it is (a valid sequence of a code point from U+00A0 up),
+ * or 0 when its first byte must be escaped.
+ */
+static size_t kept_sequence_length(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	size_t width = 0, k;
+
+	if (c >= 0xC2 && c <= 0xDF)
+		width = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		width = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		width = 4;
+	for (k = 1; width && k < width; k++)
+		if ((p[k] & 0xC0) != 0x80)
+			width = 0;
+	/* C1 controls are U+0080..U+009F: C2 80..C2 9F. */
+	if (width == 2 && c == 0xC2 && p[1] < 0xA0)
+		width = 0;
+	/*
+	 * Overlong forms, surrogates and code points past U+10FFFF are
+	 * invalid too; jansson rejects a string that contains one.
+	 */
+	if (width == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0)))
+		width = 0;
+	if (width == 4 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)))
+		width = 0;
+	return width;
+}
+
+size_t report_clean_length(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
 
-	while (*p) {
-		unsigned char c = *p;
-		size_t width = 0, k;
+	for (;;) {
+		size_t width;
 
-		if (c >= 0x20 && c < 0x7F) {
-			buf_addch(out, c);
-			p++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			width = 2;
-		else if (c >= 0xE0 && c <= 0xEF)
-			width = 3;
-		else if (c >= 0xF0 && c <= 0xF4)
-			width = 4;
-		for (k = 1; width && k < width; k++)
-			if ((p[k] & 0xC0) != 0x80)
-				width = 0;
-		/* C1 controls are U+0080..U+009F: C2 80..C2 9F. */
-		if (width == 2 && c == 0xC2 && p[1] < 0xA0)
-			width = 0;
-		/*
-		 * Overlong forms, surrogates and code points past U+10FFFF are
-		 * invalid too; jansson rejects a string that contains one.
-		 */
-		if (width == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0)))
-			width = 0;
-		if (width == 4 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)))
-			width = 0;
-		if (!width) {
-			buf_addf(out, "\\x%02X", c);
-			p++;
-			continue;
-		}
-		buf_add(out, p, width);
-		p += width;
+		while (p[n] >= 0x20 && p[n] < 0x7F)
+			n++;
+		if (!p[n])
+			return n;
+		width = kept_sequence_length(p + n);
+		if (!width)
+			return n;
+		n += width;
+	}
+}
+
+void report_sanitize(struct buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (;;) {
+		size_t n = report_clean_length(s);
+		unsigned char c;
+		char escape[4];
+
+		buf_add(out, s, n);
+		s += n;
+		c = (unsigned char)*s;
+		if (!c)
+			return;
+		escape[0] = '\\';
+		escape[1] = 'x';
+		escape[2] = hex[c >> 4];
+		escape[3] = hex[c & 15];
+		buf_add(out, escape, sizeof(escape));
+		s++;
 	}
 }
 
@@ -133,14 +165,23 @@ void report_text(FILE *out, const struct finding_list *findings,
 	buf_release(&message);
 }
 
+/*
+ * Text after report_sanitize() is valid UTF-8, so jansson need not check
+ * it again. Most text needs no escape and is passed on without a copy.
+ */
 json_t *report_json_string(const char *s)
 {
 	struct buf clean = BUF_INIT;
+	size_t n = report_clean_length(s);
 	json_t *j;
 
-	report_sanitize(&clean, s);
-	j = json_stringn(clean.ptr, clean.len);
-	buf_release(&clean);
+	if (!s[n]) {
+		j = json_stringn_nocheck(s, n);
+	} else {
+		report_sanitize(&clean, s);
+		j = json_stringn_nocheck(clean.ptr, clean.len);
+		buf_release(&clean);
+	}
 	if (!j)
 		xmalloc((size_t)-1);	/* jansson failed to allocate: exits */
 	return j;
@@ -149,7 +190,7 @@ json_t *report_json_string(const char *s)
 static void set_string(json_t *obj, const char *key, const char *value)
 {
 	if (value)
-		json_object_set_new(obj, key, report_json_string(value));
+		json_object_set_new_nocheck(obj, key, report_json_string(value));
 }
 
 json_t *report_finding_json(const struct finding *f)
@@ -160,8 +201,8 @@ json_t *report_finding_json(const struct finding *f)
 	set_string(obj, "severity", severity_name(f->severity));
 	set_string(obj, "message", f->message);
 	set_string(obj, "path", f->path);
-	json_object_set_new(obj, "line", json_integer(f->pos.line));
-	json_object_set_new(obj, "column", json_integer(f->pos.column));
+	json_object_set_new_nocheck(obj, "line", json_integer(f->pos.line));
+	json_object_set_new_nocheck(obj, "column", json_integer(f->pos.column));
 	set_string(obj, "model", f->model);
 	set_string(obj, "benchmark", f->benchmark);
 	set_string(obj, "variant", f->variant);
@@ -169,11 +210,58 @@ json_t *report_finding_json(const struct finding *f)
 	return obj;
 }
 
+/* Bytes of JSON text gathered before each write. */
+#define JSON_WRITE_SIZE (64 * 1024)
+
+struct json_writer {
+	FILE *out;
+	struct buf text;
+	int failed;
+};
+
+static void json_writer_flush(struct json_writer *w)
+{
+	if (w->text.len && fwrite(w->text.ptr, 1, w->text.len, w->out) != w->text.len)
+		w->failed = 1;
+	buf_reset(&w->text);
+}
+
+/*
+ * Receives the pieces of the JSON text from jansson, which passes many
+ * short ones (a quote, a key, an indentation): gathered in a buffer, they
+ * cost one fwrite() per JSON_WRITE_SIZE bytes instead of one each.
+ */
+static int json_writer_add(const char *piece, size_t len, void *data)
+{
+	struct json_writer *w = data;
+
+	if (w->text.len + len > JSON_WRITE_SIZE)
+		json_writer_flush(w);
+	if (len > JSON_WRITE_SIZE) {
+		if (fwrite(piece, 1, len, w->out) != len)
+			w->failed = 1;
+	} else {
+		buf_add(&w->text, piece, len);
+	}
+	return w->failed ? -1 : 0;
+}
+
 int report_print_json(FILE *out, json_t *value)
 {
-	if (json_dumpf(value, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+	struct json_writer w;
+	int ret;
+
+	w.out = out;
+	buf_init(&w.text, 0);
+	w.failed = 0;
+	ret = json_dump_callback(value, json_writer_add, &w,
+				 JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!w.failed)
+		buf_add(&w.text, "\n", 1);
+	json_writer_flush(&w);
+	buf_release(&w.text);
+	if (ret < 0 || w.failed)
 		return -1;
-	fputc('\n', out);
 	return ferror(out) ? -1 : 0;
 }
 

@@ -34,6 +34,12 @@ struct report_summary {
  */
 void report_sanitize(struct buf *out, const char *s);
 
+/*
+ * Returns the length of the longest start of s that report_sanitize()
+ * copies unchanged: strlen(s) when s needs no escape.
+ */
+size_t report_clean_length(const char *s);
+
 /* Prints one finding a line: "path:line:col: severity: message [rule-id]". */
 void report_text(FILE *out, const struct finding_list *findings,
 		 const struct report_options *options);

@@ -1,0 +1,190 @@
+#include "unit.h"
+
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "report.h"
+
+/* Replaces the contents of out with s as report_sanitize() writes it. */
+static void sanitized(struct buf *out, const char *s)
+{
+	buf_reset(out);
+	report_sanitize(out, s);
+}
+
+static void test_sanitize_keeps_plain_text(void)
+{
+	struct buf out = BUF_INIT;
+
+	sanitized(&out, "MMLU (5-shot): 0.85 \\ \"quoted\"");
+	CHECK_STR(out.ptr, "MMLU (5-shot): 0.85 \\ \"quoted\"");
+	sanitized(&out, "");
+	CHECK_STR(out.ptr, "");
+	/* é (2 bytes), € (3 bytes), 😀 (4 bytes) */
+	sanitized(&out, "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+	CHECK_STR(out.ptr, "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+	buf_release(&out);
+}
+
+static void test_sanitize_escapes_controls(void)
+{
+	struct buf out = BUF_INIT;
+
+	sanitized(&out, "a\tb\nc\x1B[31m\x7F");
+	CHECK_STR(out.ptr, "a\\x09b\\x0Ac\\x1B[31m\\x7F");
+	/* U+0085, a C1 control, is C2 85. */
+	sanitized(&out, "x\xC2\x85y");
+	CHECK_STR(out.ptr, "x\\xC2\\x85y");
+	/* U+00A0 is the first code point kept. */
+	sanitized(&out, "\xC2\xA0");
+	CHECK_STR(out.ptr, "\xC2\xA0");
+	buf_release(&out);
+}
+
+static void test_sanitize_escapes_invalid_utf8(void)
+{
+	struct buf out = BUF_INIT;
+
+	/* A lone continuation byte, and bytes never valid in UTF-8. */
+	sanitized(&out, "\x80\xC0\xC1\xF5\xFF");
+	CHECK_STR(out.ptr, "\\x80\\xC0\\xC1\\xF5\\xFF");
+	/* An overlong form of '/' and a surrogate (U+D800). */
+	sanitized(&out, "\xE0\x80\xAF|\xED\xA0\x80");
+	CHECK_STR(out.ptr, "\\xE0\\x80\\xAF|\\xED\\xA0\\x80");
+	/* Past U+10FFFF, and an overlong four-byte form. */
+	sanitized(&out, "\xF4\x90\x80\x80|\xF0\x80\x80\x80");
+	CHECK_STR(out.ptr, "\\xF4\\x90\\x80\\x80|\\xF0\\x80\\x80\\x80");
+	/* A sequence cut by the end of the string. */
+	sanitized(&out, "ab\xE2\x82");
+	CHECK_STR(out.ptr, "ab\\xE2\\x82");
+	buf_release(&out);
+}
+
+static void test_clean_length_stops_at_escape(void)
+{
+	CHECK_INT(report_clean_length(""), 0);
+	CHECK_INT(report_clean_length("plain text"), 10);
+	CHECK_INT(report_clean_length("caf\xC3\xA9!"), 6);
+	CHECK_INT(report_clean_length("ab\ncd"), 2);
+	CHECK_INT(report_clean_length("\x1B"), 0);
+	CHECK_INT(report_clean_length("ok\xC2\x85"), 2);
+	CHECK_INT(report_clean_length("ok\xE2\x82"), 2);
+	CHECK_INT(report_clean_length("\xF0\x9F\x98\x80\x7F"), 4);
+}
+
+static void test_json_string_is_sanitized(void)
+{
+	json_t *plain = report_json_string("GPQA \xE2\x80\x94 diamond");
+	json_t *dirty = report_json_string("bad\x1B[0m\xFF");
+
+	CHECK_STR(json_string_value(plain), "GPQA \xE2\x80\x94 diamond");
+	CHECK_INT(json_string_length(plain), 16);
+	CHECK_STR(json_string_value(dirty), "bad\\x1B[0m\\xFF");
+	json_decref(plain);
+	json_decref(dirty);
+}
+
+/* Returns what report_print_json() writes for value, read back from a temporary file. */
+static void printed_json(struct buf *out, json_t *value, int *ret)
+{
+	FILE *f = tmpfile();
+	char chunk[4096];
+	size_t n;
+
+	buf_reset(out);
+	*ret = -2;
+	if (!f)
+		return;
+	*ret = report_print_json(f, value);
+	rewind(f);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(out, chunk, n);
+	fclose(f);
+}
+
+/* The document of many small pieces and one string longer than the write buffer. */
+static json_t *large_document(void)
+{
+	json_t *doc = json_object(), *list = json_array();
+	struct buf big = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < 3000; i++) {
+		json_t *item = json_object();
+
+		json_object_set_new(item, "index", json_integer((json_int_t)i));
+		json_object_set_new(item, "name", json_string("a \"quoted\" name\twith a tab"));
+		json_array_append_new(list, item);
+	}
+	for (i = 0; i < 100 * 1024; i++)
+		buf_addch(&big, 'a' + (int)(i % 26));
+	json_object_set_new(doc, "items", list);
+	json_object_set_new(doc, "big", json_string(big.ptr));
+	json_object_set_new(doc, "empty", json_array());
+	buf_release(&big);
+	return doc;
+}
+
+static void test_print_json_matches_jansson(void)
+{
+	json_t *doc = large_document();
+	char *expected = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	struct buf out = BUF_INIT, want = BUF_INIT;
+	int ret;
+
+	printed_json(&out, doc, &ret);
+	CHECK_INT(ret, 0);
+	buf_adds(&want, expected ? expected : "");
+	buf_addch(&want, '\n');
+	CHECK_INT(out.len, want.len);
+	CHECK_STR(out.ptr, want.ptr);
+	free(expected);
+	json_decref(doc);
+	buf_release(&out);
+	buf_release(&want);
+}
+
+static void test_print_json_small_value(void)
+{
+	json_t *value = json_array();
+	struct buf out = BUF_INIT;
+	int ret;
+
+	printed_json(&out, value, &ret);
+	CHECK_INT(ret, 0);
+	CHECK_STR(out.ptr, "[]\n");
+	json_decref(value);
+	buf_release(&out);
+}
+
+static void test_print_json_reports_write_error(void)
+{
+	json_t *doc = large_document();
+	FILE *full = fopen("/dev/full", "w");
+	int ret;
+
+	if (!full) {
+		printf("#   /dev/full is not available: skipped\n");
+		json_decref(doc);
+		return;
+	}
+	ret = report_print_json(full, doc);
+	CHECK_INT(ret, -1);
+	fclose(full);
+	json_decref(doc);
+}
+
+int main(void)
+{
+	RUN(test_sanitize_keeps_plain_text);
+	RUN(test_sanitize_escapes_controls);
+	RUN(test_sanitize_escapes_invalid_utf8);
+	RUN(test_clean_length_stops_at_escape);
+	RUN(test_json_string_is_sanitized);
+	RUN(test_print_json_matches_jansson);
+	RUN(test_print_json_small_value);
+	RUN(test_print_json_reports_write_error);
+	return unit_done();
+}
