@@ -27,6 +27,29 @@
 /* Registry text quoted in a message is cut after this many bytes. */
 #define QUOTE_MAX 200
 
+/* Most URLs of a model are remembered, up to this many distinct ones. */
+#define URL_VERDICTS_MAX 64
+
+/* The outcome of the URL rules for one URL, whatever the field that cites it. */
+struct url_verdict {
+	const char *url;	/* borrowed from the model */
+	char *host;		/* lower case; NULL when the URL is invalid */
+	char *why;		/* the reason when the URL is invalid */
+	int insecure;		/* http, not https */
+	int placeholder;	/* the host is a placeholder */
+};
+
+/*
+ * The verdicts on the URLs of the model being checked: its scores mostly
+ * cite a few URLs over and over, and parsing one costs more than the
+ * rest of a score's checks.
+ */
+struct url_verdicts {
+	struct url_verdict *items;
+	size_t nr;
+	size_t alloc;
+};
+
 struct checker {
 	const struct model *m;
 	const struct ruleset *rs;
@@ -35,6 +58,7 @@ struct checker {
 	int has_today;
 	long released;
 	int has_released;
+	struct url_verdicts *urls;	/* NULL outside checks_model() */
 };
 
 /* Appends 's' to out: escaped, and cut after QUOTE_MAX bytes. */
@@ -260,6 +284,52 @@ done:
 	return result;
 }
 
+static void url_verdict_fill(struct url_verdict *v, const struct checker *c,
+			     const char *url)
+{
+	struct buf why = BUF_INIT;
+
+	memset(v, 0, sizeof(*v));
+	v->url = url;
+	v->host = parse_url(url, &v->insecure, &why);
+	if (v->host)
+		v->placeholder = ruleset_match(c->rs, PATTERN_PLACEHOLDER_HOST, v->host,
+					       strlen(v->host));
+	else
+		v->why = buf_detach(&why, NULL);
+	buf_release(&why);
+}
+
+static void url_verdict_release(struct url_verdict *v)
+{
+	free(v->host);
+	free(v->why);
+}
+
+/*
+ * Returns the verdict on url from c->urls, adding it there when it is new
+ * and there is room. Otherwise the verdict is filled into scratch, which
+ * the caller releases.
+ */
+static const struct url_verdict *url_verdict_get(const struct checker *c,
+						  const char *url,
+						  struct url_verdict *scratch)
+{
+	struct url_verdicts *urls = c->urls;
+	size_t i;
+
+	for (i = 0; urls && i < urls->nr; i++)
+		if (!strcmp(urls->items[i].url, url))
+			return &urls->items[i];
+	if (!urls || urls->nr >= URL_VERDICTS_MAX) {
+		url_verdict_fill(scratch, c, url);
+		return scratch;
+	}
+	XGROW(urls->items, urls->alloc, urls->nr + 1);
+	url_verdict_fill(&urls->items[urls->nr], c, url);
+	return &urls->items[urls->nr++];
+}
+
 /*
  * Runs url-invalid, url-placeholder and url-insecure on a URL found at pos;
  * ctx describes where it was found.
@@ -267,28 +337,29 @@ done:
 static void check_url(const struct checker *c, const char *url, struct pos pos,
 		      const struct finding_context *ctx)
 {
-	struct buf why = BUF_INIT, msg = BUF_INIT;
-	char *host;
-	int insecure = 0;
+	struct url_verdict scratch;
+	const struct url_verdict *v;
+	struct buf msg = BUF_INIT;
 
-	host = parse_url(url, &insecure, &why);
-	if (!host) {
+	memset(&scratch, 0, sizeof(scratch));
+	v = url_verdict_get(c, url, &scratch);
+	if (!v->host) {
 		buf_adds(&msg, "invalid URL ");
 		add_quoted(&msg, url);
 		buf_adds(&msg, ": ");
-		buf_adds(&msg, why.ptr);
+		buf_adds(&msg, v->why);
 		report(c, RULE_URL_INVALID, pos, ctx, &msg);
 		goto done;
 	}
-	if (ruleset_match(c->rs, PATTERN_PLACEHOLDER_HOST, host, strlen(host))) {
+	if (v->placeholder) {
 		buf_adds(&msg, "placeholder URL ");
 		add_quoted(&msg, url);
 		buf_adds(&msg, ": the host ");
-		add_quoted(&msg, host);
+		add_quoted(&msg, v->host);
 		buf_adds(&msg, " is reserved for examples and tests, so cite the real document");
 		report(c, RULE_URL_PLACEHOLDER, pos, ctx, &msg);
 	}
-	if (insecure) {
+	if (v->insecure) {
 		buf_reset(&msg);
 		buf_adds(&msg, "insecure URL ");
 		add_quoted(&msg, url);
@@ -297,8 +368,7 @@ static void check_url(const struct checker *c, const char *url, struct pos pos,
 	}
 
 done:
-	free(host);
-	buf_release(&why);
+	url_verdict_release(&scratch);
 	buf_release(&msg);
 }
 
@@ -719,6 +789,11 @@ static void check_score(const struct checker *c, const struct score *sc)
 	/* A source id the model defines needs no further check. */
 	if (is_set(&sc->source) && !looks_like_url(sc->source.s) && find_source(c->m, sc->source.s)) {
 		/* nothing to report */
+	} else if (is_set(&sc->source) && looks_like_url(sc->source.s)) {
+		/* As check_citation() does, without the description it does not use. */
+		struct finding_context ctx = score_context(c, sc, "source", sc->source.s);
+
+		check_url(c, sc->source.s, sc->source.pos, &ctx);
 	} else if (is_set(&sc->source)) {
 		struct finding_context ctx = score_context(c, sc, "source", sc->source.s);
 		struct buf cite = BUF_INIT;
@@ -746,19 +821,6 @@ struct score_key {
 	char *key;
 	size_t index;
 };
-
-static void normalise_into(struct buf *out, const char *name)
-{
-	for (; *name; name++) {
-		char ch = *name;
-
-		if (ch == ' ' || ch == '-' || ch == '_' || ch == '/')
-			continue;
-		if (ch >= 'A' && ch <= 'Z')
-			ch = (char)(ch - 'A' + 'a');
-		buf_addch(out, ch);
-	}
-}
 
 static int compare_score_keys(const void *a, const void *b)
 {
@@ -788,7 +850,7 @@ static void check_duplicate_scores(const struct checker *c)
 		if (!is_set(&sc->benchmark) || !source)
 			continue;
 		buf_reset(&key);
-		normalise_into(&key, benchmark_name(c, sc));
+		benchmark_name_normalise(&key, benchmark_name(c, sc));
 		buf_addch(&key, '\x1f');
 		buf_adds(&key, sc->variant.s ? sc->variant.s : "");
 		buf_addch(&key, '\x1f');
@@ -841,11 +903,13 @@ static void checker_init(struct checker *c, const struct model *m,
 void checks_model(const struct model *m, const struct ruleset *rs,
 		  struct finding_list *findings)
 {
+	struct url_verdicts urls = { NULL, 0, 0 };
 	struct checker c;
 	struct finding_context ctx;
 	size_t i;
 
 	checker_init(&c, m, rs, findings);
+	c.urls = &urls;
 
 	ctx = model_context(&c, "released", m->released.s);
 	if (check_date(&c, &m->released, "the released date", 0, &ctx, &c.released) == 0)
@@ -857,6 +921,10 @@ void checks_model(const struct model *m, const struct ruleset *rs,
 	for (i = 0; i < m->nscores; i++)
 		check_score(&c, &m->scores[i]);
 	check_duplicate_scores(&c);
+
+	for (i = 0; i < urls.nr; i++)
+		url_verdict_release(&urls.items[i]);
+	free(urls.items);
 }
 
 /* Rules across models */
@@ -1032,7 +1100,7 @@ static size_t collect_sized_scores(struct sized_score **out, const struct regist
 			buf_reset(&group);
 			buf_adds(&group, m->family.s);
 			buf_addch(&group, '\x1f');
-			normalise_into(&group, benchmark_name(&c, sc));
+			benchmark_name_normalise(&group, benchmark_name(&c, sc));
 			buf_addch(&group, '\x1f');
 			buf_adds(&group, sc->variant.s ? sc->variant.s : "");
 

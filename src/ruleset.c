@@ -75,31 +75,11 @@ struct benchmark_index {
 	struct arena arena;
 };
 
-/*
- * Appends name to out, lower case and without " -_/", the form in which
- * benchmark names are compared.
- */
+/* Replaces the contents of out with name in the form benchmark names are compared in. */
 static void normalise_name(struct buf *out, const char *name)
 {
-	const char *p = name;
-
 	buf_reset(out);
-	while (*p) {
-		const char *run = p;
-		char c;
-
-		/* Most names are mostly lower case: copy such runs whole. */
-		while (*p && *p != ' ' && *p != '-' && *p != '_' && *p != '/' &&
-		       !(*p >= 'A' && *p <= 'Z'))
-			p++;
-		buf_add(out, run, (size_t)(p - run));
-		c = *p;
-		if (!c)
-			break;
-		p++;
-		if (c >= 'A' && c <= 'Z')
-			buf_addch(out, c - 'A' + 'a');
-	}
+	benchmark_name_normalise(out, name);
 }
 
 /* FNV-1a, 64 bits. */

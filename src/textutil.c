@@ -3,6 +3,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "buf.h"
+
 size_t edit_distance(const char *a, const char *b, size_t max)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
@@ -136,5 +138,27 @@ int benchmark_names_equal(const char *a, const char *b)
 			return 0;
 		a++;
 		b++;
+	}
+}
+
+void benchmark_name_normalise(struct buf *out, const char *name)
+{
+	const char *p = name;
+
+	while (*p) {
+		const char *run = p;
+		char c;
+
+		/* Most names are mostly lower case: such runs are copied whole. */
+		while (*p && *p != ' ' && *p != '-' && *p != '_' && *p != '/' &&
+		       !(*p >= 'A' && *p <= 'Z'))
+			p++;
+		buf_add(out, run, (size_t)(p - run));
+		c = *p;
+		if (!c)
+			break;
+		p++;
+		if (c >= 'A' && c <= 'Z')
+			buf_addch(out, c - 'A' + 'a');
 	}
 }

@@ -35,4 +35,12 @@ int text_equal(const char *a, const char *b);
  */
 int benchmark_names_equal(const char *a, const char *b);
 
+struct buf;
+
+/*
+ * Appends name to out in the form that benchmark_names_equal() compares:
+ * ASCII lower case, without the characters space, '-', '_' and '/'.
+ */
+void benchmark_name_normalise(struct buf *out, const char *name);
+
 #endif

@@ -257,6 +257,51 @@ static void test_url_placeholder(void)
 	buf_release(&text);
 }
 
+/*
+ * A model's verdicts on its URLs are reused for each citation: every
+ * citation still gets its own findings, also past the number of distinct
+ * URLs that are remembered.
+ */
+static void test_repeated_urls_each_reported(void)
+{
+	struct buf text = BUF_INIT;
+	size_t i;
+
+	buf_adds(&text, HEAD "    sources:\n      - id: card\n        url: http://example.com/card\n"
+		 "    benchmarks:\n");
+	for (i = 0; i < 3; i++)
+		buf_addf(&text, "      - benchmark: MMLU\n        score: %zu\n"
+			 "        date: 2024-07-23\n        source: http://example.com/card\n", i);
+	for (i = 0; i < 2; i++)
+		buf_addf(&text, "      - benchmark: GPQA\n        score: %zu\n"
+			 "        date: 2024-07-23\n        source: gopher://acme.org\n", i);
+	audit(text.ptr);
+	CHECK_INT(count(RULE_URL_INSECURE), 4);
+	CHECK_INT(count(RULE_URL_PLACEHOLDER), 4);
+	CHECK_INT(count(RULE_URL_INVALID), 2);
+	CHECK_INT(nth(RULE_URL_INSECURE, 3)->pos.line, 21);
+	CHECK_STR(nth(RULE_URL_PLACEHOLDER, 3)->message,
+		  "placeholder URL 'http://example.com/card': the host 'example.com' is "
+		  "reserved for examples and tests, so cite the real document");
+	CHECK_STR(nth(RULE_URL_INVALID, 1)->message,
+		  "invalid URL 'gopher://acme.org': the scheme 'gopher' is not http or https");
+	CHECK_STR(nth(RULE_URL_INVALID, 1)->benchmark, "GPQA");
+
+	buf_reset(&text);
+	buf_adds(&text, HEAD CARD "    benchmarks:\n");
+	for (i = 0; i < 150; i++)
+		buf_addf(&text, "      - benchmark: MMLU\n        score: %zu\n"
+			 "        date: 2024-07-23\n        source: http://acme.org/%zu\n",
+			 i, i % 100);
+	audit(text.ptr);
+	CHECK_INT(count(RULE_URL_INSECURE), 150);
+	CHECK_STR(nth(RULE_URL_INSECURE, 149)->message,
+		  "insecure URL 'http://acme.org/49': use https if the site serves it");
+	CHECK_STR(nth(RULE_URL_INSECURE, 99)->message,
+		  "insecure URL 'http://acme.org/99': use https if the site serves it");
+	buf_release(&text);
+}
+
 static void test_score_missing_date_and_source(void)
 {
 	audit(HEAD CARD
@@ -739,6 +784,7 @@ int main(void)
 	RUN(test_url_invalid);
 	RUN(test_url_insecure);
 	RUN(test_url_placeholder);
+	RUN(test_repeated_urls_each_reported);
 	RUN(test_score_missing_date_and_source);
 	RUN(test_score_interpolated_markers);
 	RUN(test_score_interpolated_fields);

@@ -240,6 +240,34 @@ static void test_edit_distance_bytes_cases(void)
 	CHECK_INT(edit_distance_bytes("MMLU", 4, "mmlu", 4, 3), 4);
 }
 
+static void test_benchmark_name_normalise(void)
+{
+	static const char *const cases[][2] = {
+		{ "MMLU-Pro", "mmlupro" },
+		{ "ARC/C", "arcc" },
+		{ "Social IQa", "socialiqa" },
+		{ "mt_bench", "mtbench" },
+		{ " -_/", "" },
+		{ "", "" },
+		{ "already lower", "alreadylower" },
+		{ "\xC3\x89" "cole 2", "\xC3\x89" "cole2" },
+	};
+	struct buf out = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		buf_reset(&out);
+		benchmark_name_normalise(&out, cases[i][0]);
+		CHECK_STR(out.ptr, cases[i][1]);
+		CHECK(benchmark_names_equal(cases[i][0], out.ptr));
+	}
+	buf_reset(&out);
+	buf_adds(&out, "x:");
+	benchmark_name_normalise(&out, "GPQA Diamond");
+	CHECK_STR(out.ptr, "x:gpqadiamond");
+	buf_release(&out);
+}
+
 int main(void)
 {
 	RUN(test_buf_grows_and_stays_terminated);
@@ -255,5 +283,6 @@ int main(void)
 	RUN(test_edit_distance_suggests);
 	RUN(test_edit_distance_bytes_matches_full);
 	RUN(test_edit_distance_bytes_cases);
+	RUN(test_benchmark_name_normalise);
 	return unit_done();
 }
