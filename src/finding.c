@@ -101,14 +101,14 @@ void finding_list_release(struct finding_list *list)
  * finding's context, each followed by a NUL (absent parts hash as "\x01").
  * Findings without a model (file-level problems) hash the path and message
  * instead, since nothing else identifies them. Line numbers never enter it.
+ * ctx is reset here, so one context serves a whole list.
  */
-void finding_fingerprint(struct finding *f)
+static void fingerprint_with(struct finding *f, EVP_MD_CTX *ctx, const EVP_MD *sha256)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *parts[8];
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int digest_len = 0;
-	EVP_MD_CTX *ctx;
 	size_t i, n = 0;
 
 	parts[n++] = rule_table[f->rule].id;
@@ -124,10 +124,7 @@ void finding_fingerprint(struct finding *f)
 	parts[n++] = f->field;
 	parts[n++] = f->value;
 
-	ctx = EVP_MD_CTX_new();
-	if (!ctx)
-		xmalloc((size_t)-1);	/* reports out of memory and exits */
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	EVP_DigestInit_ex(ctx, sha256, NULL);
 	for (i = 0; i < n; i++) {
 		if (parts[i])
 			EVP_DigestUpdate(ctx, parts[i], strlen(parts[i]) + 1);
@@ -135,13 +132,45 @@ void finding_fingerprint(struct finding *f)
 			EVP_DigestUpdate(ctx, "\x01", 2);
 	}
 	EVP_DigestFinal_ex(ctx, digest, &digest_len);
-	EVP_MD_CTX_free(ctx);
 
 	for (i = 0; i < 16; i++) {
 		f->fingerprint[2 * i] = hex[digest[i] >> 4];
 		f->fingerprint[2 * i + 1] = hex[digest[i] & 15];
 	}
 	f->fingerprint[32] = '\0';
+}
+
+/*
+ * The hashing state for fingerprints. With EVP_sha256(), OpenSSL 3 fetches
+ * the implementation again on every init (crypto(7), "Implicit fetching"),
+ * so a list fetches it once and passes it to each init.
+ */
+struct fingerprinter {
+	EVP_MD_CTX *ctx;
+	EVP_MD *sha256;
+};
+
+static void fingerprinter_init(struct fingerprinter *fp)
+{
+	fp->ctx = EVP_MD_CTX_new();
+	fp->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (!fp->ctx || !fp->sha256)
+		xmalloc((size_t)-1);	/* reports out of memory and exits */
+}
+
+static void fingerprinter_release(struct fingerprinter *fp)
+{
+	EVP_MD_CTX_free(fp->ctx);
+	EVP_MD_free(fp->sha256);
+}
+
+void finding_fingerprint(struct finding *f)
+{
+	struct fingerprinter fp;
+
+	fingerprinter_init(&fp);
+	fingerprint_with(f, fp.ctx, fp.sha256);
+	fingerprinter_release(&fp);
 }
 
 static int compare_findings(const void *a, const void *b)
@@ -164,8 +193,12 @@ static int compare_findings(const void *a, const void *b)
 void finding_list_finish(struct finding_list *list,
 			 const enum severity *severity_by_rule)
 {
+	struct fingerprinter fp;
 	size_t i, kept = 0;
 
+	if (!list->nr)
+		return;
+	fingerprinter_init(&fp);
 	for (i = 0; i < list->nr; i++) {
 		struct finding *f = &list->items[i];
 
@@ -175,10 +208,16 @@ void finding_list_finish(struct finding_list *list,
 			finding_clear(f);
 			continue;
 		}
-		finding_fingerprint(f);
+		fingerprint_with(f, fp.ctx, fp.sha256);
 		list->items[kept++] = *f;
 	}
+	fingerprinter_release(&fp);
 	list->nr = kept;
+	finding_list_sort(list);
+}
+
+void finding_list_sort(struct finding_list *list)
+{
 	if (list->nr > 1)
 		qsort(list->items, list->nr, sizeof(*list->items), compare_findings);
 }

@@ -78,6 +78,9 @@ void finding_list_move(struct finding_list *dst, struct finding_list *src);
 void finding_list_finish(struct finding_list *list,
 			 const enum severity *severity_by_rule);
 
+/* Sorts by path, line, column, rule id and message, as finding_list_finish() does. */
+void finding_list_sort(struct finding_list *list);
+
 /* Fills f->fingerprint from the rule id and the context. */
 void finding_fingerprint(struct finding *f);
 

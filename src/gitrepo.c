@@ -229,7 +229,12 @@ static int tree_walk_entry(const char *root, const git_tree_entry *entry,
 		return 0;
 	if (!has_yaml_suffix(name))
 		return 0;
-	buf_setf(&w->path, "%s/%s%s", w->prefix, root, name);
+	/* Three appends: formatting the path was a large share of a listing. */
+	buf_reset(&w->path);
+	buf_adds(&w->path, w->prefix);
+	buf_addch(&w->path, '/');
+	buf_adds(&w->path, root);
+	buf_adds(&w->path, name);
 	snapshot_add(w->snap, w->path.ptr, git_tree_entry_id(entry));
 	return 0;
 }

@@ -616,14 +616,15 @@ static void compare_sides(struct history_step *step, struct history *h,
 		finding_list_add_copy(&step->introduced, new_refs.items[i]);
 	for (i = 0; i < old_refs.nr; i++)
 		finding_list_add_copy(&step->fixed, old_refs.items[i]);
-	finding_list_finish(&step->fixed, NULL);
+	/* The copies are of finished findings: they only need sorting. */
+	finding_list_sort(&step->fixed);
 
 	history_findings(&rules_found, &step->changes, commit_time);
 	finding_list_finish(&rules_found, h->severity);
 	drop_suppressed(&rules_found, new, old);
 	finding_list_move(&step->introduced, &rules_found);
 	finding_list_release(&rules_found);
-	finding_list_finish(&step->introduced, NULL);
+	finding_list_sort(&step->introduced);
 
 	free(old_refs.items);
 	free(new_refs.items);

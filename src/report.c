@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -215,15 +216,15 @@ json_t *report_finding_json(const struct finding *f)
 
 struct json_writer {
 	FILE *out;
-	struct buf text;
+	char *text;		/* JSON_WRITE_SIZE bytes */
+	size_t len;
 	int failed;
 };
 
-static void json_writer_flush(struct json_writer *w)
+static void json_writer_write(struct json_writer *w, const char *data, size_t len)
 {
-	if (w->text.len && fwrite(w->text.ptr, 1, w->text.len, w->out) != w->text.len)
+	if (len && fwrite(data, 1, len, w->out) != len)
 		w->failed = 1;
-	buf_reset(&w->text);
 }
 
 /*
@@ -235,13 +236,18 @@ static int json_writer_add(const char *piece, size_t len, void *data)
 {
 	struct json_writer *w = data;
 
-	if (w->text.len + len > JSON_WRITE_SIZE)
-		json_writer_flush(w);
+	if (len <= JSON_WRITE_SIZE - w->len) {
+		memcpy(w->text + w->len, piece, len);
+		w->len += len;
+		return 0;
+	}
+	json_writer_write(w, w->text, w->len);
+	w->len = 0;
 	if (len > JSON_WRITE_SIZE) {
-		if (fwrite(piece, 1, len, w->out) != len)
-			w->failed = 1;
+		json_writer_write(w, piece, len);
 	} else {
-		buf_add(&w->text, piece, len);
+		memcpy(w->text, piece, len);
+		w->len = len;
 	}
 	return w->failed ? -1 : 0;
 }
@@ -252,14 +258,15 @@ int report_print_json(FILE *out, json_t *value)
 	int ret;
 
 	w.out = out;
-	buf_init(&w.text, 0);
+	w.text = xmalloc(JSON_WRITE_SIZE);
+	w.len = 0;
 	w.failed = 0;
 	ret = json_dump_callback(value, json_writer_add, &w,
 				 JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (!w.failed)
-		buf_add(&w.text, "\n", 1);
-	json_writer_flush(&w);
-	buf_release(&w.text);
+	if (ret == 0)
+		json_writer_add("\n", 1, &w);
+	json_writer_write(&w, w.text, w.len);
+	free(w.text);
 	if (ret < 0 || w.failed)
 		return -1;
 	return ferror(out) ? -1 : 0;

@@ -115,6 +115,53 @@ static void test_finish_sorts_and_drops_off(void)
 	finding_list_release(&a);
 }
 
+/* The fingerprint is part of baselines, so its value must not change: SHA-256 as documented. */
+static void test_fingerprint_known_values(void)
+{
+	struct finding_list a = FINDING_LIST_INIT;
+	struct finding_context ctx = { 0 };
+	struct finding single;
+	struct pos p = { 4, 2 };
+
+	ctx.model = "m";
+	ctx.benchmark = "MMLU";
+	ctx.value = "87";
+	finding_add(&a, RULE_SCORE_MISSING_DATE, "f.yaml", p, &ctx, "x");
+	finding_add(&a, RULE_SCHEMA_TYPE, "f.yaml", p, NULL, "late");
+	finding_list_finish(&a, NULL);
+	CHECK_INT(a.nr, 2);
+	CHECK_STR(a.items[0].fingerprint, "8aabbf856bd495c45a3f3cad9870f5ca");
+	CHECK_STR(a.items[1].fingerprint, "930dba4baa84e9a8170a3c1da2a74116");
+
+	/* One finding on its own gets the fingerprint that a list gives it. */
+	single = a.items[1];
+	memset(single.fingerprint, 0, sizeof(single.fingerprint));
+	finding_fingerprint(&single);
+	CHECK_STR(single.fingerprint, "930dba4baa84e9a8170a3c1da2a74116");
+	finding_list_release(&a);
+}
+
+static void test_sort_keeps_fingerprints(void)
+{
+	struct finding_list a = FINDING_LIST_INIT;
+	struct pos late = { 9, 1 }, early = { 2, 4 };
+
+	finding_add(&a, RULE_SCHEMA_TYPE, "g.yaml", early, NULL, "other file");
+	finding_add(&a, RULE_SCHEMA_TYPE, "f.yaml", late, NULL, "late");
+	finding_add(&a, RULE_URL_INSECURE, "f.yaml", early, NULL, "b");
+	finding_add(&a, RULE_SCHEMA_TYPE, "f.yaml", early, NULL, "a");
+	strcpy(a.items[0].fingerprint, "kept");
+	finding_list_sort(&a);
+	CHECK_INT(a.nr, 4);
+	CHECK_STR(a.items[0].message, "a");
+	CHECK_STR(a.items[1].message, "b");
+	CHECK_STR(a.items[2].message, "late");
+	CHECK_STR(a.items[3].message, "other file");
+	CHECK_STR(a.items[3].fingerprint, "kept");
+	CHECK_STR(a.items[0].fingerprint, "");
+	finding_list_release(&a);
+}
+
 static void test_config_defaults(void)
 {
 	struct config cfg;
@@ -277,6 +324,8 @@ int main(void)
 	RUN(test_fingerprint_ignores_position);
 	RUN(test_fingerprint_follows_value);
 	RUN(test_finish_sorts_and_drops_off);
+	RUN(test_fingerprint_known_values);
+	RUN(test_sort_keeps_fingerprints);
 	RUN(test_config_defaults);
 	RUN(test_config_reads_every_key);
 	RUN(test_config_rejects_bad_values);
