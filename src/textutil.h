@@ -2,6 +2,7 @@
 #define MODELAUDIT_TEXTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Returns the Levenshtein distance between a and b, ignoring ASCII case,
@@ -25,5 +26,11 @@ int text_equal(const char *a, const char *b);
  * ignoring ASCII case and the characters space, '-', '_' and '/'.
  */
 int benchmark_names_equal(const char *a, const char *b);
+
+/*
+ * A fast hash of n bytes for hash tables; not cryptographic, so callers
+ * confirm a hit by comparing the bytes.
+ */
+uint64_t text_hash(const char *p, size_t n);
 
 #endif
