@@ -33,10 +33,10 @@ BUILD = build/$(FLAVOR)
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PACKAGES) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PACKAGES) 2>/dev/null)
 
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARNINGS) \
+ALL_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARNINGS) \
 	$(OPTIMIZE) $(SANFLAGS) $(PKG_CFLAGS) -Isrc -I$(BUILD) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lm
+LIBS = $(PKG_LIBS) -lm -pthread
 
 SOURCES = $(wildcard src/*.c)
 OBJECTS = $(SOURCES:src/%.c=$(BUILD)/%.o) $(BUILD)/builtin_rules.o

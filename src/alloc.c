@@ -8,6 +8,8 @@
 
 static long fail_at = -1;
 static long alloc_count;
+/* Set when a test hook counts allocations; only then is alloc_count written. */
+static int counting;
 
 static void out_of_memory(void)
 {
@@ -20,19 +22,27 @@ static void print_alloc_count(void)
 	fprintf(stderr, "modelaudit: %ld allocations\n", alloc_count);
 }
 
+/* Reads the test hooks from the environment on first use. */
+static void read_hooks(void)
+{
+	const char *env = getenv("MODELAUDIT_FAIL_ALLOC");
+	const char *count = getenv("MODELAUDIT_COUNT_ALLOC");
+
+	fail_at = env ? atol(env) : 0;
+	if (fail_at < 0)
+		fail_at = 0;
+	if (count && !strcmp(count, "1"))
+		atexit(print_alloc_count);
+	counting = fail_at > 0 || (count && !strcmp(count, "1"));
+}
+
 /* Counts the call and reports whether the test hook wants it to fail. */
 static int should_fail(void)
 {
-	if (fail_at == -1) {
-		const char *env = getenv("MODELAUDIT_FAIL_ALLOC");
-		const char *count = getenv("MODELAUDIT_COUNT_ALLOC");
-
-		fail_at = env ? atol(env) : 0;
-		if (fail_at < 0)
-			fail_at = 0;
-		if (count && !strcmp(count, "1"))
-			atexit(print_alloc_count);
-	}
+	if (fail_at == -1)
+		read_hooks();
+	if (!counting)
+		return 0;
 	++alloc_count;
 	return fail_at > 0 && alloc_count == fail_at;
 }
@@ -120,4 +130,11 @@ void xgrow(void **items, size_t *alloc, size_t need, size_t elem_size)
 	}
 	*items = xrealloc(*items, xmul(n, elem_size));
 	*alloc = n;
+}
+
+int alloc_hooks_active(void)
+{
+	if (fail_at == -1)
+		read_hooks();
+	return counting;
 }

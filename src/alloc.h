@@ -14,6 +14,13 @@
  * standard error at exit. Only these wrappers are counted: libyaml,
  * libgit2, libcurl, PCRE2, SQLite and jansson allocate on their own.
  */
+/*
+ * Reports whether a test hook (MODELAUDIT_FAIL_ALLOC, MODELAUDIT_COUNT_ALLOC)
+ * counts allocations. Their order must then be the same from run to run,
+ * so callers stay on one thread.
+ */
+int alloc_hooks_active(void);
+
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);

@@ -13,11 +13,47 @@
 #include "fsutil.h"
 #include "gitrepo.h"
 
+/* Most threads a large file is parsed on, by default. */
+#define AUDIT_MAX_THREADS 8
+
+/*
+ * Sets how many threads a large registry file may be parsed on: the
+ * processors online, or MODELAUDIT_THREADS, which also cuts small files
+ * (for tests). One thread while a test hook counts allocations.
+ */
+static void set_threads(struct registry *reg)
+{
+	const char *env = getenv("MODELAUDIT_THREADS");
+	long n;
+
+	if (alloc_hooks_active()) {
+		reg->threads = 1;
+		return;
+	}
+	if (env && *env) {
+		char *end;
+
+		n = strtol(env, &end, 10);
+		if (!*end && n >= 1 && n <= 64) {
+			reg->threads = (unsigned)n;
+			reg->force_split = 1;
+			return;
+		}
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > AUDIT_MAX_THREADS)
+		n = AUDIT_MAX_THREADS;
+	reg->threads = (unsigned)n;
+}
+
 void audit_init(struct audit *a)
 {
 	memset(a, 0, sizeof(*a));
 	config_init(&a->config);
 	a->registry.pool = &a->pool;
+	set_threads(&a->registry);
 }
 
 void audit_release(struct audit *a)

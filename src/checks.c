@@ -1042,81 +1042,167 @@ static void check_model_ids(const struct registry *reg, const struct ruleset *rs
  * score-suspect-interpolated. A value that sits exactly halfway between
  * the values of a smaller and a larger sibling (same family, benchmark and
  * variant) is what interpolating by size produces. Entries are grouped by
- * family, benchmark and variant, and sorted by value within a group, so
- * the partner of each smaller sibling is found by binary search.
+ * family, benchmark and variant through a hash table, and sorted by value
+ * within a group, so the partner of each smaller sibling is found by
+ * binary search. This pass runs on one thread after the models are read,
+ * over every score of the registry, so each score's group key and value
+ * are worked out before, by checks_prepare_model() while its model is
+ * built, and the pass compares strings only within groups of three or more.
  */
 struct sized_score {
-	const char *group;	/* family, benchmark and variant; owned */
-	double value;
-	int decimals;
-	double size;		/* total_params */
+	uint32_t seq;		/* order of collection, to keep sorts stable */
+	const struct sibling_key *key;
 	const struct model *m;
-	const struct score *sc;
 };
 
-static int compare_sized(const void *a, const void *b)
+void checks_prepare_model(struct model *m, const struct ruleset *rs)
 {
-	const struct sized_score *x = a, *y = b;
-	int r = strcmp(x->group, y->group);
+	const struct spec *total = find_spec(m, "total_params");
+	struct checker c;
+	struct buf group = BUF_INIT;
+	size_t j, n = 0;
 
-	if (r)
-		return r;
-	if (x->value != y->value)
-		return x->value < y->value ? -1 : 1;
-	return 0;
+	m->siblings = NULL;
+	m->nsiblings = 0;
+	if (!is_set(&m->family) || !total || !total->value.s ||
+	    count_parse(total->value.s, 0, &m->size) < 0 || !m->nscores)
+		return;
+	checker_init(&c, m, rs, NULL);
+	m->siblings = arena_alloc(&m->arena, xmul(m->nscores, sizeof(*m->siblings)));
+	for (j = 0; j < m->nscores; j++) {
+		const struct score *sc = &m->scores[j];
+		struct sibling_key *k = &m->siblings[n];
+
+		if (!is_set(&sc->benchmark) || !sc->value.s ||
+		    decimal_parse(sc->value.s, &k->value, &k->decimals) < 0)
+			continue;
+		buf_reset(&group);
+		buf_adds(&group, m->family.s);
+		buf_addch(&group, '\x1f');
+		benchmark_name_normalise(&group, benchmark_name(&c, sc));
+		buf_addch(&group, '\x1f');
+		buf_adds(&group, sc->variant.s ? sc->variant.s : "");
+		k->group = arena_strndup(&m->arena, group.ptr, group.len);
+		k->hash = text_hash(group.ptr, group.len);
+		k->score = (uint32_t)j;
+		n++;
+	}
+	m->nsiblings = n;
+	buf_release(&group);
 }
 
 /*
- * Collects the scores of every model with a family and a total_params. The
- * group keys live in keys, one arena for all of them: this runs over every
- * score of the registry, so a heap allocation each was a large share of it.
+ * Numbers the distinct group hashes. Two groups whose hashes are equal
+ * share a number; the rule then compares their keys to split them.
  */
-static size_t collect_sized_scores(struct sized_score **out, const struct registry *reg,
-				   const struct ruleset *rs, struct arena *keys)
-{
-	struct sized_score *items = NULL;
-	size_t n = 0, alloc = 0, i, j;
-	struct buf group = BUF_INIT;
+struct group_table {
+	struct group_slot {
+		uint64_t hash;
+		uint32_t id;
+		uint32_t used;
+	} *slots;
+	size_t mask;
+	uint32_t count;
+};
 
+static void group_table_grow(struct group_table *t)
+{
+	size_t n = t->slots ? (t->mask + 1) * 2 : 1024, i;
+	struct group_slot *slots = xcalloc(n, sizeof(*slots));
+
+	for (i = 0; t->slots && i <= t->mask; i++) {
+		size_t j;
+
+		if (!t->slots[i].used)
+			continue;
+		for (j = t->slots[i].hash & (n - 1); slots[j].used; j = (j + 1) & (n - 1))
+			;
+		slots[j] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->mask = n - 1;
+}
+
+static uint32_t group_table_id(struct group_table *t, uint64_t h)
+{
+	size_t i;
+
+	if (!t->slots || (size_t)t->count * 2 >= t->mask)
+		group_table_grow(t);
+	for (i = h & t->mask; t->slots[i].used; i = (i + 1) & t->mask)
+		if (t->slots[i].hash == h)
+			return t->slots[i].id;
+	t->slots[i].used = 1;
+	t->slots[i].hash = h;
+	t->slots[i].id = t->count;
+	return t->count++;
+}
+
+/*
+ * Collects the prepared scores of every model, ordered by the number of
+ * their group's hash and, within a group, in the order of the registry (a
+ * counting sort). Sets *starts to the offset of each group's first entry
+ * (groups->count + 1 entries) and returns the number of entries.
+ */
+static size_t collect_sized_scores(struct sized_score **out, size_t **starts,
+				   const struct registry *reg, struct group_table *groups)
+{
+	struct sized_score *sorted;
+	uint32_t *ids;
+	size_t *next, *first;
+	size_t n = 0, total = 0, sum = 0, i, j;
+
+	for (i = 0; i < reg->nr; i++)
+		total += reg->models[i]->nsiblings;
+	ids = xcalloc(total ? total : 1, sizeof(*ids));
+	for (i = 0; i < reg->nr; i++)
+		for (j = 0; j < reg->models[i]->nsiblings; j++)
+			ids[n++] = group_table_id(groups, reg->models[i]->siblings[j].hash);
+
+	next = xcalloc((size_t)groups->count + 1, sizeof(*next));
+	first = xcalloc((size_t)groups->count + 1, sizeof(*first));
+	for (i = 0; i < n; i++)
+		next[ids[i]]++;
+	for (i = 0; i < groups->count; i++) {
+		size_t count = next[i];
+
+		first[i] = next[i] = sum;
+		sum += count;
+	}
+	first[groups->count] = sum;
+
+	sorted = xcalloc(n ? n : 1, sizeof(*sorted));
+	n = 0;
 	for (i = 0; i < reg->nr; i++) {
 		const struct model *m = reg->models[i];
-		const struct spec *total = find_spec(m, "total_params");
-		struct checker c;
-		double size;
 
-		if (!is_set(&m->family) || !total || !total->value.s ||
-		    count_parse(total->value.s, 0, &size) < 0)
-			continue;
-		checker_init(&c, m, rs, NULL);
-		for (j = 0; j < m->nscores; j++) {
-			const struct score *sc = &m->scores[j];
-			struct sized_score *e;
-			double v;
-			int decimals;
+		for (j = 0; j < m->nsiblings; j++, n++) {
+			struct sized_score *e = &sorted[next[ids[n]]++];
 
-			if (!is_set(&sc->benchmark) || !sc->value.s ||
-			    decimal_parse(sc->value.s, &v, &decimals) < 0)
-				continue;
-			buf_reset(&group);
-			buf_adds(&group, m->family.s);
-			buf_addch(&group, '\x1f');
-			benchmark_name_normalise(&group, benchmark_name(&c, sc));
-			buf_addch(&group, '\x1f');
-			buf_adds(&group, sc->variant.s ? sc->variant.s : "");
-
-			XGROW(items, alloc, n + 1);
-			e = &items[n++];
-			e->group = arena_strndup(keys, group.ptr, group.len);
-			e->value = v;
-			e->decimals = decimals;
-			e->size = size;
+			e->seq = (uint32_t)n;
+			e->key = &m->siblings[j];
 			e->m = m;
-			e->sc = sc;
 		}
 	}
-	buf_release(&group);
-	*out = items;
+	free(ids);
+	free(next);
+	*out = sorted;
+	*starts = first;
 	return n;
+}
+
+/* Orders by group key, then value; equal values keep the order of collection. */
+static int compare_key_value(const void *a, const void *b)
+{
+	const struct sized_score *x = a, *y = b;
+	int r = strcmp(x->key->group, y->key->group);
+
+	if (r)
+		return r;
+	if (x->key->value != y->key->value)
+		return x->key->value < y->key->value ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* Index of the first entry of [lo, hi) whose value is at least v. */
@@ -1125,7 +1211,7 @@ static size_t lower_bound(const struct sized_score *items, size_t lo, size_t hi,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (items[mid].value < v)
+		if (items[mid].key->value < v)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -1144,20 +1230,20 @@ static int find_bracketing_mean(const struct sized_score *items, size_t lo, size
 				const struct sized_score **larger)
 {
 	/* Half a unit in the last printed digit, widened a little for binary rounding. */
-	double half = 0.5 * pow(10, -e->decimals);
+	double half = 0.5 * pow(10, -e->key->decimals);
 	double slack = half * (1 + 1e-9) + 1e-12;
 	size_t i, j;
 
 	for (i = lo; i < hi; i++) {
 		const struct sized_score *a = &items[i];
-		double want = 2 * e->value - a->value;
+		double want = 2 * e->key->value - a->key->value;
 
-		if (a->size >= e->size)
+		if (a->m->size >= e->m->size)
 			continue;
 		/* |(a + b) / 2 - v| <= half  <=>  b within 2 * half of 2v - a. */
 		for (j = lower_bound(items, lo, hi, want - 2 * slack);
-		     j < hi && items[j].value <= want + 2 * slack; j++) {
-			if (items[j].size <= e->size)
+		     j < hi && items[j].key->value <= want + 2 * slack; j++) {
+			if (items[j].m->size <= e->m->size)
 				continue;
 			*smaller = a;
 			*larger = &items[j];
@@ -1167,11 +1253,16 @@ static int find_bracketing_mean(const struct sized_score *items, size_t lo, size
 	return 0;
 }
 
+static const struct score *sized_score_of(const struct sized_score *s)
+{
+	return &s->m->scores[s->key->score];
+}
+
 static void add_sibling(struct buf *out, const struct sized_score *s)
 {
 	add_quoted(out, s->m->id.s ? s->m->id.s : "");
 	buf_adds(out, " (");
-	add_escaped(out, s->sc->value.s);
+	add_escaped(out, sized_score_of(s)->value.s);
 	buf_addch(out, ')');
 }
 
@@ -1179,46 +1270,56 @@ static void check_interpolated_siblings(const struct registry *reg,
 					const struct ruleset *rs,
 					struct finding_list *findings)
 {
-	struct sized_score *items = NULL;
-	struct arena keys = ARENA_INIT;
+	struct sized_score *sorted = NULL;
+	struct group_table groups;
 	struct buf msg = BUF_INIT, what = BUF_INIT;
-	size_t n, lo, hi, i;
+	size_t n, g, lo, hi, i, *starts = NULL;
 
-	n = collect_sized_scores(&items, reg, rs, &keys);
+	memset(&groups, 0, sizeof(groups));
+	n = collect_sized_scores(&sorted, &starts, reg, &groups);
 	if (n < 3)
 		goto done;
-	qsort(items, n, sizeof(*items), compare_sized);
 
-	for (lo = 0; lo < n; lo = hi) {
-		for (hi = lo + 1; hi < n && !strcmp(items[hi].group, items[lo].group); hi++)
-			;
-		if (hi - lo < 3)
+	for (g = 0; g < groups.count; g++) {
+		size_t end = starts[g + 1];
+
+		if (end - starts[g] < 3)
 			continue;
-		for (i = lo; i < hi; i++) {
-			const struct sized_score *e = &items[i], *a, *b;
-			struct checker c;
-			struct finding_context ctx;
-
-			if (!find_bracketing_mean(items, lo, hi, e, &a, &b))
+		qsort(sorted + starts[g], end - starts[g], sizeof(*sorted), compare_key_value);
+		for (lo = starts[g]; lo < end; lo = hi) {
+			for (hi = lo + 1; hi < end &&
+			     !strcmp(sorted[hi].key->group, sorted[lo].key->group); hi++)
+				;
+			if (hi - lo < 3)
 				continue;
-			checker_init(&c, e->m, rs, findings);
-			ctx = score_context(&c, e->sc, "score", e->sc->value.s);
-			buf_reset(&what);
-			describe_score(&what, &c, e->sc);
-			buf_reset(&msg);
-			buf_addf(&msg, "score %s of %s is the mean of its smaller sibling ",
-				 e->sc->value.s, what.ptr);
-			add_sibling(&msg, a);
-			buf_adds(&msg, " and its larger sibling ");
-			add_sibling(&msg, b);
-			buf_adds(&msg, ", as an interpolation would be: check that a source publishes it");
-			report(&c, RULE_SCORE_SUSPECT_INTERPOLATED, e->sc->value.pos, &ctx, &msg);
+			for (i = lo; i < hi; i++) {
+				const struct sized_score *e = &sorted[i], *a, *b;
+				const struct score *sc = sized_score_of(e);
+				struct checker c;
+				struct finding_context ctx;
+
+				if (!find_bracketing_mean(sorted, lo, hi, e, &a, &b))
+					continue;
+				checker_init(&c, e->m, rs, findings);
+				ctx = score_context(&c, sc, "score", sc->value.s);
+				buf_reset(&what);
+				describe_score(&what, &c, sc);
+				buf_reset(&msg);
+				buf_addf(&msg, "score %s of %s is the mean of its smaller sibling ",
+					 sc->value.s, what.ptr);
+				add_sibling(&msg, a);
+				buf_adds(&msg, " and its larger sibling ");
+				add_sibling(&msg, b);
+				buf_adds(&msg, ", as an interpolation would be: check that a source publishes it");
+				report(&c, RULE_SCORE_SUSPECT_INTERPOLATED, sc->value.pos, &ctx, &msg);
+			}
 		}
 	}
 
 done:
-	arena_release(&keys);
-	free(items);
+	free(groups.slots);
+	free(sorted);
+	free(starts);
 	buf_release(&msg);
 	buf_release(&what);
 }

@@ -15,6 +15,12 @@ void checks_model(const struct model *m, const struct ruleset *rs,
 		  struct finding_list *findings);
 
 /*
+ * Fills m->siblings, which checks_registry() reads; the model builder calls
+ * it on every model it builds.
+ */
+void checks_prepare_model(struct model *m, const struct ruleset *rs);
+
+/*
  * Runs the rules that compare models: model-duplicate-id,
  * model-unknown-base, score-suspect-interpolated.
  */

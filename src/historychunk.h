@@ -17,22 +17,6 @@
  * A file that does not cut cleanly is parsed whole.
  */
 
-struct chunk_span {
-	size_t offset;		/* byte offset of the item's first line */
-	size_t len;
-	uint32_t line;		/* 1-based line of the item's first line */
-};
-
-/*
- * Cuts text into the items of its `models` sequence. Returns 0 and sets
- * *out (freed by the caller) and *count, or -1 when the file is not in the
- * plain layout. These break it: a byte-order mark, a tab in the
- * indentation, a top-level line other than one `models:` line, comments
- * and blank lines, and an item indentation that changes.
- */
-int chunk_split(struct chunk_span **out, size_t *count, const char *text,
-		size_t len);
-
 /* A model parsed from one chunk, at the place where it was first seen. */
 struct model_chunk {
 	uint64_t hash;

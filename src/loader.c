@@ -597,3 +597,107 @@ const struct node *node_get(const struct node *mapping, const char *key)
 			return k->next;
 	return NULL;
 }
+
+/* Reports whether a line (without its newline) is `models:` with an optional comment. */
+static int is_models_line(const char *l, size_t n)
+{
+	size_t i = 7;
+
+	if (n < 7 || memcmp(l, "models:", 7))
+		return 0;
+	while (i < n && l[i] == ' ')
+		i++;
+	if (i < n && l[i] == '#' && l[i - 1] == ' ')
+		return 1;
+	return i == n || (i == n - 1 && l[i] == '\r');
+}
+
+/*
+ * Reports whether a line is printable ASCII. The lines before the first
+ * item are not parsed with the chunks, so the loader could not judge
+ * their encoding: any other byte there sends the file to a whole parse.
+ */
+static int is_plain_ascii(const char *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)l[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\r') || c >= 0x7F)
+			return 0;
+	}
+	return 1;
+}
+
+/* Reports whether the text after an indentation starts a sequence item. */
+static int is_item(const char *l, size_t n)
+{
+	return n >= 1 && l[0] == '-' && (n == 1 || l[1] == ' ' || l[1] == '\r');
+}
+
+int chunk_split(struct chunk_span **out, size_t *count, const char *text,
+		size_t len)
+{
+	struct chunk_span *spans = NULL;
+	size_t nr = 0, alloc = 0, pos = 0, indent = 0;
+	uint32_t line = 1;
+	int seen_models = 0, seen_item = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		return -1;
+
+	while (pos < len) {
+		const char *l = text + pos;
+		const char *nl = memchr(l, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - l) : len - pos;
+		size_t i = 0;
+		int blank, comment;
+
+		while (i < n && l[i] == ' ')
+			i++;
+		if (i < n && l[i] == '\t')
+			goto unclean;
+		blank = i == n || (i == n - 1 && l[i] == '\r');
+		comment = !blank && l[i] == '#';
+
+		if (!seen_item && !is_plain_ascii(l, n))
+			goto unclean;
+		if (blank || comment) {
+			/* Belongs to the item before it. */
+		} else if (!seen_models) {
+			if (i != 0 || !is_models_line(l, n))
+				goto unclean;
+			seen_models = 1;
+		} else if (!seen_item || i == indent) {
+			if (!is_item(l + i, n - i) || (seen_item && i != indent))
+				goto unclean;
+			if (nr)
+				spans[nr - 1].len = pos - spans[nr - 1].offset;
+			XGROW(spans, alloc, nr + 1);
+			spans[nr].offset = pos;
+			spans[nr].line = line;
+			spans[nr].len = 0;
+			nr++;
+			indent = i;
+			seen_item = 1;
+		} else if (i < indent) {
+			goto unclean;
+		}
+
+		pos += n + (nl ? 1 : 0);
+		line++;
+	}
+	if (!nr)
+		goto unclean;
+	spans[nr - 1].len = len - spans[nr - 1].offset;
+	*out = spans;
+	*count = nr;
+	return 0;
+
+unclean:
+	free(spans);
+	return -1;
+}

@@ -87,4 +87,27 @@ void loaded_file_release(struct loaded_file *file);
 /* Returns the value of key in mapping, or NULL; the first match wins. */
 const struct node *node_get(const struct node *mapping, const char *key);
 
+/*
+ * A registry file in the usual layout (`models:` and then one block
+ * sequence item per model) can be cut into its items by scanning lines,
+ * without parsing: the history walk parses each item on its own, and
+ * `check` parses a large file in parts on several threads.
+ */
+struct chunk_span {
+	size_t offset;		/* byte offset of the item's first line */
+	size_t len;
+	uint32_t line;		/* 1-based line of the item's first line */
+};
+
+/*
+ * Cuts text into the items of its `models` sequence. Returns 0 and sets
+ * *out (freed by the caller) and *count, or -1 when the file is not in the
+ * plain layout. These break it: a byte-order mark, a tab in the
+ * indentation, a top-level line other than one `models:` line, a byte
+ * outside printable ASCII before the first item, and an item indentation
+ * that changes. Comments and blank lines go with the item before them.
+ */
+int chunk_split(struct chunk_span **out, size_t *count, const char *text,
+		size_t len);
+
 #endif

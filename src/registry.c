@@ -1,5 +1,7 @@
 #include "registry.h"
 
+#include <pthread.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -528,14 +530,49 @@ static void build_specs(struct builder *b, const struct node *specs)
 	b->model->nspecs = n;
 }
 
-static int is_score_key(const char *key)
-{
-	size_t i;
+/* The fields of a score, in the order of score_keys. */
+enum score_field {
+	SCORE_BENCHMARK,
+	SCORE_VARIANT,
+	SCORE_VALUE,
+	SCORE_DATE,
+	SCORE_SOURCE,
+	SCORE_REPORTED_BY,
+	SCORE_NOTES,
+	SCORE_OTHER
+};
 
-	for (i = 0; i < COUNT_OF(score_keys); i++)
-		if (!strcmp(key, score_keys[i]))
-			return 1;
-	return 0;
+/*
+ * Returns the field a score key names. Every score of a registry goes
+ * through this, so the first letter picks the one candidate to compare.
+ */
+static enum score_field score_field_of(const char *key)
+{
+	enum score_field f;
+
+	switch (key[0]) {
+	case 'b':
+		f = SCORE_BENCHMARK;
+		break;
+	case 'v':
+		f = SCORE_VARIANT;
+		break;
+	case 's':
+		f = key[1] == 'c' ? SCORE_VALUE : SCORE_SOURCE;
+		break;
+	case 'd':
+		f = SCORE_DATE;
+		break;
+	case 'r':
+		f = SCORE_REPORTED_BY;
+		break;
+	case 'n':
+		f = SCORE_NOTES;
+		break;
+	default:
+		return SCORE_OTHER;
+	}
+	return strcmp(key, score_keys[f]) ? SCORE_OTHER : f;
 }
 
 static int is_estimate_field(const struct builder *b, const struct field *f)
@@ -562,7 +599,7 @@ static void build_score(struct builder *b, struct score *sc, const struct node *
 		return;
 	}
 	for (k = entry->child; k && k->next; k = k->next->next)
-		if (k->type == NODE_SCALAR && !is_score_key(k->value))
+		if (k->type == NODE_SCALAR && score_field_of(k->value) == SCORE_OTHER)
 			nextra++;
 	if (nextra)
 		sc->extra = arena_calloc(&b->model->arena, sizeof(struct field) * nextra);
@@ -575,11 +612,14 @@ static void build_score(struct builder *b, struct score *sc, const struct node *
 			report_type(b, k, "benchmarks", "a mapping with plain keys");
 			continue;
 		}
-		if (!strcmp(key, "benchmark")) {
+		switch (score_field_of(key)) {
+		case SCORE_BENCHMARK:
 			set_text(b, &sc->benchmark, k, v, "benchmark");
-		} else if (!strcmp(key, "variant")) {
+			break;
+		case SCORE_VARIANT:
 			set_text(b, &sc->variant, k, v, "variant");
-		} else if (!strcmp(key, "score")) {
+			break;
+		case SCORE_VALUE:
 			/* The value is judged by score-not-numeric, not as a word. */
 			sc->value.present = 1;
 			sc->value.pos = v->pos;
@@ -588,18 +628,23 @@ static void build_score(struct builder *b, struct score *sc, const struct node *
 				sc->value.s = arena_strndup(&b->model->arena, v->value, v->len);
 			else
 				report_type(b, v, "score", "a number");
-		} else if (!strcmp(key, "date")) {
+			break;
+		case SCORE_DATE:
 			set_text(b, &sc->date, k, v, "date");
-		} else if (!strcmp(key, "source")) {
+			break;
+		case SCORE_SOURCE:
 			set_text(b, &sc->source, k, v, "source");
-		} else if (!strcmp(key, "reported_by")) {
+			break;
+		case SCORE_REPORTED_BY:
 			set_text(b, &sc->reported_by, k, v, "reported_by");
 			if (sc->reported_by.s && *sc->reported_by.s &&
 			    !in_list(sc->reported_by.s, reporters))
 				report_enum(b, v, "reported_by", reporters);
-		} else if (!strcmp(key, "notes")) {
+			break;
+		case SCORE_NOTES:
 			set_text(b, &sc->notes, k, v, "notes");
-		} else {
+			break;
+		case SCORE_OTHER: {
 			struct field *f = &sc->extra[nextra++];
 
 			f->key = arena_strndup(&b->model->arena, k->value, k->len);
@@ -612,6 +657,8 @@ static void build_score(struct builder *b, struct score *sc, const struct node *
 			 */
 			if (!is_estimate_field(b, f))
 				report_unknown(b, k, score_keys, COUNT_OF(score_keys), "a score");
+			break;
+		}
 		}
 	}
 	sc->nextra = nextra;
@@ -833,6 +880,7 @@ static struct model *build_model(const struct node *item, const char *path,
 			continue;
 		report_missing(&b, fields[i]->present ? fields[i]->pos : m->pos, required[i], NULL);
 	}
+	checks_prepare_model(m, rules);
 	arena_trim(&m->arena);
 	return m;
 }
@@ -886,6 +934,9 @@ void registry_release(struct registry *reg)
 	for (i = 0; i < reg->nr; i++)
 		model_free(reg->models[i]);
 	free(reg->models);
+	for (i = 0; i < reg->npart_pools; i++)
+		arena_pool_release(&reg->part_pools[i]);
+	free(reg->part_pools);
 	memset(reg, 0, sizeof(*reg));
 }
 
@@ -947,9 +998,9 @@ static void check_top_level(const struct node *root, const char *path,
 			    "'models' must be a list, not %s", node_kind_name(models));
 }
 
-void registry_add_file(struct registry *reg, const struct ruleset *rules,
-		       const char *path, const char *text, size_t len,
-		       struct finding_list *findings)
+static void add_file_whole(struct registry *reg, const struct ruleset *rules,
+			   const char *path, const char *text, size_t len,
+			   struct finding_list *findings)
 {
 	struct loaded_file file;
 	struct loader_options options = { 0 };
@@ -1000,4 +1051,194 @@ void registry_add_file(struct registry *reg, const struct ruleset *rules,
 	finding_list_move(findings, &file_findings);
 	finding_list_release(&file_findings);
 	loaded_file_release(&file);
+}
+
+/* ---- a large file in parts, on several threads ------------------------ */
+
+/* Files below this size are not worth a thread, unless reg->force_split. */
+#define PART_MIN_BYTES (512 * 1024)
+#define PART_MAX 16
+
+/* One run of items, parsed as a registry file of its own. */
+struct file_part {
+	const char *path;
+	const struct ruleset *rules;
+	const char *text;	/* the part's document, prefix included */
+	size_t len;
+	char *owned;		/* text, when the prefix had to be added */
+	struct loader_options options;
+	int head;		/* the part that starts the file */
+	struct registry reg;
+	struct arena_pool pool;
+	struct finding_list model_findings;
+	struct finding_list file_findings;
+	int fatal;
+	pthread_t thread;
+	int started;
+};
+
+static void *parse_part(void *data)
+{
+	struct file_part *p = data;
+	struct file_loader fl;
+	struct loaded_file file;
+
+	fl.reg = &p->reg;
+	fl.rules = p->rules;
+	fl.path = p->path;
+	fl.findings = &p->model_findings;
+	p->options.on_model = add_streamed_model;
+	p->options.data = &fl;
+	loader_parse(&file, p->path, p->text, p->len, &p->options, &p->file_findings);
+	p->fatal = file.fatal;
+	if (!file.fatal && file.root && p->head)
+		check_top_level(file.root, p->path, &p->file_findings);
+	loaded_file_release(&file);
+	ruleset_thread_release();
+	return NULL;
+}
+
+/* The synthetic first line that makes a run of items a registry file. */
+static const char part_prefix[] = "models:\n";
+#define PART_PREFIX_LEN (sizeof(part_prefix) - 1)
+
+/*
+ * Cuts text into at most nparts runs of whole items of about equal size.
+ * Returns the number of parts set up in parts[], or 0 when the file is not
+ * in the plain layout or has too few items.
+ */
+static size_t cut_parts(struct file_part *parts, size_t nparts, const char *path,
+			const char *text, size_t len)
+{
+	struct chunk_span *spans;
+	size_t count, i, k = 0, first = 0;
+
+	if (chunk_split(&spans, &count, text, len) < 0)
+		return 0;
+	if (count < nparts)
+		nparts = count;
+	if (nparts < 2 || spans[0].offset < PART_PREFIX_LEN || spans[0].line < 2) {
+		free(spans);
+		return 0;
+	}
+	for (i = 1; i <= count; i++) {
+		size_t end = i < count ? spans[i].offset : len;
+		struct file_part *p;
+
+		/* Close part k at the first item boundary past its share. */
+		if (i < count && end < (k + 1) * (len / nparts))
+			continue;
+		if (i < count && k + 1 == nparts)
+			continue;
+		p = &parts[k];
+		memset(p, 0, sizeof(*p));
+		p->path = path;
+		if (k == 0) {
+			p->head = 1;
+			p->text = text;
+			p->len = end;
+		} else {
+			size_t start = spans[first].offset;
+
+			p->len = PART_PREFIX_LEN + (end - start);
+			p->owned = xmalloc(p->len + 1);
+			memcpy(p->owned, part_prefix, PART_PREFIX_LEN);
+			memcpy(p->owned + PART_PREFIX_LEN, text + start, end - start);
+			p->owned[p->len] = '\0';
+			p->text = p->owned;
+			p->options.line_offset = spans[first].line - 2;
+			p->options.byte_offset = start - PART_PREFIX_LEN;
+		}
+		k++;
+		first = i;
+		if (k == nparts)
+			break;
+	}
+	free(spans);
+	if (k < 2) {
+		while (k)
+			free(parts[--k].owned);
+	}
+	return k;
+}
+
+static void release_part(struct file_part *p)
+{
+	registry_release(&p->reg);
+	arena_pool_release(&p->pool);
+	finding_list_release(&p->model_findings);
+	finding_list_release(&p->file_findings);
+	free(p->owned);
+}
+
+/*
+ * Parses the parts, the first on the calling thread. Returns 0, or -1 when
+ * a part met a problem with the file that only one parse reports right.
+ */
+static int parse_parts(struct file_part *parts, size_t n)
+{
+	size_t i;
+	int ok = 1;
+
+	for (i = 1; i < n; i++)
+		parts[i].started = !pthread_create(&parts[i].thread, NULL, parse_part, &parts[i]);
+	parse_part(&parts[0]);
+	for (i = 1; i < n; i++) {
+		if (parts[i].started)
+			pthread_join(parts[i].thread, NULL);
+		else
+			parse_part(&parts[i]);
+	}
+	for (i = 0; i < n; i++)
+		if (parts[i].fatal || (i && parts[i].file_findings.nr))
+			ok = 0;
+	return ok ? 0 : -1;
+}
+
+void registry_add_file(struct registry *reg, const struct ruleset *rules,
+		       const char *path, const char *text, size_t len,
+		       struct finding_list *findings)
+{
+	struct file_part parts[PART_MAX];
+	size_t want = reg->threads, n, i, j;
+
+	if (want > PART_MAX)
+		want = PART_MAX;
+	if (!reg->force_split && want > len / PART_MIN_BYTES)
+		want = len / PART_MIN_BYTES;
+	n = want >= 2 ? cut_parts(parts, want, path, text, len) : 0;
+	if (!n) {
+		add_file_whole(reg, rules, path, text, len, findings);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		parts[i].rules = rules;
+		parts[i].reg.pool = reg->pool ? &parts[i].pool : NULL;
+	}
+	if (parse_parts(parts, n) < 0) {
+		for (i = 0; i < n; i++)
+			release_part(&parts[i]);
+		add_file_whole(reg, rules, path, text, len, findings);
+		return;
+	}
+
+	/* Hand over the models, their findings and the memory under them. */
+	if (reg->pool)
+		reg->part_pools = xrealloc(reg->part_pools,
+					   xmul(reg->npart_pools + n, sizeof(*reg->part_pools)));
+	for (i = 0; i < n; i++) {
+		struct file_part *p = &parts[i];
+
+		for (j = 0; j < p->reg.nr; j++)
+			registry_add_model(reg, p->reg.models[j]);
+		p->reg.nr = 0;
+		finding_list_move(findings, &p->file_findings);
+		finding_list_move(findings, &p->model_findings);
+		if (reg->pool) {
+			reg->part_pools[reg->npart_pools++] = p->pool;
+			memset(&p->pool, 0, sizeof(p->pool));
+		}
+		release_part(p);
+	}
+	reg->nfiles++;
 }

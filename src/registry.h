@@ -62,6 +62,19 @@ struct score {
 	size_t nextra;
 };
 
+/*
+ * What score-suspect-interpolated needs of one score, worked out while the
+ * model is built and still in the cache, so that the rule's pass over the
+ * whole registry reads one small array per model.
+ */
+struct sibling_key {
+	uint64_t hash;		/* of group */
+	const char *group;	/* family, benchmark and variant */
+	double value;
+	int decimals;
+	uint32_t score;		/* index into the model's scores */
+};
+
 struct model {
 	const char *path;
 	struct pos pos;		/* the entry's first key */
@@ -82,6 +95,10 @@ struct model {
 	/* Every other top-level key of the model (quantizations, lists, unknown). */
 	struct field *fields;
 	size_t nfields;
+	/* Scores with a numeric value, when the model has a family and a total_params. */
+	struct sibling_key *siblings;
+	size_t nsiblings;
+	double size;		/* total_params, when siblings is set */
 	struct arena arena;	/* owns the model and everything it points to */
 };
 
@@ -97,9 +114,19 @@ struct registry {
 	 * arena_pool_release() after registry_release().
 	 */
 	struct arena_pool *pool;
+	/*
+	 * Threads that registry_add_file() may use for one large file; 0 or 1
+	 * parses every file on the calling thread. With force_split, a file
+	 * is cut into that many parts whatever its size (for tests).
+	 */
+	unsigned threads;
+	int force_split;
+	/* Pools of the parts parsed on other threads, released with the registry. */
+	struct arena_pool *part_pools;
+	size_t npart_pools;
 };
 
-#define REGISTRY_INIT { NULL, 0, 0, 0, 0, NULL }
+#define REGISTRY_INIT { NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, 0 }
 
 /*
  * Builds a model from one item of a `models` sequence. Problems of shape
@@ -116,6 +143,11 @@ void model_free(struct model *m);
 /*
  * Loads one registry file (text of len bytes) into reg: parses it, builds
  * each model, and runs the per-model rules on it. Findings go to findings.
+ *
+ * A large file in the plain layout (see chunk_split()) is parsed in parts,
+ * one per thread, when reg->threads allows. The models and findings are
+ * the same as from one parse, in the same order: a part that meets any
+ * problem with the file itself sends the whole file to one parse.
  */
 void registry_add_file(struct registry *reg, const struct ruleset *rules,
 		       const char *path, const char *text, size_t len,

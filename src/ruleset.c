@@ -33,8 +33,19 @@ struct pattern_set {
 	pcre2_code **codes;
 	size_t nr;
 	size_t alloc;
-	pcre2_match_data *match;
 };
+
+/*
+ * Match data for ruleset_match(), one per thread, so that several threads
+ * can check models against the same ruleset.
+ */
+static _Thread_local pcre2_match_data *thread_match;
+
+void ruleset_thread_release(void)
+{
+	pcre2_match_data_free(thread_match);
+	thread_match = NULL;
+}
 
 /*
  * An open-addressing hash table from a normalised name or alias to the
@@ -745,7 +756,6 @@ void ruleset_release(struct ruleset *rs)
 		for (j = 0; j < set->nr; j++)
 			pcre2_code_free(set->codes[j]);
 		free(set->codes);
-		pcre2_match_data_free(set->match);
 		free(set);
 	}
 	if (rs->index) {
@@ -756,6 +766,7 @@ void ruleset_release(struct ruleset *rs)
 	}
 	free(rs->benchmarks);
 	memset(rs, 0, sizeof(*rs));
+	ruleset_thread_release();
 }
 
 const struct benchmark_def *ruleset_find_benchmark(const struct ruleset *rs,
@@ -825,12 +836,11 @@ int ruleset_match(const struct ruleset *rs, enum pattern_kind kind,
 	if (!rs || kind >= PATTERN_KIND_COUNT || !rs->patterns[kind])
 		return 0;
 	set = rs->patterns[kind];
-	for (i = 0; i < set->nr; i++) {
-		if (!set->match)
-			set->match = pcre2_match_data_create(1, NULL);
+	if (!thread_match)
+		thread_match = pcre2_match_data_create(1, NULL);
+	for (i = 0; i < set->nr; i++)
 		if (pcre2_match(set->codes[i], (PCRE2_SPTR)s, len, 0, 0,
-				set->match, NULL) >= 0)
+				thread_match, NULL) >= 0)
 			return 1;
-	}
 	return 0;
 }

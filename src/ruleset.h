@@ -62,4 +62,12 @@ const char *ruleset_suggest_benchmark(const struct ruleset *rs,
 int ruleset_match(const struct ruleset *rs, enum pattern_kind kind,
 		  const char *s, size_t len);
 
+/*
+ * A ruleset is read-only after ruleset_load(), so several threads may
+ * check against it at once; each keeps its own PCRE2 match data. A thread
+ * calls this before it ends to free that; ruleset_release() does it for
+ * the thread that releases the ruleset.
+ */
+void ruleset_thread_release(void);
+
 #endif

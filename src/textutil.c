@@ -162,3 +162,23 @@ void benchmark_name_normalise(struct buf *out, const char *name)
 			buf_addch(out, c - 'A' + 'a');
 	}
 }
+
+uint64_t text_hash(const char *p, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+
+	while (n >= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 31;
+		p += 8;
+		n -= 8;
+	}
+	while (n--) {
+		h = (h ^ (unsigned char)*p++) * 0x94D049BB133111EBull;
+		h ^= h >> 29;
+	}
+	return h;
+}

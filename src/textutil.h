@@ -2,6 +2,7 @@
 #define MODELAUDIT_TEXTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Returns the Levenshtein distance between a and b, ignoring ASCII case,
@@ -42,5 +43,11 @@ struct buf;
  * ASCII lower case, without the characters space, '-', '_' and '/'.
  */
 void benchmark_name_normalise(struct buf *out, const char *name);
+
+/*
+ * A fast hash of n bytes for hash tables; not cryptographic, so callers
+ * confirm a hit by comparing the bytes.
+ */
+uint64_t text_hash(const char *p, size_t n);
 
 #endif
