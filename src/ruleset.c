@@ -67,6 +67,7 @@ struct def_site {
 struct suggest_name {
 	const char *key;
 	size_t len;
+	uint64_t bytes;		/* byte_set() of key */
 	size_t benchmark;	/* position in rs->benchmarks */
 };
 
@@ -694,6 +695,52 @@ static int load_today(struct ruleset *rs, struct buf *err)
 	return 0;
 }
 
+/*
+ * Returns the set of bytes in s (len bytes) as bits: one bit for each
+ * lower-case letter and digit, and the other bytes folded onto the rest.
+ */
+static uint64_t byte_set(const char *s, size_t len)
+{
+	uint64_t set = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned bit;
+
+		if (c >= 'a' && c <= 'z')
+			bit = c - 'a';
+		else if (c >= '0' && c <= '9')
+			bit = 26 + (c - '0');
+		else
+			bit = 36 + c % 28;
+		set |= (uint64_t)1 << bit;
+	}
+	return set;
+}
+
+static unsigned count_bits(uint64_t x)
+{
+	unsigned n = 0;
+
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
+/*
+ * Returns a lower bound of the edit distance between strings with the
+ * byte sets a and b. Each byte value found in only one of the strings
+ * needs an edit of its own, and one substitution can remove at most one
+ * such byte from each string.
+ */
+static size_t distance_at_least(uint64_t a, uint64_t b)
+{
+	unsigned only_a = count_bits(a & ~b), only_b = count_bits(b & ~a);
+
+	return only_a > only_b ? only_a : only_b;
+}
+
 /* Fills rs->index->names from the loaded catalogue. */
 static void index_suggest_names(struct ruleset *rs)
 {
@@ -713,6 +760,7 @@ static void index_suggest_names(struct ruleset *rs)
 			normalise_name(&key, j ? def->aliases[j - 1] : def->name);
 			name->key = arena_strndup(&index->arena, key.ptr, key.len);
 			name->len = key.len;
+			name->bytes = byte_set(key.ptr, key.len);
 			name->benchmark = i;
 		}
 	}
@@ -793,7 +841,8 @@ const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name
 {
 	struct buf key = BUF_INIT;
 	const char *best = NULL;
-	size_t limit, best_distance, i;
+	size_t limit, i;
+	uint64_t bytes;
 
 	if (!rs || !name || !rs->index)
 		return NULL;
@@ -805,7 +854,12 @@ const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name
 		limit = 1;
 	if (limit > 3)
 		limit = 3;
-	best_distance = limit + 1;
+	bytes = byte_set(key.ptr, key.len);
+
+	/*
+	 * Only a name nearer than the best so far can replace it, so limit
+	 * shrinks to one less than the best distance as the search goes.
+	 */
 	for (i = 0; i < rs->index->nnames; i++) {
 		const struct suggest_name *other = &rs->index->names[i];
 		size_t d;
@@ -813,13 +867,15 @@ const char *ruleset_suggest_benchmark(const struct ruleset *rs, const char *name
 		/* The distance is at least the difference in length. */
 		if ((key.len > other->len ? key.len - other->len : other->len - key.len) > limit)
 			continue;
+		if (distance_at_least(bytes, other->bytes) > limit)
+			continue;
 		d = edit_distance_bytes(key.ptr, key.len, other->key, other->len, limit);
-		if (d < best_distance) {
-			best_distance = d;
-			best = rs->benchmarks[other->benchmark].name;
-			if (!d)
-				break;
-		}
+		if (d > limit)
+			continue;
+		best = rs->benchmarks[other->benchmark].name;
+		if (!d)
+			break;
+		limit = d - 1;
 	}
 
 done:
