@@ -384,13 +384,35 @@ struct finding_refs {
 	size_t alloc;
 };
 
-static void refs_add_list(struct finding_refs *refs, const struct finding_list *list)
+static void refs_add_range(struct finding_refs *refs, const struct finding_list *list,
+			   size_t first, size_t count)
 {
 	size_t i;
 
-	for (i = 0; i < list->nr; i++) {
-		XGROW(refs->items, refs->alloc, refs->nr + 1);
+	XGROW(refs->items, refs->alloc, refs->nr + count);
+	for (i = first; i < first + count; i++)
 		refs->items[refs->nr++] = &list->items[i];
+}
+
+static void refs_add_list(struct finding_refs *refs, const struct finding_list *list)
+{
+	refs_add_range(refs, list, 0, list->nr);
+}
+
+/* Adds the findings of a cache entry, model by model. */
+static void refs_add_entry(struct finding_refs *refs, const struct blob_entry *e)
+{
+	size_t i;
+
+	if (!e->parts) {
+		refs_add_list(refs, &e->findings);
+		return;
+	}
+	for (i = 0; i < e->nmodels; i++) {
+		const struct finding_part *part = &e->parts[i];
+
+		refs_add_range(refs, part->list ? part->list : &e->findings, part->first,
+			       part->count);
 	}
 }
 
@@ -416,7 +438,7 @@ static void collect_findings(struct finding_refs *refs, const struct side *s,
 
 		if (n && bsearch(&e, theirs, n, sizeof(*theirs), compare_pointers))
 			continue;
-		refs_add_list(refs, &e->findings);
+		refs_add_entry(refs, e);
 	}
 	refs_add_list(refs, &s->findings);
 	free(theirs);

@@ -45,6 +45,7 @@ static void entry_free(struct blob_entry *e)
 	suppress_release(&e->suppressions);
 	free(e->shared);
 	free(e->origins);
+	free(e->parts);
 	finding_list_release(&e->findings);
 	free(e->path);
 	free(e);
@@ -166,9 +167,18 @@ static int contains(const char *text, size_t len, const char *needle)
 }
 
 /*
+ * Reports whether text can contain an inline suppression. Scanning for
+ * comments costs a pass of libyaml's scanner over the whole file, so a
+ * file without the directive's prefix is not scanned.
+ */
+static int may_suppress(const char *text, size_t len)
+{
+	return contains(text, len, "modelaudit:");
+}
+
+/*
  * Applies the file's inline suppressions to its findings, as check does.
- * Scanning for comments costs a pass of libyaml's scanner over the whole
- * file, so a file without the directive's prefix is not scanned.
+ * The entry must have all its findings in its own list (no parts).
  *
  * NOTE: a suppression that only a cross-model finding uses is reported
  * here as unused, because those findings are judged per side, later.
@@ -176,8 +186,6 @@ static int contains(const char *text, size_t len, const char *needle)
 static void entry_suppress(struct history_cache *cache, struct blob_entry *e,
 			   const char *text, size_t len)
 {
-	if (!contains(text, len, "modelaudit:"))
-		return;
 	suppress_scan(&e->suppressions, e->path, text, len);
 	if (suppress_apply(&e->suppressions, &e->findings, cache->severity))
 		finding_list_finish(&e->findings, cache->severity);
@@ -226,12 +234,14 @@ static struct blob_entry *entry_moved(const struct blob_entry *base, const char 
 
 /*
  * Builds an entry from the file's chunks, reusing each model already
- * parsed from the same text. Returns NULL when the file does not cut
- * cleanly into chunks that parse on their own.
+ * parsed from the same text. With borrow set, a model used as it was
+ * parsed refers to its chunk's findings instead of copying them. Returns
+ * NULL when the file does not cut cleanly into chunks that parse on their
+ * own.
  */
 static struct blob_entry *entry_from_chunks(struct history_cache *cache,
 					    const git_oid *oid, const char *path,
-					    const char *text, size_t len)
+					    const char *text, size_t len, int borrow)
 {
 	struct chunk_span *spans = NULL;
 	struct blob_entry *e;
@@ -243,6 +253,8 @@ static struct blob_entry *entry_from_chunks(struct history_cache *cache,
 	e->models = xcalloc(count + 1, sizeof(*e->models));
 	e->shared = xcalloc(count + 1, 1);
 	e->origins = xcalloc(count + 1, sizeof(*e->origins));
+	if (borrow)
+		e->parts = xcalloc(count + 1, sizeof(*e->parts));
 	for (i = 0; i < count; i++) {
 		const struct model_chunk *c;
 		long line_delta;
@@ -264,11 +276,23 @@ static struct blob_entry *entry_from_chunks(struct history_cache *cache,
 		if (!line_delta && !strcmp(c->model->path, path)) {
 			e->models[i] = c->model;
 			e->shared[i] = 1;
-			place_findings(&e->findings, &c->findings, e->path, 0);
 		} else {
 			e->models[i] = model_place(c->model, e->path, line_delta,
 						   (long)spans[i].offset - (long)c->offset);
-			place_findings(&e->findings, &c->findings, e->path, line_delta);
+		}
+		if (e->shared[i] && borrow) {
+			/* Copies would equal the chunk's: same path, same lines. */
+			e->parts[i].list = &c->findings;
+			e->parts[i].count = c->findings.nr;
+		} else {
+			size_t first = e->findings.nr;
+
+			place_findings(&e->findings, &c->findings, e->path,
+				       e->shared[i] ? 0 : line_delta);
+			if (borrow) {
+				e->parts[i].first = first;
+				e->parts[i].count = e->findings.nr - first;
+			}
 		}
 		e->nmodels++;
 	}
@@ -326,10 +350,13 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 			data = git_blob_rawcontent(blob);
 			len = (size_t)git_blob_rawsize(blob);
 		}
-		e = entry_from_chunks(cache, oid, path, data, len);
+		int suppressible = may_suppress(data, len);
+
+		e = entry_from_chunks(cache, oid, path, data, len, !suppressible);
 		if (!e)
 			e = entry_from_file(cache, oid, path, data, len);
-		entry_suppress(cache, e, data, len);
+		if (suppressible)
+			entry_suppress(cache, e, data, len);
 		git_blob_free(blob);
 	}
 	if (cache->verbose)

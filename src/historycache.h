@@ -25,12 +25,29 @@
  *   touched rather than to its size.
  */
 
+/*
+ * The place of the findings of one model of an entry: count findings from
+ * first in list, which is a list of the chunk table, or the entry's own
+ * list when NULL.
+ */
+struct finding_part {
+	const struct finding_list *list;
+	size_t first;
+	size_t count;
+};
+
 struct blob_entry {
 	git_oid oid;
 	char *path;			/* the path that models and findings name */
 	struct model **models;
 	size_t nmodels;
 	struct finding_list findings;	/* severities applied, fingerprints filled */
+	/*
+	 * Per model, where its findings are, or NULL when they are all in
+	 * findings. A model used as it was parsed from a chunk keeps the
+	 * chunk's findings there rather than copies.
+	 */
+	struct finding_part *parts;
 	struct suppress_list suppressions;	/* the file's inline suppressions */
 	char *shared;			/* per model: owned by the chunk table, not freed here */
 	const void **origins;		/* per model: the chunk it was built from, or NULL */

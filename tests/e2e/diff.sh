@@ -23,6 +23,34 @@ models:
 EOF
 }
 
+# two_models [FAMILY_OF_A [DATE_OF_B]]: models a-7b and b-7b, one after the
+# other in one file, whose MMLU scores have no date unless DATE_OF_B is given.
+two_models() {
+	for id in a-7b b-7b; do
+		if [ $id = a-7b ]; then
+			echo "models:"
+		fi
+		printf '  - id: %s\n    name: Acme 7B\n    organization: Acme\n' $id
+		if [ $id = a-7b ] && [ -n "${1-}" ]; then
+			echo "    family: $1"
+		fi
+		cat <<EOF
+    released: 2024-07-01
+    sources:
+      - id: card
+        url: https://acme.org/card
+    benchmarks:
+      - benchmark: MMLU
+        variant: 5-shot
+        score: 0.8
+        source: card
+EOF
+		if [ $id = b-7b ] && [ -n "${2-}" ]; then
+			echo "        date: $2"
+		fi
+	done
+}
+
 setup() {
 	make_repo repo && cd repo && mkdir data &&
 	registry 0.8050 >data/models.yaml && git add . && git commit -qm one
@@ -343,6 +371,30 @@ test_expect_success 'moved model keeps its findings in place' '
 	git commit -qam "date a" &&
 	run_ma 0 diff HEAD~1 &&
 	sed -n "/^fixed:/,/^\$/p" out | sed "1d;/^\$/d" >actual &&
+	test_cmp expected actual
+'
+
+test_expect_success 'model after a longer one keeps its findings' '
+	make_repo repo && cd repo && mkdir data &&
+	two_models >data/models.yaml && git add . && git commit -qm one &&
+	two_models acme >data/models.yaml && git commit -qam "family of a" &&
+	run_ma 0 diff HEAD~1 --fail-on never &&
+	cat >expected <<-EOF &&
+	data/models.yaml:5: changed field a-7b family: (none) -> acme
+
+	EOF
+	sed "1,/^\$/d" out | sed "1,/^\$/d" >actual &&
+	test_cmp expected actual &&
+	two_models acme 2024-07-01 >data/models.yaml && git commit -qam "date of b" &&
+	run_ma 0 diff HEAD~1 --fail-on never &&
+	cat >expected <<-EOF &&
+	data/models.yaml:27: changed score b-7b MMLU (5-shot): date (none) -> 2024-07-01
+
+	fixed:
+	data/models.yaml:23:9: error: score of MMLU (5-shot) has no publication date [score-missing-date]
+
+	EOF
+	sed "1,/^\$/d" out | sed "1,/^\$/d" >actual &&
 	test_cmp expected actual
 '
 
