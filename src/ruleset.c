@@ -106,6 +106,47 @@ static uint64_t hash_key(const char *key)
 	return h;
 }
 
+static int is_separator(char c)
+{
+	return c == ' ' || c == '-' || c == '_' || c == '/';
+}
+
+static char lower_ascii(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Returns hash_key() of the normalised form of name, without building it. */
+static uint64_t hash_normalised(const char *name)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *name; name++) {
+		if (is_separator(*name))
+			continue;
+		h ^= (unsigned char)lower_ascii(*name);
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Reports whether key is the normalised form of name. */
+static int is_normalised_form(const char *key, const char *name)
+{
+	for (;; name++) {
+		char c = *name;
+
+		if (c && is_separator(c))
+			continue;
+		c = lower_ascii(c);
+		if (*key != c)
+			return 0;
+		if (!c)
+			return 1;
+		key++;
+	}
+}
+
 static struct index_slot *index_slot_for(const struct benchmark_index *index,
 					 const char *key)
 {
@@ -817,18 +858,25 @@ void ruleset_release(struct ruleset *rs)
 	ruleset_thread_release();
 }
 
+/*
+ * Probes the index as index_find() would for the normalised name, but
+ * normalises while hashing and comparing: every score's benchmark is
+ * looked up, and building each key cost an allocation.
+ */
 const struct benchmark_def *ruleset_find_benchmark(const struct ruleset *rs,
 						   const char *name)
 {
-	const struct index_slot *slot;
-	struct buf key = BUF_INIT;
+	const struct benchmark_index *index;
+	size_t mask, i;
 
-	if (!rs || !name)
+	if (!rs || !name || !rs->index || !rs->index->nslots)
 		return NULL;
-	normalise_name(&key, name);
-	slot = index_find(rs->index, key.ptr);
-	buf_release(&key);
-	return slot ? &rs->benchmarks[slot->benchmark] : NULL;
+	index = rs->index;
+	mask = index->nslots - 1;
+	for (i = (size_t)hash_normalised(name) & mask; index->slots[i].key; i = (i + 1) & mask)
+		if (is_normalised_form(index->slots[i].key, name))
+			return &rs->benchmarks[index->slots[i].benchmark];
+	return NULL;
 }
 
 /*

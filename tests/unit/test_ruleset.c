@@ -102,6 +102,59 @@ static void test_lookup_ignores_case_and_separators(void)
 	CHECK(ruleset_find_benchmark(&builtin, NULL) == NULL);
 }
 
+/*
+ * Looks up every catalogue name and alias as written, upper case, with
+ * separators added, and cut or extended by one letter.
+ */
+static void test_lookup_finds_every_name(void)
+{
+	struct buf spelling = BUF_INIT;
+	size_t i, j, k, wrong = 0;
+
+	for (i = 0; i < builtin.nbenchmarks; i++) {
+		for (j = 0; j <= builtin.benchmarks[i].naliases; j++) {
+			const char *name = j ? builtin.benchmarks[i].aliases[j - 1] :
+				      builtin.benchmarks[i].name;
+			const struct benchmark_def *def;
+
+			buf_reset(&spelling);
+			for (k = 0; name[k]; k++)
+				buf_addf(&spelling, "-%c_", name[k] >= 'a' && name[k] <= 'z' ?
+					 name[k] - 'a' + 'A' : name[k]);
+			if (ruleset_find_benchmark(&builtin, name) != &builtin.benchmarks[i] ||
+			    ruleset_find_benchmark(&builtin, spelling.ptr) != &builtin.benchmarks[i]) {
+				printf("#   %s not found as %s\n", name, spelling.ptr);
+				wrong++;
+			}
+
+			/* A name one letter longer or shorter is another name, if any. */
+			buf_reset(&spelling);
+			buf_addf(&spelling, "%sq", name);
+			def = ruleset_find_benchmark(&builtin, spelling.ptr);
+			if (def == &builtin.benchmarks[i]) {
+				printf("#   %s found\n", spelling.ptr);
+				wrong++;
+			}
+			buf_reset(&spelling);
+			buf_add(&spelling, name, strlen(name) - 1);
+			def = ruleset_find_benchmark(&builtin, spelling.ptr);
+			if (def && !benchmark_names_equal(def->name, spelling.ptr)) {
+				size_t a;
+				int alias = 0;
+
+				for (a = 0; a < def->naliases; a++)
+					alias |= benchmark_names_equal(def->aliases[a], spelling.ptr);
+				if (!alias) {
+					printf("#   %s found as %s\n", spelling.ptr, def->name);
+					wrong++;
+				}
+			}
+		}
+	}
+	CHECK_INT(wrong, 0);
+	buf_release(&spelling);
+}
+
 static void test_catalogue_ranges(void)
 {
 	const struct benchmark_def *mmlu = ruleset_find_benchmark(&builtin, "MMLU");
@@ -453,6 +506,7 @@ int main(void)
 
 	RUN(test_builtin_catalogue_has_required_benchmarks);
 	RUN(test_lookup_ignores_case_and_separators);
+	RUN(test_lookup_finds_every_name);
 	RUN(test_catalogue_ranges);
 	RUN(test_suggestion_is_nearest_name);
 	RUN(test_suggestion_matches_full_search);
