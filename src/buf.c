@@ -87,17 +87,35 @@ int buf_addch(struct buf *b, int c)
 	return buf_add(b, &ch, 1);
 }
 
+/* Room that buf_vaddf() makes before formatting, so that most text is formatted once. */
+#define BUF_FORMAT_ROOM 64
+
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list copy;
+	size_t room;
 	int n;
 
+	/*
+	 * Formats into the free space first, and only when the text does not
+	 * fit grows the buffer and formats it again.
+	 */
+	if (!b->alloc || b->alloc - b->len - 1 < BUF_FORMAT_ROOM)
+		buf_grow(b, BUF_FORMAT_ROOM);
+	room = b->alloc ? b->alloc - b->len - 1 : 0;
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	if (room)
+		n = vsnprintf(b->ptr + b->len, room + 1, fmt, copy);
+	else
+		n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
-	if (n < 0)
-		return -1;
-	if (buf_grow(b, (size_t)n) < 0)
+	if (n >= 0 && (size_t)n <= room && (!b->cap || b->len + (size_t)n <= b->cap)) {
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (b->alloc)
+		b->ptr[b->len] = '\0';
+	if (n < 0 || buf_grow(b, (size_t)n) < 0)
 		return -1;
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;

@@ -25,6 +25,57 @@ static void test_buf_grows_and_stays_terminated(void)
 	CHECK_STR(b.ptr, "");
 }
 
+static void test_buf_addf_short_and_long(void)
+{
+	struct buf b = BUF_INIT, expected = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < 300; i++) {
+		CHECK_INT(buf_addf(&b, "%zu:%s;", i, i % 7 ? "x" :
+				   "a longer piece of text that does not fit in the free room"), 0);
+	}
+	for (i = 0; i < 300; i++) {
+		char piece[16];
+
+		snprintf(piece, sizeof(piece), "%zu:", i);
+		buf_adds(&expected, piece);
+		buf_adds(&expected, i % 7 ? "x" :
+			 "a longer piece of text that does not fit in the free room");
+		buf_addch(&expected, ';');
+	}
+	CHECK_INT(b.len, expected.len);
+	CHECK_STR(b.ptr, expected.ptr);
+	CHECK_INT(strlen(b.ptr), b.len);
+	buf_release(&b);
+	buf_release(&expected);
+}
+
+static void test_buf_addf_respects_cap(void)
+{
+	struct buf b;
+
+	buf_init(&b, 10);
+	CHECK_INT(buf_addf(&b, "%s", "abcdef"), 0);
+	/* The text fits in the memory the buffer has, but not under its cap. */
+	CHECK_INT(buf_addf(&b, "%d", 12345), -1);
+	CHECK_STR(b.ptr, "abcdef");
+	CHECK_INT(b.len, 6);
+	CHECK_INT(buf_addf(&b, "%d", 1234), 0);
+	CHECK_STR(b.ptr, "abcdef1234");
+	CHECK_INT(buf_addf(&b, "%s", ""), 0);
+	CHECK_INT(buf_addf(&b, "%c", 'x'), -1);
+	CHECK_STR(b.ptr, "abcdef1234");
+	buf_release(&b);
+
+	buf_init(&b, 100);
+	CHECK_INT(buf_addf(&b, "%s", "0123456789012345678901234567890123456789"), 0);
+	CHECK_INT(buf_addf(&b, "%s", "0123456789012345678901234567890123456789"), 0);
+	CHECK_INT(buf_addf(&b, "%s", "0123456789012345678901234567890123456789"), -1);
+	CHECK_INT(b.len, 80);
+	CHECK_INT(strlen(b.ptr), 80);
+	buf_release(&b);
+}
+
 static void test_buf_cap_rejects_growth(void)
 {
 	struct buf b;
@@ -319,6 +370,8 @@ int main(void)
 {
 	RUN(test_buf_grows_and_stays_terminated);
 	RUN(test_buf_cap_rejects_growth);
+	RUN(test_buf_addf_short_and_long);
+	RUN(test_buf_addf_respects_cap);
 	RUN(test_buf_escapes_control_characters);
 	RUN(test_buf_detach_hands_over);
 	RUN(test_fingerprint_ignores_position);
