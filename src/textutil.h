@@ -27,6 +27,9 @@ int text_equal(const char *a, const char *b);
  */
 int benchmark_names_equal(const char *a, const char *b);
 
+/* Orders two benchmark names (neither NULL) by what benchmark_names_equal() compares. */
+int benchmark_names_compare(const char *a, const char *b);
+
 /*
  * A fast hash of n bytes for hash tables; not cryptographic, so callers
  * confirm a hit by comparing the bytes.

@@ -192,6 +192,19 @@ static void test_edit_distance_suggests(void)
 	CHECK(nearest_word("zzzzzz", words, 3) == NULL);
 }
 
+static void test_benchmark_names_compare_normalised(void)
+{
+	CHECK(benchmark_names_equal("ARC-Challenge", "arc challenge"));
+	CHECK(benchmark_names_equal(NULL, NULL));
+	CHECK(!benchmark_names_equal("MMLU", NULL));
+	CHECK_INT(benchmark_names_compare("My_Bench/2", "mybench2"), 0);
+	CHECK(benchmark_names_compare("MMLU", "MMLU-Pro") < 0);
+	CHECK(benchmark_names_compare("mmlu pro", "MMLU") > 0);
+	CHECK(benchmark_names_compare("GSM8K", "hellaswag") < 0);
+	CHECK(text_hash("abc", 3) != text_hash("abd", 3));
+	CHECK(text_hash("abcdefghij", 10) == text_hash("abcdefghij", 10));
+}
+
 int main(void)
 {
 	RUN(test_buf_grows_and_stays_terminated);
@@ -205,5 +218,6 @@ int main(void)
 	RUN(test_config_reads_every_key);
 	RUN(test_config_rejects_bad_values);
 	RUN(test_edit_distance_suggests);
+	RUN(test_benchmark_names_compare_normalised);
 	return unit_done();
 }
