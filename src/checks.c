@@ -1044,10 +1044,10 @@ static void check_model_ids(const struct registry *reg, const struct ruleset *rs
  * variant) is what interpolating by size produces. Entries are grouped by
  * family, benchmark and variant through a hash table, and sorted by value
  * within a group, so the partner of each smaller sibling is found by
- * binary search. This pass runs on one thread after the models are read,
- * over every score of the registry, so each score's group key and value
- * are worked out before, by checks_prepare_model() while its model is
- * built, and the pass compares strings only within groups of three or more.
+ * binary search. This pass runs on one thread, over every score of the
+ * registry. So checks_prepare_model() works out each score's group hash
+ * and value while the model is built, and the pass compares strings only
+ * within groups of three or more.
  */
 struct sized_score {
 	uint32_t seq;		/* order of collection, to keep sorts stable */
@@ -1076,15 +1076,18 @@ void checks_prepare_model(struct model *m, const struct ruleset *rs)
 		if (!is_set(&sc->benchmark) || !sc->value.s ||
 		    decimal_parse(sc->value.s, &k->value, &k->decimals) < 0)
 			continue;
+		k->pos = sc->value.pos;
+		k->text = sc->value.s;
+		k->benchmark = benchmark_name(&c, sc);
+		k->variant = sc->variant.s;
+		k->source = resolve_source(m, sc);
 		buf_reset(&group);
 		buf_adds(&group, m->family.s);
 		buf_addch(&group, '\x1f');
-		benchmark_name_normalise(&group, benchmark_name(&c, sc));
+		benchmark_name_normalise(&group, k->benchmark);
 		buf_addch(&group, '\x1f');
-		buf_adds(&group, sc->variant.s ? sc->variant.s : "");
-		k->group = arena_strndup(&m->arena, group.ptr, group.len);
+		buf_adds(&group, k->variant ? k->variant : "");
 		k->hash = text_hash(group.ptr, group.len);
-		k->score = (uint32_t)j;
 		n++;
 	}
 	m->nsiblings = n;
@@ -1192,11 +1195,24 @@ static size_t collect_sized_scores(struct sized_score **out, size_t **starts,
 	return n;
 }
 
-/* Orders by group key, then value; equal values keep the order of collection. */
+/* Orders by family, benchmark and variant, as grouped. */
+static int compare_group(const struct sized_score *x, const struct sized_score *y)
+{
+	int r = strcmp(x->m->family.s, y->m->family.s);
+
+	if (!r)
+		r = benchmark_names_compare(x->key->benchmark, y->key->benchmark);
+	if (!r)
+		r = strcmp(x->key->variant ? x->key->variant : "",
+			   y->key->variant ? y->key->variant : "");
+	return r;
+}
+
+/* Orders by group, then value; equal values keep the order of collection. */
 static int compare_key_value(const void *a, const void *b)
 {
 	const struct sized_score *x = a, *y = b;
-	int r = strcmp(x->key->group, y->key->group);
+	int r = compare_group(x, y);
 
 	if (r)
 		return r;
@@ -1253,16 +1269,11 @@ static int find_bracketing_mean(const struct sized_score *items, size_t lo, size
 	return 0;
 }
 
-static const struct score *sized_score_of(const struct sized_score *s)
-{
-	return &s->m->scores[s->key->score];
-}
-
 static void add_sibling(struct buf *out, const struct sized_score *s)
 {
 	add_quoted(out, s->m->id.s ? s->m->id.s : "");
 	buf_adds(out, " (");
-	add_escaped(out, sized_score_of(s)->value.s);
+	add_escaped(out, s->key->text);
 	buf_addch(out, ')');
 }
 
@@ -1287,31 +1298,39 @@ static void check_interpolated_siblings(const struct registry *reg,
 			continue;
 		qsort(sorted + starts[g], end - starts[g], sizeof(*sorted), compare_key_value);
 		for (lo = starts[g]; lo < end; lo = hi) {
-			for (hi = lo + 1; hi < end &&
-			     !strcmp(sorted[hi].key->group, sorted[lo].key->group); hi++)
+			for (hi = lo + 1; hi < end && !compare_group(&sorted[hi], &sorted[lo]); hi++)
 				;
 			if (hi - lo < 3)
 				continue;
 			for (i = lo; i < hi; i++) {
 				const struct sized_score *e = &sorted[i], *a, *b;
-				const struct score *sc = sized_score_of(e);
+				const struct sibling_key *k = e->key;
 				struct checker c;
 				struct finding_context ctx;
 
 				if (!find_bracketing_mean(sorted, lo, hi, e, &a, &b))
 					continue;
 				checker_init(&c, e->m, rs, findings);
-				ctx = score_context(&c, sc, "score", sc->value.s);
+				/* As score_context() and describe_score() would have it. */
+				ctx = model_context(&c, "score", k->text);
+				ctx.benchmark = *k->benchmark ? k->benchmark : NULL;
+				ctx.variant = k->variant;
+				ctx.source = k->source;
 				buf_reset(&what);
-				describe_score(&what, &c, sc);
+				add_escaped(&what, *k->benchmark ? k->benchmark : "an unnamed benchmark");
+				if (k->variant && *k->variant) {
+					buf_adds(&what, " (");
+					add_escaped(&what, k->variant);
+					buf_addch(&what, ')');
+				}
 				buf_reset(&msg);
 				buf_addf(&msg, "score %s of %s is the mean of its smaller sibling ",
-					 sc->value.s, what.ptr);
+					 k->text, what.ptr);
 				add_sibling(&msg, a);
 				buf_adds(&msg, " and its larger sibling ");
 				add_sibling(&msg, b);
 				buf_adds(&msg, ", as an interpolation would be: check that a source publishes it");
-				report(&c, RULE_SCORE_SUSPECT_INTERPOLATED, sc->value.pos, &ctx, &msg);
+				report(&c, RULE_SCORE_SUSPECT_INTERPOLATED, k->pos, &ctx, &msg);
 			}
 		}
 	}

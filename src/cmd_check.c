@@ -192,6 +192,8 @@ int cmd_check(int argc, char **argv)
 	}
 
 	audit.keep_text = opts.show_source;
+	/* check runs no rule that needs a whole model once its own rules ran. */
+	audit.registry.slim = 1;
 	audit.verbose = opts.common.verbose;
 	ret = audit_setup(&audit, opts.common.config, &opts.common.rules, &err);
 	if (ret < 0) {

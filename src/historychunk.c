@@ -260,5 +260,9 @@ struct model *model_place(const struct model *m, const char *path,
 		shift_pos(&c->fields[i].key_pos, line_delta);
 		shift_pos(&c->fields[i].pos, line_delta);
 	}
+
+	c->siblings = copy_array(&c->arena, m->siblings, m->nsiblings, sizeof(*m->siblings));
+	for (i = 0; i < c->nsiblings; i++)
+		shift_pos(&c->siblings[i].pos, line_delta);
 	return c;
 }

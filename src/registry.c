@@ -892,6 +892,83 @@ struct model *model_from_node(const struct node *item, const char *path,
 	return build_model(item, path, rules, findings, NULL);
 }
 
+/*
+ * Copies a string into the slim model's arena, reusing the copy of the
+ * same pointer: many scores of a model share the string of one source URL
+ * or catalogue name.
+ */
+struct slim_strings {
+	struct arena *arena;
+	const char *from[4];
+	const char *to[4];
+	size_t next;
+};
+
+static const char *slim_copy(struct slim_strings *ss, const char *s)
+{
+	size_t i;
+	char *copy;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < 4; i++)
+		if (ss->from[i] == s)
+			return ss->to[i];
+	copy = arena_strdup(ss->arena, s);
+	ss->from[ss->next] = s;
+	ss->to[ss->next] = copy;
+	ss->next = (ss->next + 1) % 4;
+	return copy;
+}
+
+static void slim_text(struct arena *a, struct text *t)
+{
+	if (t->s)
+		t->s = arena_strdup(a, t->s);
+}
+
+struct model *model_slim(const struct model *m, struct arena_pool *pool)
+{
+	struct model *c = xcalloc(1, sizeof(*c));
+	struct slim_strings ss;
+	size_t i;
+
+	c->arena.pool = pool;
+	/* About what the copy takes, so that it fits one block; the rest is trimmed. */
+	c->arena.first_block = m->nsiblings * (sizeof(*m->siblings) + 32) + 512;
+	c->path = arena_strdup(&c->arena, m->path);
+	c->pos = m->pos;
+	c->offset = m->offset;
+	c->end_offset = m->end_offset;
+	c->id = m->id;
+	c->base_model = m->base_model;
+	c->family = m->family;
+	slim_text(&c->arena, &c->id);
+	slim_text(&c->arena, &c->base_model);
+	slim_text(&c->arena, &c->family);
+	c->nscores = m->nscores;
+	c->size = m->size;
+	c->nsiblings = m->nsiblings;
+	if (!m->nsiblings)
+		goto done;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.arena = &c->arena;
+	c->siblings = arena_alloc(&c->arena, xmul(m->nsiblings, sizeof(*c->siblings)));
+	for (i = 0; i < m->nsiblings; i++) {
+		struct sibling_key *k = &c->siblings[i];
+
+		*k = m->siblings[i];
+		k->text = arena_strdup(&c->arena, k->text);
+		k->benchmark = slim_copy(&ss, k->benchmark);
+		k->variant = k->variant ? arena_strdup(&c->arena, k->variant) : NULL;
+		k->source = slim_copy(&ss, k->source);
+	}
+done:
+	arena_trim(&c->arena);
+	return c;
+}
+
 void model_free(struct model *m)
 {
 	if (!m)
@@ -950,10 +1027,19 @@ struct file_loader {
 static void add_streamed_model(void *data, const struct node *item)
 {
 	struct file_loader *fl = data;
-	struct model *m = build_model(item, fl->path, fl->rules, fl->findings, fl->reg->pool);
+	struct registry *reg = fl->reg;
+	struct model *m;
 
+	/* A model that is slimmed at once is built in memory that is reused. */
+	m = build_model(item, fl->path, fl->rules, fl->findings, reg->slim ? NULL : reg->pool);
 	checks_model(m, fl->rules, fl->findings);
-	registry_add_model(fl->reg, m);
+	if (reg->slim) {
+		struct model *slim = model_slim(m, reg->pool);
+
+		model_free(m);
+		m = slim;
+	}
+	registry_add_model(reg, m);
 }
 
 /* Checks the document around the models: a mapping whose one key is `models`. */
@@ -1214,6 +1300,7 @@ void registry_add_file(struct registry *reg, const struct ruleset *rules,
 	for (i = 0; i < n; i++) {
 		parts[i].rules = rules;
 		parts[i].reg.pool = reg->pool ? &parts[i].pool : NULL;
+		parts[i].reg.slim = reg->slim;
 	}
 	if (parse_parts(parts, n) < 0) {
 		for (i = 0; i < n; i++)

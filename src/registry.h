@@ -63,16 +63,19 @@ struct score {
 };
 
 /*
- * What score-suspect-interpolated needs of one score, worked out while the
- * model is built and still in the cache, so that the rule's pass over the
- * whole registry reads one small array per model.
+ * The part of a score that score-suspect-interpolated reads, worked out
+ * while the model is built and still in the cache, so that the rule's pass
+ * over the whole registry reads one small array per model.
  */
 struct sibling_key {
-	uint64_t hash;		/* of group */
-	const char *group;	/* family, benchmark and variant */
+	uint64_t hash;		/* of the family, normalised benchmark and variant */
 	double value;
 	int decimals;
-	uint32_t score;		/* index into the model's scores */
+	struct pos pos;		/* of the value */
+	const char *text;	/* the value as written */
+	const char *benchmark;	/* catalogue name, or as written; "" when none */
+	const char *variant;	/* NULL when none */
+	const char *source;	/* resolved URL, or as written; NULL when none */
 };
 
 struct model {
@@ -115,6 +118,12 @@ struct registry {
 	 */
 	struct arena_pool *pool;
 	/*
+	 * When set, each model is replaced by a slim copy (model_slim()) as
+	 * soon as its own rules have run: for `check`, whose later rules read
+	 * no more, so that memory keeps a little of each model, not all of it.
+	 */
+	int slim;
+	/*
 	 * Threads that registry_add_file() may use for one large file; 0 or 1
 	 * parses every file on the calling thread. With force_split, a file
 	 * is cut into that many parts whatever its size (for tests).
@@ -126,7 +135,7 @@ struct registry {
 	size_t npart_pools;
 };
 
-#define REGISTRY_INIT { NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, 0 }
+#define REGISTRY_INIT { NULL, 0, 0, 0, 0, NULL, 0, 0, 0, NULL, 0 }
 
 /*
  * Builds a model from one item of a `models` sequence. Problems of shape
@@ -139,6 +148,13 @@ struct model *model_from_node(const struct node *item, const char *path,
 			      struct finding_list *findings);
 
 void model_free(struct model *m);
+
+/*
+ * Returns a copy of m with only what the rules across models read: path,
+ * position, id, base_model, family, size and siblings, and the count of
+ * scores without the scores. Its memory comes from pool (malloc when NULL).
+ */
+struct model *model_slim(const struct model *m, struct arena_pool *pool);
 
 /*
  * Loads one registry file (text of len bytes) into reg: parses it, builds

@@ -123,19 +123,21 @@ int text_equal(const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
-int benchmark_names_equal(const char *a, const char *b)
+int benchmark_names_compare(const char *a, const char *b)
 {
-	if (!a || !b)
-		return a == b;
 	for (;;) {
+		int x, y;
+
 		while (*a && strchr(" -_/", *a))
 			a++;
 		while (*b && strchr(" -_/", *b))
 			b++;
 		if (!*a || !*b)
-			return !*a && !*b;
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return 0;
+			return !!*a - !!*b;
+		x = tolower((unsigned char)*a);
+		y = tolower((unsigned char)*b);
+		if (x != y)
+			return x - y;
 		a++;
 		b++;
 	}
@@ -161,6 +163,13 @@ void benchmark_name_normalise(struct buf *out, const char *name)
 		if (c >= 'A' && c <= 'Z')
 			buf_addch(out, c - 'A' + 'a');
 	}
+}
+
+int benchmark_names_equal(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !benchmark_names_compare(a, b);
 }
 
 uint64_t text_hash(const char *p, size_t n)

@@ -44,6 +44,9 @@ struct buf;
  */
 void benchmark_name_normalise(struct buf *out, const char *name);
 
+/* Orders two benchmark names (neither NULL) by what benchmark_names_equal() compares. */
+int benchmark_names_compare(const char *a, const char *b);
+
 /*
  * A fast hash of n bytes for hash tables; not cryptographic, so callers
  * confirm a hit by comparing the bytes.

@@ -407,6 +407,27 @@ test_expect_success 'findings of diff equal those of check' '
 	test_cmp expected actual
 '
 
+test_expect_success 'sibling findings of moved models keep their place' '
+	make_repo sib && cd sib && mkdir data &&
+	sibling() {
+		printf "  - id: m%s\n    name: M%s\n    organization: O\n    released: 2024-07-23\n" "$1" "$1"
+		printf "    family: f\n    sources:\n      - id: card\n        url: https://acme.org/m%s\n" "$1"
+		printf "    specs:\n      total_params: %s\n    benchmarks:\n      - benchmark: MMLU\n" "$2"
+		printf "        score: %s\n        date: 2024-07-23\n        source: card\n" "$3"
+	} &&
+	{ echo models: && sibling 1 7B 60.0 && sibling 2 13B 64.0 && sibling 3 70B 70.0; } >data/models.yaml &&
+	git add data && git commit -qm one &&
+	{ echo models: && sibling 0 1B 50.0 && sibling 1 7B 60.0 && sibling 2 13B 65.0 &&
+	  sibling 3 70B 70.0; } >data/models.yaml &&
+	git commit -qam two &&
+	run_ma 0 check --rev HEAD --quiet &&
+	cp out expected &&
+	run_ma 0 diff HEAD~1 &&
+	sed -n "/^introduced:/,/^\$/p" out | grep "\[score-suspect-interpolated\]\$" >actual &&
+	test_cmp expected actual &&
+	grep -F "data/models.yaml:29:16: warning: score 60.0 of MMLU is the mean" expected
+'
+
 test_expect_success 'help matches the man page synopsis' '
 	"$MODELAUDIT" diff --help | sed -n "1s/^usage: //p" >expected &&
 	sed -n "/^\.SH SYNOPSIS/,/^\.SH/s/^\.B //p" "$TOP/man/modelaudit-diff.1" | sed "s/\\\\//g" >actual &&

@@ -32,11 +32,14 @@
 
 static struct ruleset rules;
 static struct finding_list findings = FINDING_LIST_INIT;
+/* Whether audit() keeps slim models, as check does. */
+static int slim;
 
 static void audit(const char *text)
 {
 	struct registry reg = REGISTRY_INIT;
 
+	reg.slim = slim;
 	finding_list_release(&findings);
 	registry_add_file(&reg, &rules, "t.yaml", text, strlen(text), &findings);
 	checks_registry(&reg, &rules, &findings);
@@ -580,6 +583,71 @@ static void test_suspect_needs_same_family_and_variant(void)
 	CHECK_INT(count(RULE_SCORE_SUSPECT_INTERPOLATED), 0);
 }
 
+/* Unknown benchmark names group as the catalogue compares names. */
+static void test_suspect_groups_normalised_names(void)
+{
+	audit("models:\n"
+	      "  - {id: a, name: A, organization: O, released: 2024-07-23, family: f,\n"
+	      "     sources: [{id: card, url: 'https://acme.org/a'}], specs: {total_params: 1B},\n"
+	      "     benchmarks: [{benchmark: My-Bench, score: 60, date: 2024-07-23, source: card}]}\n"
+	      "  - {id: b, name: B, organization: O, released: 2024-07-23, family: f,\n"
+	      "     sources: [{id: card, url: 'https://acme.org/b'}], specs: {total_params: 2B},\n"
+	      "     benchmarks: [{benchmark: my bench, score: 65, date: 2024-07-23, source: card}]}\n"
+	      "  - {id: c, name: C, organization: O, released: 2024-07-23, family: f,\n"
+	      "     sources: [{id: card, url: 'https://acme.org/c'}], specs: {total_params: 3B},\n"
+	      "     benchmarks: [{benchmark: MYBENCH, score: 70, date: 2024-07-23, source: card}]}\n");
+	CHECK_INT(count(RULE_SCORE_SUSPECT_INTERPOLATED), 1);
+	CHECK_STR(first(RULE_SCORE_SUSPECT_INTERPOLATED)->model, "b");
+	CHECK_STR(first(RULE_SCORE_SUSPECT_INTERPOLATED)->benchmark, "my bench");
+	CHECK_STR(first(RULE_SCORE_SUSPECT_INTERPOLATED)->source, "https://acme.org/b");
+}
+
+/*
+ * check keeps slim models (model_slim()) for the rules across models; every
+ * finding must be the same as with whole models, fingerprint included.
+ */
+static void test_slim_models_find_the_same(void)
+{
+	static const char *const texts[] = {
+		"models:\n"
+		"  - {id: a, name: A, organization: O, released: 2024-07-23, family: f, base_model: zz,\n"
+		"     sources: [{id: card, url: 'https://acme.org/a'}], specs: {total_params: 1B},\n"
+		"     benchmarks: [{benchmark: MMLU, variant: 5-shot, score: 60, date: 2024-07-23, source: card},\n"
+		"                  {benchmark: GSM8K, score: 10.5, date: 2024-07-23, source: 'https://acme.org/x'}]}\n"
+		"  - {id: b, name: B, organization: O, released: 2024-07-23, family: f,\n"
+		"     sources: [{id: card, url: 'https://acme.org/b'}], specs: {total_params: 2B},\n"
+		"     benchmarks: [{benchmark: MMLU, variant: 5-shot, score: 65, date: 2024-07-23, source: card},\n"
+		"                  {benchmark: GSM8K, score: 11.0, date: 2024-07-23, source: 'https://acme.org/y'}]}\n"
+		"  - {id: a, name: C, organization: O, released: 2024-07-23, family: f,\n"
+		"     sources: [{id: card, url: 'https://acme.org/c'}], specs: {total_params: 3B},\n"
+		"     benchmarks: [{benchmark: MMLU, variant: 5-shot, score: 70, date: 2024-07-23, source: card},\n"
+		"                  {benchmark: GSM8K, score: 11.5, date: 2024-07-23}]}\n",
+		HEAD CARD SCORE("MMLU", "87.3", "2024-07-23"),
+	};
+	size_t t, i;
+
+	for (t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+		struct finding_list whole = FINDING_LIST_INIT;
+
+		slim = 0;
+		audit(texts[t]);
+		finding_list_move(&whole, &findings);
+		slim = 1;
+		audit(texts[t]);
+		slim = 0;
+		CHECK_INT(findings.nr, whole.nr);
+		for (i = 0; i < findings.nr && i < whole.nr; i++) {
+			CHECK_STR(findings.items[i].message, whole.items[i].message);
+			CHECK_STR(findings.items[i].fingerprint, whole.items[i].fingerprint);
+			CHECK_INT(findings.items[i].pos.line, whole.items[i].pos.line);
+			CHECK_INT(findings.items[i].pos.column, whole.items[i].pos.column);
+		}
+		if (t == 0)
+			CHECK_INT(count(RULE_SCORE_SUSPECT_INTERPOLATED), 2);
+		finding_list_release(&whole);
+	}
+}
+
 static void test_benchmark_unknown(void)
 {
 	audit(HEAD CARD SCORE("MMLUU", "87.3", "2024-07-23"));
@@ -793,6 +861,8 @@ int main(void)
 	RUN(test_score_duplicate);
 	RUN(test_score_suspect_interpolated);
 	RUN(test_suspect_needs_same_family_and_variant);
+	RUN(test_suspect_groups_normalised_names);
+	RUN(test_slim_models_find_the_same);
 	RUN(test_benchmark_unknown);
 	RUN(test_date_invalid);
 	RUN(test_date_in_future);

@@ -366,6 +366,19 @@ static void test_benchmark_name_normalise(void)
 	buf_release(&out);
 }
 
+static void test_benchmark_names_compare_normalised(void)
+{
+	CHECK(benchmark_names_equal("ARC-Challenge", "arc challenge"));
+	CHECK(benchmark_names_equal(NULL, NULL));
+	CHECK(!benchmark_names_equal("MMLU", NULL));
+	CHECK_INT(benchmark_names_compare("My_Bench/2", "mybench2"), 0);
+	CHECK(benchmark_names_compare("MMLU", "MMLU-Pro") < 0);
+	CHECK(benchmark_names_compare("mmlu pro", "MMLU") > 0);
+	CHECK(benchmark_names_compare("GSM8K", "hellaswag") < 0);
+	CHECK(text_hash("abc", 3) != text_hash("abd", 3));
+	CHECK(text_hash("abcdefghij", 10) == text_hash("abcdefghij", 10));
+}
+
 int main(void)
 {
 	RUN(test_buf_grows_and_stays_terminated);
@@ -386,5 +399,6 @@ int main(void)
 	RUN(test_edit_distance_bytes_matches_full);
 	RUN(test_edit_distance_bytes_cases);
 	RUN(test_benchmark_name_normalise);
+	RUN(test_benchmark_names_compare_normalised);
 	return unit_done();
 }
