@@ -14,6 +14,12 @@ struct chunk_table {
 	struct model_chunk **buckets;
 	size_t nbuckets;
 	size_t count;
+	/*
+	 * The memory of the chunks' models, which live as long as the table:
+	 * one pool costs fewer allocations than an arena each, and is
+	 * released at once.
+	 */
+	struct arena_pool pool;
 };
 
 struct chunk_table *chunk_table_new(void)
@@ -43,6 +49,7 @@ void chunk_table_free(struct chunk_table *table)
 		}
 	}
 	free(table->buckets);
+	arena_pool_release(&table->pool);
 	free(table);
 }
 
@@ -68,6 +75,7 @@ static void table_grow(struct chunk_table *t)
 struct chunk_parse {
 	const char *path;
 	const struct ruleset *rules;
+	struct arena_pool *pool;
 	struct model *model;
 	size_t models;
 	struct finding_list findings;
@@ -76,7 +84,7 @@ struct chunk_parse {
 static void on_chunk_model(void *data, const struct node *item)
 {
 	struct chunk_parse *cp = data;
-	struct model *m = model_from_node(item, cp->path, cp->rules, &cp->findings);
+	struct model *m = model_from_node(item, cp->path, cp->rules, &cp->findings, cp->pool);
 
 	checks_model(m, cp->rules, &cp->findings);
 	cp->models++;
@@ -92,7 +100,8 @@ static const char chunk_prefix[] = "models:\n";
 
 static struct model_chunk *parse_chunk(const char *path, const char *text,
 				       const struct chunk_span *span,
-				       const struct ruleset *rules)
+				       const struct ruleset *rules,
+				       struct arena_pool *pool)
 {
 	struct chunk_parse cp;
 	struct loader_options options;
@@ -107,6 +116,7 @@ static struct model_chunk *parse_chunk(const char *path, const char *text,
 	memset(&cp, 0, sizeof(cp));
 	cp.path = path;
 	cp.rules = rules;
+	cp.pool = pool;
 	memset(&options, 0, sizeof(options));
 	options.line_offset = span->line - 2;
 	options.byte_offset = span->offset - CHUNK_PREFIX_LEN;
@@ -154,7 +164,7 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 		    !memcmp(c->text, text + span->offset, span->len))
 			return c;
 
-	c = parse_chunk(path, text, span, rules);
+	c = parse_chunk(path, text, span, rules, &table->pool);
 	if (!c)
 		return NULL;
 	(*parsed)++;

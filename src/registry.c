@@ -887,9 +887,9 @@ static struct model *build_model(const struct node *item, const char *path,
 
 struct model *model_from_node(const struct node *item, const char *path,
 			      const struct ruleset *rules,
-			      struct finding_list *findings)
+			      struct finding_list *findings, struct arena_pool *pool)
 {
-	return build_model(item, path, rules, findings, NULL);
+	return build_model(item, path, rules, findings, pool);
 }
 
 /*

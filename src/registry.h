@@ -141,11 +141,12 @@ struct registry {
  * Builds a model from one item of a `models` sequence. Problems of shape
  * (schema-required, schema-type, schema-enum, schema-unknown-field,
  * yaml-ambiguous-scalar) go to findings. Never fails: a model that is not a
- * mapping yields an empty model with a finding.
+ * mapping yields an empty model with a finding. The model's memory comes
+ * from pool (malloc when NULL).
  */
 struct model *model_from_node(const struct node *item, const char *path,
 			      const struct ruleset *rules,
-			      struct finding_list *findings);
+			      struct finding_list *findings, struct arena_pool *pool);
 
 void model_free(struct model *m);
 
