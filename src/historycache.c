@@ -107,12 +107,44 @@ int history_cache_suppressed(const struct blob_entry *e, const struct finding *f
 	return 0;
 }
 
-void history_cache_unpin(struct history_cache *cache, const struct blob_entry *entry)
-{
-	struct blob_entry *e = (struct blob_entry *)entry, **p;
+/*
+ * The idle entries kept hold at most this many models: enough for every
+ * file of a registry of one model a file, while an entry of a large
+ * single-file registry is dropped as soon as no side uses it.
+ */
+#define IDLE_MODELS_MAX 8192
 
-	if (--e->pins || !e->rebuildable)
-		return;
+static void idle_remove(struct history_cache *cache, struct blob_entry *e)
+{
+	if (e->idle_prev)
+		e->idle_prev->idle_next = e->idle_next;
+	else
+		cache->idle_first = e->idle_next;
+	if (e->idle_next)
+		e->idle_next->idle_prev = e->idle_prev;
+	else
+		cache->idle_last = e->idle_prev;
+	e->idle_prev = NULL;
+	e->idle_next = NULL;
+	cache->idle_models -= e->nmodels;
+}
+
+static void idle_append(struct history_cache *cache, struct blob_entry *e)
+{
+	e->idle_prev = cache->idle_last;
+	e->idle_next = NULL;
+	if (cache->idle_last)
+		cache->idle_last->idle_next = e;
+	else
+		cache->idle_first = e;
+	cache->idle_last = e;
+	cache->idle_models += e->nmodels;
+}
+
+static void cache_drop(struct history_cache *cache, struct blob_entry *e)
+{
+	struct blob_entry **p;
+
 	for (p = &cache->buckets[bucket_of(cache, &e->oid)]; *p; p = &(*p)->next) {
 		if (*p == e) {
 			*p = e->next;
@@ -120,6 +152,21 @@ void history_cache_unpin(struct history_cache *cache, const struct blob_entry *e
 			entry_free(e);
 			return;
 		}
+	}
+}
+
+void history_cache_unpin(struct history_cache *cache, const struct blob_entry *entry)
+{
+	struct blob_entry *e = (struct blob_entry *)entry;
+
+	if (--e->pins || !e->rebuildable)
+		return;
+	idle_append(cache, e);
+	while (cache->idle_models > IDLE_MODELS_MAX) {
+		struct blob_entry *oldest = cache->idle_first;
+
+		idle_remove(cache, oldest);
+		cache_drop(cache, oldest);
 	}
 }
 
@@ -328,6 +375,8 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 		if (!git_oid_equal(&e->oid, oid))
 			continue;
 		if (!strcmp(e->path, path)) {
+			if (!e->pins && e->rebuildable)
+				idle_remove(cache, e);
 			e->pins++;
 			*out = e;
 			return 0;

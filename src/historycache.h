@@ -54,6 +54,9 @@ struct blob_entry {
 	int rebuildable;		/* built from cached chunks, so cheap to build again */
 	unsigned pins;			/* sides that use the entry */
 	struct blob_entry *next;	/* in the hash bucket */
+	/* In the cache's idle list: rebuildable, and no side uses it. */
+	struct blob_entry *idle_prev;
+	struct blob_entry *idle_next;
 };
 
 struct chunk_table;
@@ -67,6 +70,9 @@ struct history_cache {
 	struct blob_entry **buckets;
 	size_t nbuckets;
 	size_t nentries;
+	struct blob_entry *idle_first;	/* the entry unused longest */
+	struct blob_entry *idle_last;
+	size_t idle_models;		/* models of the idle entries */
 	struct config_entry *configs;
 	struct chunk_table *chunks;
 	struct pack_reader *packs;	/* NULL when the repository has no packs */
@@ -93,7 +99,9 @@ int history_cache_suppressed(const struct blob_entry *e, const struct finding *f
 
 /*
  * Releases one use of an entry returned by history_cache_get(). An entry
- * built from cached chunks is dropped when no side uses it any more, which
+ * built from cached chunks that no side uses any more stays idle, because
+ * a walk that goes back to an older commit needs it again. The entries
+ * idle longest are dropped when the idle ones hold too many models, which
  * bounds memory on long histories of a large file. Entries parsed whole
  * stay, so that no file is parsed twice.
  */

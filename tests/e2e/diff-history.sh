@@ -155,6 +155,15 @@ print(len(commits), commits[0][\"commits\"], all(c[\"op\"] == \"added\" and c[\"
 	echo "1 283 True" >expected && test_cmp expected actual
 '
 
+test_expect_success 'root walk reads each file version once' '
+	clone &&
+	run_ma 0 diff --root --verbose --fail-on never &&
+	grep "^modelaudit: read " err | sort | uniq -d >repeated &&
+	test_cmp /dev/null repeated &&
+	grep -c "^modelaudit: read " err >actual &&
+	echo 750 >expected && test_cmp expected actual
+'
+
 # The SHA-256 of each whole report of the history, made before the walk
 # and the output were made faster, so that such work cannot change a
 # byte. An intended change of the reports must record new sums here.
