@@ -27,7 +27,7 @@ struct diff_output {
 	size_t changes;
 	size_t introduced;
 	size_t fixed;
-	json_t *commits;	/* JSON only */
+	struct history_json json;	/* JSON only */
 };
 
 static int print_step(void *data, const struct history_step *step)
@@ -44,7 +44,7 @@ static int print_step(void *data, const struct history_step *step)
 
 	switch (o->format) {
 	case DIFF_JSON:
-		json_array_append_new(o->commits, history_step_json(step));
+		history_json_add(&o->json, step);
 		break;
 	case DIFF_MARKDOWN:
 		history_print_markdown(stdout, step);
@@ -87,6 +87,7 @@ int cmd_diff(int argc, char **argv)
 	memset(&common, 0, sizeof(common));
 	memset(&hopt, 0, sizeof(hopt));
 	memset(&out, 0, sizeof(out));
+	history_json_init(&out.json);
 	audit_init(&audit);
 
 	if (options_parse(argc, argv, options, &args) < 0) {
@@ -139,9 +140,7 @@ int cmd_diff(int argc, char **argv)
 		     !strcmp(common.format, "markdown") ? DIFF_MARKDOWN : DIFF_TEXT;
 	out.color = common.use_color;
 	out.fail_on = common.fail_on_severity;
-	if (out.format == DIFF_JSON)
-		out.commits = json_array();
-	else if (out.format == DIFF_MARKDOWN)
+	if (out.format == DIFF_MARKDOWN)
 		printf("## modelaudit diff\n\n");
 
 	ret = history_run(h, &hopt, print_step, &out, &range, &err);
@@ -152,15 +151,8 @@ int cmd_diff(int argc, char **argv)
 	}
 
 	if (out.format == DIFF_JSON) {
-		json_t *doc = json_object();
-
-		json_object_set_new(doc, "version", json_integer(1));
-		json_object_set_new(doc, "range", history_range_json(&range));
-		json_object_set_new(doc, "commits", out.commits);
-		out.commits = NULL;
-		if (report_print_json(stdout, doc) < 0)
+		if (history_json_print(stdout, &out.json, &range) < 0)
 			status = EXIT_OPERATIONAL;
-		json_decref(doc);
 	} else if (out.format == DIFF_MARKDOWN && !out.steps) {
 		printf("No commit in the range changes the registry.\n");
 	}
@@ -179,7 +171,7 @@ int cmd_diff(int argc, char **argv)
 done:
 	if (fflush(stdout) != 0 && status != EXIT_USAGE)
 		status = EXIT_OPERATIONAL;
-	json_decref(out.commits);
+	history_json_release(&out.json);
 	history_free(h);
 	audit_release(&audit);
 	buf_release(&err);

@@ -1,8 +1,10 @@
 #include "historyreport.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "report.h"
 
 static void add_value(struct buf *out, const char *s)
@@ -246,6 +248,126 @@ json_t *history_range_json(const struct history_range *range)
 	json_object_set_new_nocheck(obj, "from", range->has_from ? oid_json(&range->from) : json_null());
 	json_object_set_new_nocheck(obj, "to", range->has_to ? oid_json(&range->to) : json_null());
 	return obj;
+}
+
+void history_json_init(struct history_json *j)
+{
+	memset(j, 0, sizeof(*j));
+}
+
+void history_json_release(struct history_json *j)
+{
+	free(j->text);
+	memset(j, 0, sizeof(*j));
+}
+
+/*
+ * A step's object is written as the only element of a list in a list,
+ * which puts it at the depth of the elements of the document's commits
+ * list, so that jansson indents it as the document needs. The text of the
+ * outer lists is then dropped: STEP_HEAD before the object, STEP_TAIL after.
+ */
+#define STEP_HEAD "[\n  [\n    "
+#define STEP_TAIL "\n  ]\n]"
+#define STEP_HEAD_LEN (sizeof(STEP_HEAD) - 1)
+#define STEP_TAIL_LEN (sizeof(STEP_TAIL) - 1)
+
+struct step_text {
+	struct history_json *j;
+	size_t head;		/* bytes of STEP_HEAD passed so far */
+};
+
+static void json_text_add(struct history_json *j, const char *piece, size_t len)
+{
+	if (len > j->alloc - j->len)
+		XGROW(j->text, j->alloc, j->len + len);
+	memcpy(j->text + j->len, piece, len);
+	j->len += len;
+}
+
+/* Receives jansson's text of the nested lists and keeps it without STEP_HEAD. */
+static int add_step_text(const char *piece, size_t len, void *data)
+{
+	struct step_text *t = data;
+
+	while (len && t->head < STEP_HEAD_LEN) {
+		if (*piece != STEP_HEAD[t->head])
+			t->j->failed = 1;
+		piece++;
+		len--;
+		t->head++;
+	}
+	json_text_add(t->j, piece, len);
+	return 0;
+}
+
+void history_json_add(struct history_json *j, const struct history_step *step)
+{
+	json_t *outer = json_array(), *inner = json_array();
+	struct step_text t = { j, 0 };
+	size_t start;
+
+	json_array_append_new(inner, history_step_json(step));
+	json_array_append_new(outer, inner);
+	if (j->count)
+		json_text_add(j, ",", 1);
+	json_text_add(j, "\n    ", 5);
+	start = j->len;
+	json_dump_callback(outer, add_step_text, &t, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(outer);
+	if (j->len - start < STEP_TAIL_LEN ||
+	    memcmp(j->text + j->len - STEP_TAIL_LEN, STEP_TAIL, STEP_TAIL_LEN))
+		j->failed = 1;
+	else
+		j->len -= STEP_TAIL_LEN;
+	j->count++;
+}
+
+static int add_text(const char *piece, size_t len, void *data)
+{
+	return buf_add(data, piece, len);
+}
+
+int history_json_print(FILE *out, const struct history_json *j,
+		       const struct history_range *range)
+{
+	static const char empty_end[] = "[]\n}";
+	json_t *doc = json_object();
+	struct buf frame = BUF_INIT;
+	size_t head;
+	int ret = 0;
+
+	/*
+	 * jansson writes the document with an empty commits list, which ends
+	 * it, and the commits gathered as text go in place of that list.
+	 */
+	json_object_set_new_nocheck(doc, "version", json_integer(1));
+	json_object_set_new_nocheck(doc, "range", history_range_json(range));
+	json_object_set_new_nocheck(doc, "commits", json_array());
+	json_dump_callback(doc, add_text, &frame, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (j->failed || frame.len < sizeof(empty_end) - 1 ||
+	    memcmp(frame.ptr + frame.len - (sizeof(empty_end) - 1), empty_end,
+		   sizeof(empty_end) - 1)) {
+		ret = -1;
+		goto done;
+	}
+	head = frame.len - (sizeof(empty_end) - 1);
+	fwrite(frame.ptr, 1, head, out);
+	if (j->count) {
+		fputc('[', out);
+		fwrite(j->text, 1, j->len, out);
+		fputs("\n  ]\n}\n", out);
+	} else {
+		fputs(empty_end, out);
+		fputc('\n', out);
+	}
+	if (ferror(out))
+		ret = -1;
+
+done:
+	buf_release(&frame);
+	return ret;
 }
 
 /* ---- markdown --------------------------------------------------------- */

@@ -24,6 +24,33 @@ json_t *history_step_json(const struct history_step *step);
 /* Returns the JSON object of the range ("from" and "to" full ids, or null). */
 json_t *history_range_json(const struct history_range *range);
 
+/*
+ * The document of `diff --format json`, gathered one step at a time: each
+ * step's JSON tree is turned into text and freed as soon as the step is
+ * reported, so that a long history does not hold the trees of every step.
+ */
+struct history_json {
+	char *text;		/* the elements of the commits list so far */
+	size_t len;
+	size_t alloc;
+	size_t count;		/* elements in text */
+	int failed;		/* jansson's text was not laid out as expected */
+};
+
+void history_json_init(struct history_json *j);
+void history_json_release(struct history_json *j);
+
+/* Appends the JSON object of a step (history_step_json()) to the commits. */
+void history_json_add(struct history_json *j, const struct history_step *step);
+
+/*
+ * Prints the whole document, indented by two spaces: the version, the
+ * range and the commits gathered. Returns 0, or -1 on a write error or
+ * when jansson's text was not laid out as expected.
+ */
+int history_json_print(FILE *out, const struct history_json *j,
+		       const struct history_range *range);
+
 /* Prints a step as markdown for a pull-request comment. */
 void history_print_markdown(FILE *out, const struct history_step *step);
 
