@@ -243,6 +243,26 @@ static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
 	return ret;
 }
 
+/* Reports whether the current directory is the top of repo's work tree. */
+static int at_top(struct gitrepo *repo)
+{
+	const char *top = gitrepo_workdir(repo);
+	char *here = getcwd(NULL, 0);
+	size_t n;
+	int same;
+
+	if (!top || !here) {
+		free(here);
+		return 1;
+	}
+	n = strlen(top);
+	if (n > 1 && top[n - 1] == '/')
+		n--;
+	same = strlen(here) == n && !strncmp(here, top, n);
+	free(here);
+	return same;
+}
+
 int audit_read_git(struct audit *a, const char *rev, const struct string_list *paths,
 		   struct buf *err)
 {
@@ -272,6 +292,9 @@ int audit_read_git(struct audit *a, const char *rev, const struct string_list *p
 	if (snap.nmissing) {
 		buf_setf(err, "%s: not found in %s", snap.missing[0],
 			 kind == SNAPSHOT_INDEX ? "the index" : rev);
+		if (paths && paths->nr && !at_top(repo))
+			buf_adds(err, " (paths are taken from the repository root, "
+				 "not from the current directory)");
 		ret = AUDIT_ERROR;
 		goto done;
 	}
