@@ -171,8 +171,11 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 		for (i = 0; i < a->config.registry.nr && !ret; i++) {
 			char *p = path_join(a->config.root, a->config.registry.items[i]);
 
-			if (collect_registry_files(&files, p, err) < 0)
+			if (collect_registry_files(&files, p, err) < 0) {
 				ret = AUDIT_ERROR;
+				if (a->config.path)
+					buf_addf(err, " (the registry: key of %s)", a->config.path);
+			}
 			free(p);
 		}
 	}

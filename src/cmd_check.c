@@ -95,8 +95,12 @@ static int apply_baseline(struct audit *a, const struct check_options *o,
 	if (!path)
 		goto done;
 	ret = baseline_read(&b, path, err);
-	if (ret < 0)
+	if (ret < 0) {
+		if (from_config)
+			buf_addf(err, " (the baseline: key of %s)",
+				 a->config.path ? a->config.path : "the configuration");
 		goto done;
+	}
 	*hidden = baseline_filter(&b, &a->findings);
 	*used = from_config ? a->config.baseline : path;
 
