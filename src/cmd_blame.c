@@ -176,7 +176,7 @@ int cmd_blame(int argc, char **argv)
 	size_t i, shown = 0;
 	int status = EXIT_OK, ret;
 	struct option options[] = {
-		COMMON_OPTIONS(&common),
+		COMMON_OPTIONS(&common, "text or json"),
 		OPT_END()
 	};
 

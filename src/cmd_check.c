@@ -168,7 +168,7 @@ int cmd_check(int argc, char **argv)
 		OPT_STRING("baseline", "<file>", &opts.baseline, "hide the findings recorded in the baseline <file>"),
 		OPT_STRING("write-baseline", "<file>", &opts.write_baseline, "record the current findings in <file>, then hide them"),
 		OPT_FLAG("strict", &opts.strict, "exit 1 on warnings too (as --fail-on warning)"),
-		COMMON_OPTIONS(&opts.common),
+		COMMON_OPTIONS(&opts.common, "text, json, sarif, github or junit"),
 		OPT_END()
 	};
 
