@@ -115,19 +115,28 @@ int audit_setup(struct audit *a, const char *config_path,
 	return load_rules(a, extra_rules, err);
 }
 
-void audit_add_text(struct audit *a, const char *path, const char *text, size_t len)
+void audit_add_texts(struct audit *a, const struct registry_text *files, size_t n)
 {
-	struct audit_file *f;
+	struct registry_text *named = xcalloc(n ? n : 1, sizeof(*named));
+	size_t i;
 
-	XGROW(a->files, a->files_alloc, a->nfiles + 1);
-	f = &a->files[a->nfiles++];
-	f->path = xstrdup(path);
-	f->text = a->keep_text ? xstrndup(text, len) : NULL;
-	f->len = len;
-	if (a->verbose)
-		fprintf(stderr, "modelaudit: reading %s (%zu bytes)\n", path, len);
-	registry_add_file(&a->registry, &a->rules, f->path, text, len, &a->findings);
-	suppress_scan(&a->suppressions, f->path, text, len);
+	XGROW(a->files, a->files_alloc, a->nfiles + n);
+	for (i = 0; i < n; i++) {
+		struct audit_file *f = &a->files[a->nfiles++];
+
+		f->path = xstrdup(files[i].path);
+		f->text = a->keep_text ? xstrndup(files[i].text, files[i].len) : NULL;
+		f->len = files[i].len;
+		if (a->verbose)
+			fprintf(stderr, "modelaudit: reading %s (%zu bytes)\n", f->path, f->len);
+		/* The findings name the file by the audit's copy of its path. */
+		named[i] = files[i];
+		named[i].path = f->path;
+	}
+	registry_add_files(&a->registry, &a->rules, named, n, &a->findings);
+	for (i = 0; i < n; i++)
+		suppress_scan(&a->suppressions, named[i].path, named[i].text, named[i].len);
+	free(named);
 }
 
 /*
@@ -160,6 +169,8 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 {
 	struct string_list files = { 0 };
 	struct buf text = BUF_INIT;
+	struct registry_text *texts;
+	char *mapped;
 	size_t i;
 	int ret = 0;
 
@@ -171,22 +182,28 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 		for (i = 0; i < a->config.registry.nr && !ret; i++) {
 			char *p = path_join(a->config.root, a->config.registry.items[i]);
 
-			if (collect_registry_files(&files, p, err) < 0)
+			if (collect_registry_files(&files, p, err) < 0) {
 				ret = AUDIT_ERROR;
+				if (a->config.path)
+					buf_addf(err, " (the registry: key of %s)", a->config.path);
+			}
 			free(p);
 		}
 	}
 
+	/* Every file is read first, so that they can be parsed on several threads. */
+	texts = xcalloc(files.nr + 1, sizeof(*texts));
+	mapped = xcalloc(files.nr + 1, sizeof(*mapped));
 	for (i = 0; i < files.nr && !ret; i++) {
-		const char *data;
 		size_t len;
-		void *mapped;
+		void *map = map_file(files.items[i], &len);
 
-		/* Large files are mapped rather than copied. */
-		mapped = map_file(files.items[i], &len);
-		if (mapped) {
-			audit_add_text(a, files.items[i], mapped, len);
-			munmap(mapped, len);
+		texts[i].path = files.items[i];
+		if (map) {
+			/* Large files are mapped rather than copied. */
+			mapped[i] = 1;
+			texts[i].text = map;
+			texts[i].len = len;
 			continue;
 		}
 		buf_reset(&text);
@@ -195,10 +212,18 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 			ret = AUDIT_ERROR;
 			break;
 		}
-		data = text.ptr;
-		len = text.len;
-		audit_add_text(a, files.items[i], data, len);
+		texts[i].text = buf_detach(&text, &texts[i].len);
 	}
+	if (!ret)
+		audit_add_texts(a, texts, files.nr);
+	for (i = 0; i < files.nr; i++) {
+		if (mapped[i])
+			munmap((void *)texts[i].text, texts[i].len);
+		else
+			free((char *)texts[i].text);
+	}
+	free(texts);
+	free(mapped);
 
 	for (i = 0; i < files.nr; i++)
 		free((char *)files.items[i]);
@@ -243,11 +268,32 @@ static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
 	return ret;
 }
 
+/* Reports whether the current directory is the top of repo's work tree. */
+static int at_top(struct gitrepo *repo)
+{
+	const char *top = gitrepo_workdir(repo);
+	char *here = getcwd(NULL, 0);
+	size_t n;
+	int same;
+
+	if (!top || !here) {
+		free(here);
+		return 1;
+	}
+	n = strlen(top);
+	if (n > 1 && top[n - 1] == '/')
+		n--;
+	same = strlen(here) == n && !strncmp(here, top, n);
+	free(here);
+	return same;
+}
+
 int audit_read_git(struct audit *a, const char *rev, const struct string_list *paths,
 		   struct buf *err)
 {
 	struct gitrepo *repo = NULL;
 	struct snapshot snap = SNAPSHOT_INIT;
+	struct registry_text *texts;
 	enum snapshot_kind kind = rev ? SNAPSHOT_COMMIT : SNAPSHOT_INDEX;
 	const struct string_list *registry_paths;
 	size_t i;
@@ -272,11 +318,20 @@ int audit_read_git(struct audit *a, const char *rev, const struct string_list *p
 	if (snap.nmissing) {
 		buf_setf(err, "%s: not found in %s", snap.missing[0],
 			 kind == SNAPSHOT_INDEX ? "the index" : rev);
+		if (paths && paths->nr && !at_top(repo))
+			buf_adds(err, " (paths are taken from the repository root, "
+				 "not from the current directory)");
 		ret = AUDIT_ERROR;
 		goto done;
 	}
-	for (i = 0; i < snap.nr; i++)
-		audit_add_text(a, snap.files[i].path, snap.files[i].data, snap.files[i].len);
+	texts = xcalloc(snap.nr + 1, sizeof(*texts));
+	for (i = 0; i < snap.nr; i++) {
+		texts[i].path = snap.files[i].path;
+		texts[i].text = snap.files[i].data;
+		texts[i].len = snap.files[i].len;
+	}
+	audit_add_texts(a, texts, snap.nr);
+	free(texts);
 	ret = 0;
 
 done:

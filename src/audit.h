@@ -73,8 +73,11 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 int audit_read_git(struct audit *a, const char *rev, const struct string_list *paths,
 		   struct buf *err);
 
-/* Audits one file's text under the name path. */
-void audit_add_text(struct audit *a, const char *path, const char *text, size_t len);
+/*
+ * Audits the texts of files[0..n), each under its path, in that order
+ * (on several threads when there is enough text).
+ */
+void audit_add_texts(struct audit *a, const struct registry_text *files, size_t n);
 
 /* Runs the cross-model rules, applies severities and sorts the findings. */
 void audit_finish(struct audit *a);

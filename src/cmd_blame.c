@@ -176,7 +176,7 @@ int cmd_blame(int argc, char **argv)
 	size_t i, shown = 0;
 	int status = EXIT_OK, ret;
 	struct option options[] = {
-		COMMON_OPTIONS(&common),
+		COMMON_OPTIONS(&common, "text or json"),
 		OPT_END()
 	};
 
@@ -231,7 +231,17 @@ int cmd_blame(int argc, char **argv)
 
 	m = find_model(&head.registry, id);
 	if (!m) {
-		fprintf(stderr, "modelaudit: error: model '%s' not found in the registry at HEAD\n", id);
+		const struct blame_rename *r = blame_renamed(&blame, id);
+
+		if (r && find_model(&head.registry, r->new)) {
+			char hex[GIT_OID_HEXSZ + 1];
+
+			git_oid_tostr(hex, 11, &r->commit);
+			fprintf(stderr, "modelaudit: error: model '%s' not found in the registry at HEAD: "
+				"commit %s renamed it to '%s'\n", id, hex, r->new);
+		} else {
+			fprintf(stderr, "modelaudit: error: model '%s' not found in the registry at HEAD\n", id);
+		}
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}

@@ -95,8 +95,12 @@ static int apply_baseline(struct audit *a, const struct check_options *o,
 	if (!path)
 		goto done;
 	ret = baseline_read(&b, path, err);
-	if (ret < 0)
+	if (ret < 0) {
+		if (from_config)
+			buf_addf(err, " (the baseline: key of %s)",
+				 a->config.path ? a->config.path : "the configuration");
 		goto done;
+	}
 	*hidden = baseline_filter(&b, &a->findings);
 	*used = from_config ? a->config.baseline : path;
 
@@ -164,7 +168,7 @@ int cmd_check(int argc, char **argv)
 		OPT_STRING("baseline", "<file>", &opts.baseline, "hide the findings recorded in the baseline <file>"),
 		OPT_STRING("write-baseline", "<file>", &opts.write_baseline, "record the current findings in <file>, then hide them"),
 		OPT_FLAG("strict", &opts.strict, "exit 1 on warnings too (as --fail-on warning)"),
-		COMMON_OPTIONS(&opts.common),
+		COMMON_OPTIONS(&opts.common, "text, json, sarif, github or junit"),
 		OPT_END()
 	};
 

@@ -80,7 +80,7 @@ int cmd_diff(int argc, char **argv)
 		OPT_FLAG("first-parent", &hopt.first_parent, "follow only the first parent of merge commits"),
 		OPT_FLAG("net", &hopt.net, "print one report for the whole range instead of one per commit"),
 		OPT_FLAG("staged", &hopt.staged, "compare the git index, not the working tree, with HEAD"),
-		COMMON_OPTIONS(&common),
+		COMMON_OPTIONS(&common, "text, json or markdown"),
 		OPT_END()
 	};
 

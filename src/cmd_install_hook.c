@@ -259,7 +259,7 @@ int cmd_install_hook(int argc, char **argv)
 	int force = 0, status = EXIT_OK;
 	struct option options[] = {
 		OPT_FLAG("force", &force, "replace an existing pre-commit hook, keeping it as pre-commit.bak"),
-		COMMON_OPTIONS(&common),
+		COMMON_OPTIONS(&common, "text"),
 		OPT_END()
 	};
 

@@ -236,7 +236,7 @@ int cmd_links(int argc, char **argv)
 		OPT_STRING("retries", "<n>", &opts.retries, "retries after a transient failure (links.retries, default 2)"),
 		OPT_STRING("max-age", "<days>", &opts.max_age, "skip URLs found working within <days> (links.max_age, default 7; 0 checks all)"),
 		OPT_STRING("fail-after", "<n>", &opts.fail_after, "failed scans in a row before a link is rotten (links.fail_after, default 2)"),
-		COMMON_OPTIONS(&opts.common),
+		COMMON_OPTIONS(&opts.common, "text, json or markdown"),
 		OPT_END()
 	};
 

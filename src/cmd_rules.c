@@ -14,7 +14,7 @@ int cmd_rules(int argc, char **argv)
 	struct common_options common = { 0 };
 	struct string_list args = { 0 };
 	struct option options[] = {
-		COMMON_OPTIONS(&common),
+		COMMON_OPTIONS(&common, "text or json"),
 		OPT_END()
 	};
 	int i, status = EXIT_OK;

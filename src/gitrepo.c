@@ -255,7 +255,8 @@ int gitrepo_list_tree(struct snapshot *out, struct gitrepo *repo,
 		git_filemode_t mode;
 
 		if (!path) {
-			buf_setf(err, "registry path '%s' is outside the repository",
+			buf_setf(err, "registry path '%s' is outside the repository: "
+				 "paths are taken from the repository root",
 				 registry_paths->items[i]);
 			ret = GITREPO_ERROR;
 			goto next;
@@ -369,7 +370,8 @@ static int list_index(struct snapshot *out, struct gitrepo *repo,
 		int matched = 0;
 
 		if (!path) {
-			buf_setf(err, "registry path '%s' is outside the repository",
+			buf_setf(err, "registry path '%s' is outside the repository: "
+				 "paths are taken from the repository root",
 				 registry_paths->items[i]);
 			return GITREPO_ERROR;
 		}
@@ -456,7 +458,8 @@ static int list_worktree(struct snapshot *out, struct gitrepo *repo,
 		struct stat st;
 
 		if (!path) {
-			buf_setf(err, "registry path '%s' is outside the repository",
+			buf_setf(err, "registry path '%s' is outside the repository: "
+				 "paths are taken from the repository root",
 				 registry_paths->items[i]);
 			ret = GITREPO_ERROR;
 			break;

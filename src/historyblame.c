@@ -136,7 +136,13 @@ int blame_add_step(void *data, const struct history_step *step)
 		}
 		if (c->kind == CHANGE_MODEL && c->op == CHANGE_RENAMED) {
 			struct blame_model *from = find_model(b, c->old, 0);
+			struct blame_rename *r;
 
+			XGROW(b->renames, b->renames_alloc, b->nrenames + 1);
+			r = &b->renames[b->nrenames++];
+			r->old = xstrdup(c->old);
+			r->new = xstrdup(c->new);
+			r->commit = *commit;
 			if (from && !find_model(b, c->new, 0)) {
 				free(from->id);
 				from->id = xstrdup(c->new);
@@ -182,6 +188,21 @@ const struct blame_trail *blame_find(const struct blame *b, const char *model,
 	return t;
 }
 
+const struct blame_rename *blame_renamed(const struct blame *b, const char *id)
+{
+	const struct blame_rename *last = NULL;
+	size_t i;
+
+	/* Renames are in history order, so one pass follows a chain of them. */
+	for (i = 0; i < b->nrenames; i++) {
+		if (strcmp(b->renames[i].old, id))
+			continue;
+		last = &b->renames[i];
+		id = last->new;
+	}
+	return last;
+}
+
 void blame_release(struct blame *b)
 {
 	size_t i, j;
@@ -193,5 +214,10 @@ void blame_release(struct blame *b)
 		free(b->models[i].id);
 	}
 	free(b->models);
+	for (i = 0; i < b->nrenames; i++) {
+		free(b->renames[i].old);
+		free(b->renames[i].new);
+	}
+	free(b->renames);
 	memset(b, 0, sizeof(*b));
 }

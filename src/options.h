@@ -52,10 +52,11 @@ struct common_options {
 	int use_color;
 };
 
-#define COMMON_OPTIONS(c) \
+/* formats: the command's output formats, as "text or json". */
+#define COMMON_OPTIONS(c, formats) \
 	OPT_STRING("config", "<file>", &(c)->config, "read the configuration from <file>"), \
 	OPT_STRING_LIST("rules", "<dir>", &(c)->rules, "load extra rule files from <dir> (repeatable)"), \
-	OPT_STRING("format", "<fmt>", &(c)->format, "output format"), \
+	OPT_STRING("format", "<fmt>", &(c)->format, "output format: " formats), \
 	OPT_STRING("fail-on", "<severity>", &(c)->fail_on, "exit 1 on findings at or above error|warning|note, or never (default error)"), \
 	OPT_STRING("color", "<when>", &(c)->color, "colour the output: auto, always or never (honours NO_COLOR)"), \
 	OPT_FLAG("quiet", &(c)->quiet, "print findings only, no summary"), \

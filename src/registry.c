@@ -1145,6 +1145,49 @@ static void add_file_whole(struct registry *reg, const struct ruleset *rules,
 #define PART_MIN_BYTES (512 * 1024)
 #define PART_MAX 16
 
+/*
+ * Moves the models of from, a registry filled on another thread, to the
+ * end of reg, and with them pool, the memory under them when reg keeps its
+ * models in pools.
+ */
+static void take_models(struct registry *reg, struct registry *from,
+			struct arena_pool *pool)
+{
+	size_t i;
+
+	for (i = 0; i < from->nr; i++)
+		registry_add_model(reg, from->models[i]);
+	from->nr = 0;
+	if (!reg->pool)
+		return;
+	reg->part_pools = xrealloc(reg->part_pools,
+				   xmul(reg->npart_pools + 1, sizeof(*reg->part_pools)));
+	reg->part_pools[reg->npart_pools++] = *pool;
+	memset(pool, 0, sizeof(*pool));
+}
+
+/*
+ * Calls fn on each of args[0..n) (n at most PART_MAX), args[0] on the
+ * calling thread and the others on threads of their own, and waits for
+ * all. A thread that cannot be started runs its call on this one.
+ */
+static void run_on_threads(void *(*fn)(void *), void *const *args, size_t n)
+{
+	pthread_t threads[PART_MAX];
+	int started[PART_MAX];
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		started[i] = !pthread_create(&threads[i], NULL, fn, args[i]);
+	fn(args[0]);
+	for (i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else
+			fn(args[i]);
+	}
+}
+
 /* One run of items, parsed as a registry file of its own. */
 struct file_part {
 	const char *path;
@@ -1159,8 +1202,6 @@ struct file_part {
 	struct finding_list model_findings;
 	struct finding_list file_findings;
 	int fatal;
-	pthread_t thread;
-	int started;
 };
 
 static void *parse_part(void *data)
@@ -1263,18 +1304,13 @@ static void release_part(struct file_part *p)
  */
 static int parse_parts(struct file_part *parts, size_t n)
 {
+	void *args[PART_MAX] = { 0 };
 	size_t i;
 	int ok = 1;
 
-	for (i = 1; i < n; i++)
-		parts[i].started = !pthread_create(&parts[i].thread, NULL, parse_part, &parts[i]);
-	parse_part(&parts[0]);
-	for (i = 1; i < n; i++) {
-		if (parts[i].started)
-			pthread_join(parts[i].thread, NULL);
-		else
-			parse_part(&parts[i]);
-	}
+	for (i = 0; i < n; i++)
+		args[i] = &parts[i];
+	run_on_threads(parse_part, args, n);
 	for (i = 0; i < n; i++)
 		if (parts[i].fatal || (i && parts[i].file_findings.nr))
 			ok = 0;
@@ -1286,7 +1322,7 @@ void registry_add_file(struct registry *reg, const struct ruleset *rules,
 		       struct finding_list *findings)
 {
 	struct file_part parts[PART_MAX];
-	size_t want = reg->threads, n, i, j;
+	size_t want = reg->threads, n, i;
 
 	if (want > PART_MAX)
 		want = PART_MAX;
@@ -1310,22 +1346,93 @@ void registry_add_file(struct registry *reg, const struct ruleset *rules,
 	}
 
 	/* Hand over the models, their findings and the memory under them. */
-	if (reg->pool)
-		reg->part_pools = xrealloc(reg->part_pools,
-					   xmul(reg->npart_pools + n, sizeof(*reg->part_pools)));
 	for (i = 0; i < n; i++) {
-		struct file_part *p = &parts[i];
-
-		for (j = 0; j < p->reg.nr; j++)
-			registry_add_model(reg, p->reg.models[j]);
-		p->reg.nr = 0;
-		finding_list_move(findings, &p->file_findings);
-		finding_list_move(findings, &p->model_findings);
-		if (reg->pool) {
-			reg->part_pools[reg->npart_pools++] = p->pool;
-			memset(&p->pool, 0, sizeof(p->pool));
-		}
-		release_part(p);
+		take_models(reg, &parts[i].reg, &parts[i].pool);
+		finding_list_move(findings, &parts[i].file_findings);
+		finding_list_move(findings, &parts[i].model_findings);
+		release_part(&parts[i]);
 	}
 	reg->nfiles++;
+}
+
+/* ---- many files, on several threads ------------------------------------ */
+
+/* A run of whole files, parsed on one thread into a registry of its own. */
+struct file_batch {
+	const struct ruleset *rules;
+	const struct registry_text *files;
+	size_t n;
+	struct registry reg;
+	struct arena_pool pool;
+	struct finding_list findings;
+};
+
+static void *parse_batch(void *data)
+{
+	struct file_batch *b = data;
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		registry_add_file(&b->reg, b->rules, b->files[i].path, b->files[i].text,
+				  b->files[i].len, &b->findings);
+	ruleset_thread_release();
+	return NULL;
+}
+
+void registry_add_files(struct registry *reg, const struct ruleset *rules,
+			const struct registry_text *files, size_t n,
+			struct finding_list *findings)
+{
+	struct file_batch batches[PART_MAX];
+	void *args[PART_MAX] = { 0 };
+	size_t want = reg->threads, total = 0, i, j, k, first = 0, sum = 0;
+
+	for (i = 0; i < n; i++)
+		total += files[i].len;
+	if (want > PART_MAX)
+		want = PART_MAX;
+	if (want > n)
+		want = n;
+	if (!reg->force_split && want > total / PART_MIN_BYTES)
+		want = total / PART_MIN_BYTES;
+	/* One file alone may still be cut into parts by registry_add_file(). */
+	if (want < 2) {
+		for (i = 0; i < n; i++)
+			registry_add_file(reg, rules, files[i].path, files[i].text,
+					  files[i].len, findings);
+		return;
+	}
+
+	/* Runs of about equal size, each closed at the first file past its share. */
+	memset(batches, 0, sizeof(batches));
+	for (i = 0, k = 0; i < n && k < want; i++) {
+		sum += files[i].len;
+		if (i + 1 < n && k + 1 < want && sum < (k + 1) * (total / want))
+			continue;
+		if (k + 1 == want)
+			i = n - 1;
+		batches[k].files = files + first;
+		batches[k].n = i + 1 - first;
+		first = i + 1;
+		k++;
+	}
+	for (j = 0; j < k; j++) {
+		batches[j].rules = rules;
+		batches[j].reg.pool = reg->pool ? &batches[j].pool : NULL;
+		batches[j].reg.slim = reg->slim;
+		batches[j].reg.threads = 1;
+	}
+	for (j = 0; j < k; j++)
+		args[j] = &batches[j];
+	run_on_threads(parse_batch, args, k);
+
+	for (j = 0; j < k; j++) {
+		struct file_batch *b = &batches[j];
+
+		take_models(reg, &b->reg, &b->pool);
+		reg->nfiles += b->reg.nfiles;
+		finding_list_move(findings, &b->findings);
+		finding_list_release(&b->findings);
+		registry_release(&b->reg);
+	}
 }

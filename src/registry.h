@@ -170,6 +170,22 @@ void registry_add_file(struct registry *reg, const struct ruleset *rules,
 		       const char *path, const char *text, size_t len,
 		       struct finding_list *findings);
 
+/* One registry file's text, for registry_add_files(). */
+struct registry_text {
+	const char *path;
+	const char *text;
+	size_t len;
+};
+
+/*
+ * Loads files[0..n) as registry_add_file() would one after the other. When
+ * reg->threads allows and there is enough text, runs of files are parsed
+ * on several threads; models and findings come out in the same order.
+ */
+void registry_add_files(struct registry *reg, const struct ruleset *rules,
+			const struct registry_text *files, size_t n,
+			struct finding_list *findings);
+
 /* Appends m, which the registry then owns. */
 void registry_add_model(struct registry *reg, struct model *m);
 

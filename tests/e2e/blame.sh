@@ -95,6 +95,15 @@ test_expect_success 'renamed model followed' '
 	grep "^    0.80  $(git rev-parse --short=10 HEAD~3)  " out
 '
 
+test_expect_success 'old id of a renamed model names the rename' '
+	setup &&
+	registry 0.810 0.55 acme-7b-v2 >data/models.yaml && git commit -qam rename &&
+	registry 0.810 0.55 acme-7b-v3 >data/models.yaml && git commit -qam "rename again" &&
+	run_ma 4 blame acme-7b &&
+	echo "modelaudit: error: model '\''acme-7b'\'' not found in the registry at HEAD: commit $(git rev-parse --short=10 HEAD) renamed it to '\''acme-7b-v3'\''" >expected &&
+	test_cmp expected err
+'
+
 test_expect_success 'unknown model exits 4' '
 	setup &&
 	run_ma 4 blame nope-7b &&

@@ -193,6 +193,13 @@ test_expect_success 'unknown configuration key exits 3' '
 	test_cmp expected err
 '
 
+test_expect_success 'missing registry of the configuration names its key' '
+	printf "registry:\n  - nowhere/\n" >.modelaudit.yaml &&
+	run_ma 4 check &&
+	echo "modelaudit: error: nowhere/: No such file or directory (the registry: key of .modelaudit.yaml)" >expected &&
+	test_cmp expected err
+'
+
 test_expect_success 'explicit config file unreadable exits 4' '
 	run_ma 4 check --config none.yaml &&
 	grep -F "modelaudit: error: none.yaml: No such file or directory" err

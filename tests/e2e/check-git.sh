@@ -84,6 +84,20 @@ test_expect_success 'staged file missing from index exits 4' '
 	test_cmp expected err
 '
 
+test_expect_success 'staged path from a subdirectory gets a hint' '
+	setup &&
+	printf "%s" "$good" >data/models.yaml &&
+	git add data/models.yaml &&
+	cd data &&
+	run_ma 4 check --staged models.yaml &&
+	echo "modelaudit: error: models.yaml: not found in the index (paths are taken from the repository root, not from the current directory)" >expected &&
+	test_cmp expected err &&
+	run_ma 4 check --staged ../data/models.yaml &&
+	echo "modelaudit: error: registry path '"'"'../data/models.yaml'"'"' is outside the repository: paths are taken from the repository root" >expected &&
+	test_cmp expected err &&
+	run_ma 0 check --staged data/models.yaml
+'
+
 test_expect_success 'staged and rev together exit 2' '
 	run_ma 2 check --staged --rev HEAD
 '

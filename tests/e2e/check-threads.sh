@@ -117,6 +117,29 @@ test_expect_success 'comments between models and CRLF line ends' '
 	test "$(cat status)" = 0
 '
 
+# split_models DIR: the shipped registry as one file per model in DIR.
+split_models() {
+	mkdir -p "$1" &&
+	awk -v dir="$1" '
+		/^  - id:/ { n++; file = sprintf("%s/m%02d.yaml", dir, n); print "models:" >file }
+		n { print >file }
+	' "$DATA"
+}
+
+test_expect_success 'directory of files is parsed in runs of files' '
+	split_models reg &&
+	sed -i "s/^        date: 2024-07-23$/        date: 2031-01-01/" reg/m03.yaml &&
+	printf "models:\n  - id: [\n" >reg/m09.yaml &&
+	: >reg/m12.yaml &&
+	sed -i "s/^  - id: .*/  - id: llama-3.1-8b/" reg/m14.yaml &&
+	same_as_one_thread reg &&
+	test "$(cat status)" = 1 &&
+	grep "m03.yaml:.*\[date-in-future\]$" parts.out &&
+	grep "m09.yaml:.*\[yaml-syntax\]$" parts.out &&
+	grep "m12.yaml:.*\[yaml-multiple-documents\]$" parts.out &&
+	grep "m14.yaml:.*\[model-duplicate-id\]$" parts.out
+'
+
 test_expect_success 'staged registry is cut the same way' '
 	make_repo repo &&
 	mkdir -p repo/data &&

@@ -125,6 +125,14 @@ test_expect_success 'baseline written before a fix still loads' '
 	test_cmp /dev/null out
 '
 
+test_expect_success 'missing baseline of the configuration names its key' '
+	mkdir data && write_registry data/models.yaml &&
+	printf "baseline: gone.json\n" >.modelaudit.yaml &&
+	run_ma 4 check &&
+	echo "modelaudit: error: gone.json: No such file or directory (the baseline: key of .modelaudit.yaml)" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'missing baseline exits 4' '
 	write_registry models.yaml &&
 	run_ma 4 check --baseline nothing.json models.yaml &&
