@@ -311,20 +311,24 @@ struct score_ref {
 	size_t index;
 };
 
-/* Returns the benchmark of s in lower case without " -_/", or "-" when it has none. */
-static char *benchmark_key(const struct score *s)
+/*
+ * Writes the benchmark of s in lower case without " -_/", or "-" when it
+ * has none, to key (room for the benchmark and a NUL). Returns the byte
+ * after the key's NUL.
+ */
+static char *benchmark_key(char *key, const struct score *s)
 {
 	const char *p = score_benchmark(s);
-	char *key, *q;
 
-	if (!p)
-		return xstrdup("-");
-	key = q = xmalloc(strlen(p) + 1);
+	if (!p) {
+		memcpy(key, "-", 2);
+		return key + 2;
+	}
 	for (; *p; p++)
 		if (!strchr(" -_/", *p))
-			*q++ = (char)tolower((unsigned char)*p);
-	*q = '\0';
-	return key;
+			*key++ = (char)tolower((unsigned char)*p);
+	*key = '\0';
+	return key + 1;
 }
 
 static int compare_score_refs(const void *x, const void *y)
@@ -337,15 +341,26 @@ static int compare_score_refs(const void *x, const void *y)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* Returns the scores of m sorted by benchmark key, then by position. */
+/*
+ * Returns the scores of m sorted by benchmark key, then by position. The
+ * keys share one allocation, which the element past the last one holds.
+ */
 static struct score_ref *sorted_score_refs(const struct model *m)
 {
 	struct score_ref *refs = xcalloc(m->nscores + 1, sizeof(*refs));
-	size_t i;
+	size_t i, size = 0;
+	char *key;
 
 	for (i = 0; i < m->nscores; i++) {
-		refs[i].key = benchmark_key(&m->scores[i]);
+		const char *name = score_benchmark(&m->scores[i]);
+
+		size += (name ? strlen(name) : 1) + 1;
+	}
+	key = refs[m->nscores].key = xmalloc(size ? size : 1);
+	for (i = 0; i < m->nscores; i++) {
+		refs[i].key = key;
 		refs[i].index = i;
+		key = benchmark_key(key, &m->scores[i]);
 	}
 	qsort(refs, m->nscores, sizeof(*refs), compare_score_refs);
 	return refs;
@@ -353,10 +368,7 @@ static struct score_ref *sorted_score_refs(const struct model *m)
 
 static void free_score_refs(struct score_ref *refs, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(refs[i].key);
+	free(refs[n].key);
 	free(refs);
 }
 
