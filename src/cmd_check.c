@@ -56,6 +56,11 @@ static const char *find_line(void *data, const char *path, uint32_t line, size_t
 			p = nl + 1;
 			n++;
 		}
+		/* A problem at the end of the file is on the empty line after it. */
+		if (p == end && n == line && f->len && end[-1] == '\n') {
+			*len = 0;
+			return p;
+		}
 		if (p >= end)
 			return NULL;
 		{

@@ -238,6 +238,14 @@ test_expect_success 'show-source prints line and caret' '
 	test_cmp expected out
 '
 
+test_expect_success 'show-source of a problem at the end of the file' '
+	printf "models:\n  - id: [\n" >r.yaml &&
+	run_ma 1 check --quiet --show-source r.yaml &&
+	printf "    3 | \n      | ^\n" >expected &&
+	sed 1d out >actual &&
+	test_cmp expected actual
+'
+
 test_expect_success 'quiet drops summary' '
 	write_registry r.yaml &&
 	run_ma 0 check --quiet r.yaml &&
