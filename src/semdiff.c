@@ -273,10 +273,10 @@ static struct change *score_change(struct change_list *out, enum change_op op,
 	return c;
 }
 
-static void score_field(struct change_list *out, const struct model *old,
-			const struct model *new, const struct score *a,
-			const struct score *b, const char *name,
-			const struct text *x, const struct text *y)
+static struct change *score_field(struct change_list *out, const struct model *old,
+				  const struct model *new, const struct score *a,
+				  const struct score *b, const char *name,
+				  const struct text *x, const struct text *y)
 {
 	struct change *c = score_change(out, CHANGE_CHANGED, old, new, a, b);
 
@@ -285,6 +285,7 @@ static void score_field(struct change_list *out, const struct model *old,
 	c->new = y->s;
 	if (y->s)
 		c->pos = y->pos;
+	return c;
 }
 
 static void diff_score_pair(struct change_list *out, const struct model *old,
@@ -295,8 +296,19 @@ static void diff_score_pair(struct change_list *out, const struct model *old,
 		score_field(out, old, new, a, b, "score", &a->value, &b->value);
 	if (!text_equal(a->date.s, b->date.s))
 		score_field(out, old, new, a, b, "date", &a->date, &b->date);
-	if (!text_equal(score_source(a), score_source(b)))
-		score_field(out, old, new, a, b, "source", &a->source, &b->source);
+	if (!text_equal(score_source(a), score_source(b))) {
+		struct change *c = score_field(out, old, new, a, b, "source",
+					       &a->source, &b->source);
+
+		/*
+		 * The same source id on both sides, whose URL changed: the
+		 * change is in the URLs it stands for, so those are shown.
+		 */
+		if (text_equal(a->source.s, b->source.s)) {
+			c->old = score_source(a);
+			c->new = score_source(b);
+		}
+	}
 	if (!text_equal(a->variant.s, b->variant.s))
 		score_field(out, old, new, a, b, "variant", &a->variant, &b->variant);
 	if (!benchmark_names_equal(score_benchmark(a), score_benchmark(b)))

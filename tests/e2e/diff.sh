@@ -428,6 +428,19 @@ test_expect_success 'sibling findings of moved models keep their place' '
 	grep -F "data/models.yaml:29:16: warning: score 60.0 of MMLU is the mean" expected
 '
 
+test_expect_success 'new URL of a cited source shows on its scores' '
+	setup &&
+	registry 0.8050 | sed "s|https://acme.org/card|https://acme.org/card-v2|" >data/models.yaml &&
+	git commit -qam "move card" &&
+	run_ma 0 diff HEAD~1 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:8: changed source acme-7b card: url https://acme.org/card -> https://acme.org/card-v2
+	data/models.yaml:14: changed score acme-7b MMLU (5-shot): source https://acme.org/card -> https://acme.org/card-v2
+	EOF
+	grep "^data/" out >actual &&
+	test_cmp expected actual
+'
+
 test_expect_success 'help matches the man page synopsis' '
 	"$MODELAUDIT" diff --help | sed -n "1s/^usage: //p" >expected &&
 	sed -n "/^\.SH SYNOPSIS/,/^\.SH/s/^\.B //p" "$TOP/man/modelaudit-diff.1" | sed "s/\\\\//g" >actual &&
