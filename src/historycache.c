@@ -196,33 +196,6 @@ static void place_findings(struct finding_list *dst, const struct finding_list *
 	}
 }
 
-/* Reports whether text contains needle (memmem() is a GNU extension). */
-static int contains(const char *text, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-	const char *p = text, *end = text + len;
-
-	while ((size_t)(end - p) >= n) {
-		p = memchr(p, needle[0], (size_t)(end - p) - n + 1);
-		if (!p)
-			return 0;
-		if (!memcmp(p, needle, n))
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
-/*
- * Reports whether text can contain an inline suppression. Scanning for
- * comments costs a pass of libyaml's scanner over the whole file, so a
- * file without the directive's prefix is not scanned.
- */
-static int may_suppress(const char *text, size_t len)
-{
-	return contains(text, len, "modelaudit:");
-}
-
 /*
  * Applies the file's inline suppressions to its findings, as check does.
  * The entry must have all its findings in its own list (no parts).
@@ -399,7 +372,7 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 			data = git_blob_rawcontent(blob);
 			len = (size_t)git_blob_rawsize(blob);
 		}
-		int suppressible = may_suppress(data, len);
+		int suppressible = suppress_possible(data, len);
 
 		e = entry_from_chunks(cache, oid, path, data, len, !suppressible);
 		if (!e)

@@ -224,6 +224,11 @@ static int contains(const char *text, size_t len, const char *needle)
 	return 0;
 }
 
+int suppress_possible(const char *text, size_t len)
+{
+	return contains(text, len, DIRECTIVE_PREFIX);
+}
+
 /* Sets *lines to the numbers of the lines that contain DIRECTIVE_PREFIX after a '#'. */
 static void collect_directive_lines(uint32_t **lines, size_t *nlines,
 				    const char *text, size_t len)
@@ -270,7 +275,7 @@ void suppress_scan(struct suppress_list *list, const char *path,
 	uint32_t line = 1;
 
 	/* Most files have no directive, and they skip the scan. */
-	if (!contains(text, len, DIRECTIVE_PREFIX))
+	if (!suppress_possible(text, len))
 		return;
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
 		text += 3;

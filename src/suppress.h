@@ -49,6 +49,12 @@ struct suppress_list {
 #define SUPPRESS_LIST_INIT { NULL, 0, 0 }
 
 /*
+ * Reports whether text (len bytes) contains the directive prefix
+ * "modelaudit:", without which it has no suppression.
+ */
+int suppress_possible(const char *text, size_t len);
+
+/*
  * Appends the suppressions in the comments of one file's text (len bytes,
  * not necessarily NUL-terminated), read under the name path. Lines count
  * line feeds, as the loader's positions do.
