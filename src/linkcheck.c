@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "textutil.h"
 
 struct checker;
 
@@ -213,17 +214,6 @@ int linkcheck_validate_resolve(const char *pin, struct buf *err)
 	return 0;
 }
 
-static size_t hash_host(const char *s)
-{
-	size_t h = 2166136261u;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /*
  * Finds or adds the host of name (a string owned by the link set). A hash
  * table of host index + 1 keeps this linear for registries of many hosts.
@@ -237,7 +227,8 @@ static struct host *checker_host(struct checker *c, const char *name)
 		free(c->slots);
 		c->slots = xcalloc(c->nslots, sizeof(*c->slots));
 		for (i = 0; i < c->nhosts; i++) {
-			size_t k = hash_host(c->hosts[i].name) & (c->nslots - 1);
+			const char *host = c->hosts[i].name;
+			size_t k = (size_t)text_hash(host, strlen(host)) & (c->nslots - 1);
 
 			while (c->slots[k])
 				k = (k + 1) & (c->nslots - 1);
@@ -246,7 +237,7 @@ static struct host *checker_host(struct checker *c, const char *name)
 	}
 
 	mask = c->nslots - 1;
-	for (i = hash_host(name) & mask; c->slots[i]; i = (i + 1) & mask)
+	for (i = (size_t)text_hash(name, strlen(name)) & mask; c->slots[i]; i = (i + 1) & mask)
 		if (!strcmp(c->hosts[c->slots[i] - 1].name, name))
 			return &c->hosts[c->slots[i] - 1];
 

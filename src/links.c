@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "textutil.h"
 #include "registry.h"
 
 static const char *const class_names[LINK_CLASS_COUNT] = {
@@ -79,21 +80,9 @@ const char *link_set_strdup(struct link_set *set, const char *s)
 	return s ? arena_strdup(&set->arena, s) : NULL;
 }
 
-/* FNV-1a, enough to spread URLs over the table. */
-static size_t hash_string(const char *s)
-{
-	size_t h = 2166136261u;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static size_t *find_slot(const struct link_set *set, const char *url)
 {
-	size_t i = hash_string(url) & (set->nslots - 1);
+	size_t i = (size_t)text_hash(url, strlen(url)) & (set->nslots - 1);
 
 	for (;;) {
 		size_t *slot = &set->slots[i];
