@@ -1,10 +1,10 @@
 #include "semdiff.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "textutil.h"
 #include "values.h"
 
@@ -323,26 +323,6 @@ struct score_ref {
 	size_t index;
 };
 
-/*
- * Writes the benchmark of s in lower case without " -_/", or "-" when it
- * has none, to key (room for the benchmark and a NUL). Returns the byte
- * after the key's NUL.
- */
-static char *benchmark_key(char *key, const struct score *s)
-{
-	const char *p = score_benchmark(s);
-
-	if (!p) {
-		memcpy(key, "-", 2);
-		return key + 2;
-	}
-	for (; *p; p++)
-		if (!strchr(" -_/", *p))
-			*key++ = (char)tolower((unsigned char)*p);
-	*key = '\0';
-	return key + 1;
-}
-
 static int compare_score_refs(const void *x, const void *y)
 {
 	const struct score_ref *a = x, *b = y;
@@ -355,24 +335,30 @@ static int compare_score_refs(const void *x, const void *y)
 
 /*
  * Returns the scores of m sorted by benchmark key, then by position. The
- * keys share one allocation, which the element past the last one holds.
+ * keys share one allocation, and the element past the last one points to it.
  */
 static struct score_ref *sorted_score_refs(const struct model *m)
 {
 	struct score_ref *refs = xcalloc(m->nscores + 1, sizeof(*refs));
-	size_t i, size = 0;
+	struct buf keys = BUF_INIT;
+	size_t i;
 	char *key;
 
+	/* Each key as benchmark_names_equal() compares it, "-" for none. */
 	for (i = 0; i < m->nscores; i++) {
 		const char *name = score_benchmark(&m->scores[i]);
 
-		size += (name ? strlen(name) : 1) + 1;
+		if (name)
+			benchmark_name_normalise(&keys, name);
+		else
+			buf_addch(&keys, '-');
+		buf_addch(&keys, '\0');
 	}
-	key = refs[m->nscores].key = xmalloc(size ? size : 1);
+	key = refs[m->nscores].key = buf_detach(&keys, NULL);
 	for (i = 0; i < m->nscores; i++) {
 		refs[i].key = key;
 		refs[i].index = i;
-		key = benchmark_key(key, &m->scores[i]);
+		key += strlen(key) + 1;
 	}
 	qsort(refs, m->nscores, sizeof(*refs), compare_score_refs);
 	return refs;
