@@ -137,17 +137,20 @@ static const char *benchmark_name(const struct checker *c, const struct score *s
 }
 
 /* Appends "MMLU (5-shot)": the benchmark and, if any, its variant. */
+static void describe_benchmark(struct buf *out, const char *name, const char *variant)
+{
+	add_escaped(out, *name ? name : "an unnamed benchmark");
+	if (variant && *variant) {
+		buf_adds(out, " (");
+		add_escaped(out, variant);
+		buf_addch(out, ')');
+	}
+}
+
 static void describe_score(struct buf *out, const struct checker *c,
 			   const struct score *sc)
 {
-	const char *name = benchmark_name(c, sc);
-
-	add_escaped(out, *name ? name : "an unnamed benchmark");
-	if (is_set(&sc->variant)) {
-		buf_adds(out, " (");
-		add_escaped(out, sc->variant.s);
-		buf_addch(out, ')');
-	}
+	describe_benchmark(out, benchmark_name(c, sc), sc->variant.s);
 }
 
 /*
@@ -183,6 +186,15 @@ static struct finding_context model_context(const struct checker *c,
 	return ctx;
 }
 
+/* Sets the score's part of a finding context; an empty name leaves no benchmark. */
+static void set_score_fields(struct finding_context *ctx, const char *benchmark,
+			     const char *variant, const char *source)
+{
+	ctx->benchmark = *benchmark ? benchmark : NULL;
+	ctx->variant = variant;
+	ctx->source = source;
+}
+
 static struct finding_context score_context(const struct checker *c,
 					    const struct score *sc,
 					    const char *field, const char *value)
@@ -190,9 +202,7 @@ static struct finding_context score_context(const struct checker *c,
 	struct finding_context ctx = model_context(c, field, value);
 
 	/* The canonical name, so that renaming ARC-C to ARC-Challenge keeps fingerprints. */
-	ctx.benchmark = *benchmark_name(c, sc) ? benchmark_name(c, sc) : NULL;
-	ctx.variant = sc->variant.s;
-	ctx.source = resolve_source(c->m, sc);
+	set_score_fields(&ctx, benchmark_name(c, sc), sc->variant.s, resolve_source(c->m, sc));
 	return ctx;
 }
 
@@ -790,7 +800,7 @@ static void check_score(const struct checker *c, const struct score *sc)
 	if (is_set(&sc->source) && !looks_like_url(sc->source.s) && find_source(c->m, sc->source.s)) {
 		/* nothing to report */
 	} else if (is_set(&sc->source) && looks_like_url(sc->source.s)) {
-		/* As check_citation() does, without the description it does not use. */
+		/* The URL rules, as check_citation() runs them, without its description. */
 		struct finding_context ctx = score_context(c, sc, "source", sc->source.s);
 
 		check_url(c, sc->source.s, sc->source.pos, &ctx);
@@ -1041,13 +1051,14 @@ static void check_model_ids(const struct registry *reg, const struct ruleset *rs
 /*
  * score-suspect-interpolated. A value that sits exactly halfway between
  * the values of a smaller and a larger sibling (same family, benchmark and
- * variant) is what interpolating by size produces. Entries are grouped by
- * family, benchmark and variant through a hash table, and sorted by value
- * within a group, so the partner of each smaller sibling is found by
- * binary search. This pass runs on one thread, over every score of the
- * registry. So checks_prepare_model() works out each score's group hash
- * and value while the model is built, and the pass compares strings only
- * within groups of three or more.
+ * variant) is what interpolating by size produces.
+ *
+ * Entries are grouped by family, benchmark and variant through a hash
+ * table and sorted by value within a group, so the partner of each smaller
+ * sibling is found by binary search. This pass runs on one thread over
+ * every score of the registry. So checks_prepare_model() works out each
+ * score's group hash and value while its model is built, and the pass
+ * compares strings only within groups of three or more.
  */
 struct sized_score {
 	uint32_t seq;		/* order of collection, to keep sorts stable */
@@ -1311,18 +1322,11 @@ static void check_interpolated_siblings(const struct registry *reg,
 				if (!find_bracketing_mean(sorted, lo, hi, e, &a, &b))
 					continue;
 				checker_init(&c, e->m, rs, findings);
-				/* As score_context() and describe_score() would have it. */
+				/* The same context as score_context() gives the score. */
 				ctx = model_context(&c, "score", k->text);
-				ctx.benchmark = *k->benchmark ? k->benchmark : NULL;
-				ctx.variant = k->variant;
-				ctx.source = k->source;
+				set_score_fields(&ctx, k->benchmark, k->variant, k->source);
 				buf_reset(&what);
-				add_escaped(&what, *k->benchmark ? k->benchmark : "an unnamed benchmark");
-				if (k->variant && *k->variant) {
-					buf_adds(&what, " (");
-					add_escaped(&what, k->variant);
-					buf_addch(&what, ')');
-				}
+				describe_benchmark(&what, k->benchmark, k->variant);
 				buf_reset(&msg);
 				buf_addf(&msg, "score %s of %s is the mean of its smaller sibling ",
 					 k->text, what.ptr);
