@@ -13,13 +13,13 @@
 #include "fsutil.h"
 #include "gitrepo.h"
 
-/* Most threads a large file is parsed on, by default. */
+/* Default maximum number of threads the registry is parsed on. */
 #define AUDIT_MAX_THREADS 8
 
 /*
- * Sets how many threads a large registry file may be parsed on: the
- * processors online, or MODELAUDIT_THREADS, which also cuts small files
- * (for tests). One thread while a test hook counts allocations.
+ * Sets how many threads the registry may be parsed on: the processors
+ * online, or MODELAUDIT_THREADS, which also shares out small files (for
+ * tests). One thread while a test hook counts allocations.
  */
 static void set_threads(struct registry *reg)
 {
@@ -34,7 +34,7 @@ static void set_threads(struct registry *reg)
 		char *end;
 
 		n = strtol(env, &end, 10);
-		if (!*end && n >= 1 && n <= 64) {
+		if (!*end && n >= 1 && n <= REGISTRY_MAX_THREADS) {
 			reg->threads = (unsigned)n;
 			reg->force_split = 1;
 			return;
@@ -272,19 +272,19 @@ static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
 static int at_top(struct gitrepo *repo)
 {
 	const char *top = gitrepo_workdir(repo);
-	char *here = getcwd(NULL, 0);
+	char *cwd = getcwd(NULL, 0);
 	size_t n;
 	int same;
 
-	if (!top || !here) {
-		free(here);
+	if (!top || !cwd) {
+		free(cwd);
 		return 1;
 	}
 	n = strlen(top);
 	if (n > 1 && top[n - 1] == '/')
 		n--;
-	same = strlen(here) == n && !strncmp(here, top, n);
-	free(here);
+	same = strlen(cwd) == n && !strncmp(cwd, top, n);
+	free(cwd);
 	return same;
 }
 

@@ -90,7 +90,7 @@ const struct node *node_get(const struct node *mapping, const char *key);
 /*
  * A registry file in the usual layout (`models:` and then one block
  * sequence item per model) can be cut into its items by scanning lines,
- * without parsing: the history walk parses each item on its own, and
+ * without parsing. The history walk parses each item on its own, and
  * `check` parses a large file in parts on several threads.
  */
 struct chunk_span {

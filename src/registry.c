@@ -892,18 +892,20 @@ struct model *model_from_node(const struct node *item, const char *path,
 	return build_model(item, path, rules, findings, pool);
 }
 
-/*
- * Copies a string into the slim model's arena, reusing the copy of the
- * same pointer: many scores of a model share the string of one source URL
- * or catalogue name.
- */
+/* Strings copied most recently into a slim model's arena, by their originals. */
+#define SLIM_RECENT 4
 struct slim_strings {
 	struct arena *arena;
-	const char *from[4];
-	const char *to[4];
+	const char *from[SLIM_RECENT];
+	const char *to[SLIM_RECENT];
 	size_t next;
 };
 
+/*
+ * Copies s into the slim model's arena, or reuses the copy of the same
+ * pointer, because many scores of a model share one source URL or
+ * catalogue name.
+ */
 static const char *slim_copy(struct slim_strings *ss, const char *s)
 {
 	size_t i;
@@ -911,13 +913,13 @@ static const char *slim_copy(struct slim_strings *ss, const char *s)
 
 	if (!s)
 		return NULL;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < SLIM_RECENT; i++)
 		if (ss->from[i] == s)
 			return ss->to[i];
 	copy = arena_strdup(ss->arena, s);
 	ss->from[ss->next] = s;
 	ss->to[ss->next] = copy;
-	ss->next = (ss->next + 1) % 4;
+	ss->next = (ss->next + 1) % SLIM_RECENT;
 	return copy;
 }
 
@@ -934,7 +936,7 @@ struct model *model_slim(const struct model *m, struct arena_pool *pool)
 	size_t i;
 
 	c->arena.pool = pool;
-	/* About what the copy takes, so that it fits one block; the rest is trimmed. */
+	/* An estimate of the copy's size, so that it fits one block; arena_trim() returns the rest. */
 	c->arena.first_block = m->nsiblings * (sizeof(*m->siblings) + 32) + 512;
 	c->path = arena_strdup(&c->arena, m->path);
 	c->pos = m->pos;
@@ -1141,14 +1143,28 @@ static void add_file_whole(struct registry *reg, const struct ruleset *rules,
 
 /* ---- a large file in parts, on several threads ------------------------ */
 
-/* Files below this size are not worth a thread, unless reg->force_split. */
+/* Text below this size is not worth a thread, unless reg->force_split. */
 #define PART_MIN_BYTES (512 * 1024)
-#define PART_MAX 16
+#define PART_MAX REGISTRY_MAX_THREADS
+
+/* Returns how many threads bytes of text, in count pieces, are shared among. */
+static size_t thread_count(const struct registry *reg, size_t bytes, size_t count)
+{
+	size_t want = reg->threads;
+
+	if (want > PART_MAX)
+		want = PART_MAX;
+	if (want > count)
+		want = count;
+	if (!reg->force_split && want > bytes / PART_MIN_BYTES)
+		want = bytes / PART_MIN_BYTES;
+	return want;
+}
 
 /*
- * Moves the models of from, a registry filled on another thread, to the
- * end of reg, and with them pool, the memory under them when reg keeps its
- * models in pools.
+ * Moves the models of from (a registry filled on another thread) to the
+ * end of reg. When reg keeps its models in pools, pool moves too, because
+ * it contains their memory.
  */
 static void take_models(struct registry *reg, struct registry *from,
 			struct arena_pool *pool)
@@ -1167,9 +1183,9 @@ static void take_models(struct registry *reg, struct registry *from,
 }
 
 /*
- * Calls fn on each of args[0..n) (n at most PART_MAX), args[0] on the
- * calling thread and the others on threads of their own, and waits for
- * all. A thread that cannot be started runs its call on this one.
+ * Calls fn on each of args[0..n) (n at most PART_MAX) and waits for all:
+ * args[0] on the calling thread, the others on threads of their own. A
+ * call whose thread cannot be started runs on the calling thread.
  */
 static void run_on_threads(void *(*fn)(void *), void *const *args, size_t n)
 {
@@ -1300,7 +1316,8 @@ static void release_part(struct file_part *p)
 
 /*
  * Parses the parts, the first on the calling thread. Returns 0, or -1 when
- * a part met a problem with the file that only one parse reports right.
+ * a part found a problem with the file itself, which only a parse of the
+ * whole file reports correctly.
  */
 static int parse_parts(struct file_part *parts, size_t n)
 {
@@ -1322,12 +1339,8 @@ void registry_add_file(struct registry *reg, const struct ruleset *rules,
 		       struct finding_list *findings)
 {
 	struct file_part parts[PART_MAX];
-	size_t want = reg->threads, n, i;
+	size_t want = thread_count(reg, len, PART_MAX), n, i;
 
-	if (want > PART_MAX)
-		want = PART_MAX;
-	if (!reg->force_split && want > len / PART_MIN_BYTES)
-		want = len / PART_MIN_BYTES;
 	n = want >= 2 ? cut_parts(parts, want, path, text, len) : 0;
 	if (!n) {
 		add_file_whole(reg, rules, path, text, len, findings);
@@ -1385,16 +1398,11 @@ void registry_add_files(struct registry *reg, const struct ruleset *rules,
 {
 	struct file_batch batches[PART_MAX];
 	void *args[PART_MAX] = { 0 };
-	size_t want = reg->threads, total = 0, i, j, k, first = 0, sum = 0;
+	size_t want, total = 0, i, j, k, first = 0, sum = 0;
 
 	for (i = 0; i < n; i++)
 		total += files[i].len;
-	if (want > PART_MAX)
-		want = PART_MAX;
-	if (want > n)
-		want = n;
-	if (!reg->force_split && want > total / PART_MIN_BYTES)
-		want = total / PART_MIN_BYTES;
+	want = thread_count(reg, total, n);
 	/* One file alone may still be cut into parts by registry_add_file(). */
 	if (want < 2) {
 		for (i = 0; i < n; i++)

@@ -63,9 +63,9 @@ struct score {
 };
 
 /*
- * The part of a score that score-suspect-interpolated reads, worked out
- * while the model is built and still in the cache, so that the rule's pass
- * over the whole registry reads one small array per model.
+ * The fields of a score that score-suspect-interpolated reads. They are
+ * worked out while the model is built and still in the cache, so the
+ * rule's pass over the whole registry reads one small array per model.
  */
 struct sibling_key {
 	uint64_t hash;		/* of the family, normalised benchmark and variant */
@@ -93,6 +93,7 @@ struct model {
 	size_t nsources;
 	struct spec *specs;
 	size_t nspecs;
+	/* NOTE: a slim model (model_slim()) has nscores set and scores NULL. */
 	struct score *scores;
 	size_t nscores;
 	/* Every other top-level key of the model (quantizations, lists, unknown). */
@@ -104,6 +105,9 @@ struct model {
 	double size;		/* total_params, when siblings is set */
 	struct arena arena;	/* owns the model and everything it points to */
 };
+
+/* Most threads one registry_add_file() or registry_add_files() call uses. */
+#define REGISTRY_MAX_THREADS 16
 
 struct registry {
 	struct model **models;
@@ -119,18 +123,19 @@ struct registry {
 	struct arena_pool *pool;
 	/*
 	 * When set, each model is replaced by a slim copy (model_slim()) as
-	 * soon as its own rules have run: for `check`, whose later rules read
-	 * no more, so that memory keeps a little of each model, not all of it.
+	 * soon as its own rules have run. check sets it because its later
+	 * rules read only that copy, so memory keeps a small part of each model.
 	 */
 	int slim;
 	/*
-	 * Threads that registry_add_file() may use for one large file; 0 or 1
-	 * parses every file on the calling thread. With force_split, a file
-	 * is cut into that many parts whatever its size (for tests).
+	 * Threads that registry_add_file() and registry_add_files() may use.
+	 * With 0 or 1, every file is parsed on the calling thread. With
+	 * force_split, text is shared out among that many threads whatever
+	 * its size (for tests).
 	 */
 	unsigned threads;
 	int force_split;
-	/* Pools of the parts parsed on other threads, released with the registry. */
+	/* Pools of the models parsed on other threads, released with the registry. */
 	struct arena_pool *part_pools;
 	size_t npart_pools;
 };
