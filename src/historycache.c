@@ -108,9 +108,9 @@ int history_cache_suppressed(const struct blob_entry *e, const struct finding *f
 }
 
 /*
- * The idle entries kept hold at most this many models: enough for every
- * file of a registry of one model a file, while an entry of a large
- * single-file registry is dropped as soon as no side uses it.
+ * Maximum number of models in the idle entries kept: enough for a
+ * registry of up to 8,192 files of one model each, while an entry of a
+ * large single-file registry is dropped as soon as no side uses it.
  */
 #define IDLE_MODELS_MAX 8192
 

@@ -101,7 +101,7 @@ int history_cache_suppressed(const struct blob_entry *e, const struct finding *f
  * Releases one use of an entry returned by history_cache_get(). An entry
  * built from cached chunks that no side uses any more stays idle, because
  * a walk that goes back to an older commit needs it again. The entries
- * idle longest are dropped when the idle ones hold too many models, which
+ * idle longest are dropped when the idle ones contain too many models, which
  * bounds memory on long histories of a large file. Entries parsed whole
  * stay, so that no file is parsed twice.
  */

@@ -164,9 +164,9 @@ test_expect_success 'root walk reads each file version once' '
 	echo 750 >expected && test_cmp expected actual
 '
 
-# The SHA-256 of each whole report of the history, made before the walk
-# and the output were made faster, so that such work cannot change a
-# byte. An intended change of the reports must record new sums here.
+# The SHA-256 of each whole report of the history, so that work on speed
+# cannot change a byte of them. An intended change of the reports must
+# record new sums here.
 test_expect_success 'root reports unchanged to the byte' '
 	clone &&
 	for format in text json markdown; do

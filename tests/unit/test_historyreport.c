@@ -43,7 +43,7 @@ static void make_step(struct history_step *step, const git_oid *parent, size_t k
 	finding_list_finish(&step->fixed, NULL);
 }
 
-/* The document as one jansson tree, as `diff --format json` printed it before. */
+/* Returns the document dumped as one jansson tree, which the streamed writer must match. */
 static char *whole_document(const struct history_step *steps, size_t n,
 			    const struct history_range *range)
 {
