@@ -5,6 +5,8 @@
 #include <time.h>
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #endif
 
 #include "alloc.h"
@@ -46,6 +48,35 @@ struct history {
 	int changes_only;		/* from the options of the current run */
 };
 
+#ifdef __GLIBC__
+/*
+ * Grows glibc's heap once and marks it for transparent huge pages, so the
+ * tens of megabytes a walk keeps fault in 2 MiB at a time, not 4 KiB (the
+ * faults took about a tenth of a walk of the llm-stats history). The trim
+ * threshold set in history_open() keeps the freed block in the heap, and
+ * pages never touched cost nothing. The block bypasses the counting
+ * wrappers of alloc.h because the walk never uses it.
+ */
+#define HEAP_RESERVE ((size_t)128 * 1024 * 1024)
+#define HUGE_PAGE ((uintptr_t)2 * 1024 * 1024)
+
+static void heap_reserve_huge_pages(void)
+{
+#if defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
+	char *p = malloc(HEAP_RESERVE);
+	uintptr_t start, end;
+
+	if (!p)
+		return;
+	start = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	end = ((uintptr_t)p + HEAP_RESERVE) & ~(HUGE_PAGE - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+	free(p);
+#endif
+}
+#endif
+
 int history_open(struct history **out, const struct ruleset *rules,
 		 const enum severity *severity,
 		 const struct string_list *default_registry, struct buf *err)
@@ -76,6 +107,7 @@ int history_open(struct history **out, const struct ruleset *rules,
 	 * when it is freed, at a steady cost.
 	 */
 	mallopt(M_MXFAST, 0);
+	heap_reserve_huge_pages();
 #endif
 	h = xcalloc(1, sizeof(*h));
 	h->repo = repo;
