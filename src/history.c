@@ -1,11 +1,11 @@
 #include "history.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #ifdef __GLIBC__
 #include <malloc.h>
-#include <stdint.h>
 #include <sys/mman.h>
 #endif
 
@@ -32,7 +32,8 @@ struct side {
 	size_t nr;
 	size_t alloc;
 	size_t origins_alloc;
-	struct finding_list findings;	/* of checks_registry() */
+	struct finding_list findings;	/* of checks_registry(), once checked is set */
+	int checked;
 };
 
 #define SIDE_CACHE 2
@@ -50,11 +51,11 @@ struct history {
 
 #ifdef __GLIBC__
 /*
- * Grows glibc's heap once and marks it for transparent huge pages, so the
- * tens of megabytes a walk keeps fault in 2 MiB at a time, not 4 KiB (the
- * faults took about a tenth of a walk of the llm-stats history). The trim
- * threshold set in history_open() keeps the freed block in the heap, and
- * pages never touched cost nothing. The block bypasses the counting
+ * Grows glibc's heap once and marks it for transparent huge pages. The
+ * tens of megabytes a walk keeps then fault in 2 MiB at a time, not 4 KiB:
+ * the faults took about a tenth of a walk of the llm-stats history. The
+ * trim threshold set in history_open() keeps the freed block in the heap,
+ * and pages never touched cost nothing. The block bypasses the counting
  * wrappers of alloc.h because the walk never uses it.
  */
 #define HEAP_RESERVE ((size_t)128 * 1024 * 1024)
@@ -307,7 +308,6 @@ static void drop_suppressed(struct finding_list *list, const struct side *a,
 /* Fills s from its files (whose data may be loaded already): models and findings. */
 static int side_fill(struct side *s, struct history *h, struct buf *err)
 {
-	struct registry reg = REGISTRY_INIT;
 	size_t i, j;
 
 	for (i = 0; i < s->files.nr; i++) {
@@ -330,16 +330,28 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 		free(f->data);
 		f->data = NULL;
 	}
+	return 0;
+}
 
-	if (h->changes_only)
-		return 0;
+/*
+ * Returns the cross-model findings of the whole side, running the checks
+ * on first use: a comparison with a side that shares most models needs
+ * only those of the models that changed (see compare_checks()).
+ */
+static const struct finding_list *side_findings(struct history *h, struct side *s)
+{
+	struct registry reg = REGISTRY_INIT;
+
+	if (s->checked)
+		return &s->findings;
 	reg.models = s->models;
 	reg.nr = s->nr;
 	reg.nfiles = s->files.nr;
 	checks_registry(&reg, h->rules, &s->findings);
 	finding_list_finish(&s->findings, h->severity);
 	drop_suppressed(&s->findings, s, NULL);
-	return 0;
+	s->checked = 1;
+	return &s->findings;
 }
 
 static const struct side *find_side(const struct history *h, const git_oid *commit)
@@ -459,12 +471,12 @@ static void refs_add_entry(struct finding_refs *refs, const struct blob_entry *e
 
 /*
  * Collects the findings of side s that can differ from those of other:
- * the cross-model ones, and those of every cache entry that other does
- * not use. An entry both sides use contributes the same findings to both,
+ * the cross-model ones in cross, and those of every cache entry that
+ * other does not use. An entry both sides use contributes the same findings to both,
  * so leaving it out does not change which findings match.
  */
 static void collect_findings(struct finding_refs *refs, const struct side *s,
-			     const struct side *other)
+			     const struct finding_list *cross, const struct side *other)
 {
 	const struct blob_entry **theirs = NULL;
 	size_t i, n = other ? other->nentries : 0;
@@ -481,7 +493,7 @@ static void collect_findings(struct finding_refs *refs, const struct side *s,
 			continue;
 		refs_add_entry(refs, e);
 	}
-	refs_add_list(refs, &s->findings);
+	refs_add_list(refs, cross);
 	free(theirs);
 }
 
@@ -654,26 +666,429 @@ static void history_findings(struct finding_list *out,
 	}
 }
 
+/* ---- what a commit changed -------------------------------------------- */
+
+/*
+ * The models of two sides, split into unchanged pairs and changed models.
+ * A pair is one model on both sides, or two built from the same text (the
+ * same origin), which semdiff_models() takes as unchanged. Pairs keep the
+ * order of both sides, and only models with an id are paired. Pairs add
+ * the same to both sides of a comparison. So when the conditions below
+ * hold, comparing the changed models alone gives the same changes and
+ * findings as comparing every model.
+ */
+struct side_delta {
+	struct model **old_models;	/* changed, in the old side's order */
+	const void **old_origins;
+	size_t nold;
+	struct model **new_models;	/* changed, in the new side's order */
+	const void **new_origins;
+	size_t nnew;
+	/*
+	 * No changed model has the id of a paired one, so id matching pairs
+	 * changed models only with changed models.
+	 */
+	int models_apart;
+	/*
+	 * Also: both sides have the same ids, every base_model of a changed
+	 * model names one of them, and no file has inline suppressions. The
+	 * cross-model findings of the pairs are then the same on both sides.
+	 */
+	int checks_apart;
+};
+
+#define NO_INDEX ((size_t)-1)
+
+static int has_id(const struct model *m)
+{
+	return m->id.s && *m->id.s;
+}
+
+static const void *model_key(const struct side *s, size_t i)
+{
+	return s->origins[i] ? s->origins[i] : (const void *)s->models[i];
+}
+
+static size_t pointer_slot(const void *const *keys, size_t mask, const void *key)
+{
+	size_t i = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull & mask;
+
+	while (keys[i] && keys[i] != key)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/*
+ * Sets old_paired[i] and new_paired[j] for the pairs, found greedily in
+ * the new side's order: each model takes the first unpaired old model of
+ * its key after the old model paired last, so pairs never cross.
+ */
+static void pair_models(unsigned char *old_paired, unsigned char *new_paired,
+			const struct side *old, const struct side *new)
+{
+	size_t size = 16, mask, i, j, want = 0;
+	const void **keys;
+	size_t *heads, *next;
+
+	while (size < old->nr * 2)
+		size *= 2;
+	mask = size - 1;
+	keys = xcalloc(size, sizeof(*keys));
+	heads = xcalloc(size, sizeof(*heads));
+	next = xcalloc(old->nr + 1, sizeof(*next));
+
+	/* Each key heads a chain of old models in increasing order. */
+	for (i = old->nr; i-- > 0;) {
+		size_t slot;
+
+		if (!has_id(old->models[i]))
+			continue;
+		slot = pointer_slot(keys, mask, model_key(old, i));
+		next[i] = keys[slot] ? heads[slot] : NO_INDEX;
+		keys[slot] = model_key(old, i);
+		heads[slot] = i;
+	}
+	for (j = 0; j < new->nr; j++) {
+		size_t slot;
+
+		if (!has_id(new->models[j]))
+			continue;
+		slot = pointer_slot(keys, mask, model_key(new, j));
+		if (!keys[slot])
+			continue;
+		i = heads[slot];
+		while (i != NO_INDEX && i < want)
+			i = next[i];
+		heads[slot] = i == NO_INDEX ? NO_INDEX : next[i];
+		if (i == NO_INDEX)
+			continue;
+		old_paired[i] = 1;
+		new_paired[j] = 1;
+		want = i + 1;
+	}
+	free(keys);
+	free(heads);
+	free(next);
+}
+
+/* A set of strings, for the ids and base models of the changed models. */
+struct name_set {
+	struct name_slot {
+		const char *s;
+		uint64_t hash;
+		int found;
+	} *slots;
+	size_t mask;
+};
+
+static void name_set_init(struct name_set *set, size_t count)
+{
+	size_t size = 16;
+
+	while (size < count * 2)
+		size *= 2;
+	set->slots = xcalloc(size, sizeof(*set->slots));
+	set->mask = size - 1;
+}
+
+/* Returns the slot of s: its own, or the empty one where it would go. */
+static struct name_slot *name_set_slot(const struct name_set *set, const char *s,
+				       uint64_t hash)
+{
+	size_t i = hash & set->mask;
+
+	while (set->slots[i].s && (set->slots[i].hash != hash || strcmp(set->slots[i].s, s)))
+		i = (i + 1) & set->mask;
+	return &set->slots[i];
+}
+
+static void name_set_add(struct name_set *set, const char *s)
+{
+	uint64_t hash = text_hash(s, strlen(s));
+	struct name_slot *slot = name_set_slot(set, s, hash);
+
+	slot->s = s;
+	slot->hash = hash;
+}
+
+static struct name_slot *name_set_find(const struct name_set *set, const char *s)
+{
+	struct name_slot *slot = name_set_slot(set, s, text_hash(s, strlen(s)));
+
+	return slot->s ? slot : NULL;
+}
+
+static int compare_strings(const void *x, const void *y)
+{
+	const char *const *a = x, *const *b = y;
+
+	return strcmp(*a, *b);
+}
+
+/* Reports whether the changed models of both sides have the same ids, counted with repeats. */
+static int same_changed_ids(const struct side_delta *d)
+{
+	const char **a = xcalloc(d->nold + 1, sizeof(*a));
+	const char **b = xcalloc(d->nnew + 1, sizeof(*b));
+	size_t i, na = 0, nb = 0;
+	int same;
+
+	for (i = 0; i < d->nold; i++)
+		if (has_id(d->old_models[i]))
+			a[na++] = d->old_models[i]->id.s;
+	for (i = 0; i < d->nnew; i++)
+		if (has_id(d->new_models[i]))
+			b[nb++] = d->new_models[i]->id.s;
+	same = na == nb;
+	if (same && na > 1) {
+		qsort(a, na, sizeof(*a), compare_strings);
+		qsort(b, nb, sizeof(*b), compare_strings);
+	}
+	for (i = 0; same && i < na; i++)
+		same = !strcmp(a[i], b[i]);
+	free(a);
+	free(b);
+	return same;
+}
+
+static int has_suppressions(const struct side *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nentries; i++)
+		if (s->entries[i]->suppressions.nr)
+			return 1;
+	return 0;
+}
+
+/*
+ * Sets checks_apart. Both sides have the same ids when their changed
+ * models do, and the base models not among those must be ids of pairs.
+ */
+static void check_bases(struct side_delta *d, const struct side *new,
+			const unsigned char *new_paired, struct name_set *ids)
+{
+	struct name_set bases;
+	size_t i, pending = 0;
+
+	d->checks_apart = 0;
+	if (!same_changed_ids(d))
+		return;
+	name_set_init(&bases, d->nold + d->nnew);
+	for (i = 0; i < d->nold + d->nnew; i++) {
+		const struct model *m = i < d->nold ? d->old_models[i] : d->new_models[i - d->nold];
+
+		if (!m->base_model.s || !*m->base_model.s || name_set_find(ids, m->base_model.s))
+			continue;
+		if (!name_set_find(&bases, m->base_model.s)) {
+			name_set_add(&bases, m->base_model.s);
+			pending++;
+		}
+	}
+	for (i = 0; pending && i < new->nr; i++) {
+		struct name_slot *slot;
+
+		if (!new_paired[i])
+			continue;
+		slot = name_set_find(&bases, new->models[i]->id.s);
+		if (slot && !slot->found) {
+			slot->found = 1;
+			pending--;
+		}
+	}
+	free(bases.slots);
+	d->checks_apart = !pending;
+}
+
+/* Fills d for two sides; see struct side_delta. */
+static void side_delta_fill(struct side_delta *d, const struct side *old,
+			    const struct side *new, int checks)
+{
+	unsigned char *old_paired = xcalloc(old->nr + 1, 1);
+	unsigned char *new_paired = xcalloc(new->nr + 1, 1);
+	struct name_set ids;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	pair_models(old_paired, new_paired, old, new);
+	d->old_models = xcalloc(old->nr + 1, sizeof(*d->old_models));
+	d->old_origins = xcalloc(old->nr + 1, sizeof(*d->old_origins));
+	d->new_models = xcalloc(new->nr + 1, sizeof(*d->new_models));
+	d->new_origins = xcalloc(new->nr + 1, sizeof(*d->new_origins));
+	for (i = 0; i < old->nr; i++) {
+		if (old_paired[i])
+			continue;
+		d->old_models[d->nold] = old->models[i];
+		d->old_origins[d->nold++] = old->origins[i];
+	}
+	for (i = 0; i < new->nr; i++) {
+		if (new_paired[i])
+			continue;
+		d->new_models[d->nnew] = new->models[i];
+		d->new_origins[d->nnew++] = new->origins[i];
+	}
+
+	/* The pairs have the same ids on both sides: one side's are enough. */
+	name_set_init(&ids, d->nold + d->nnew);
+	for (i = 0; i < d->nold; i++)
+		if (d->old_models[i]->id.s)
+			name_set_add(&ids, d->old_models[i]->id.s);
+	for (i = 0; i < d->nnew; i++)
+		if (d->new_models[i]->id.s)
+			name_set_add(&ids, d->new_models[i]->id.s);
+	d->models_apart = 1;
+	for (i = 0; d->models_apart && i < new->nr; i++)
+		if (new_paired[i] && name_set_find(&ids, new->models[i]->id.s))
+			d->models_apart = 0;
+
+	if (checks && d->models_apart && !has_suppressions(old) && !has_suppressions(new))
+		check_bases(d, new, new_paired, &ids);
+	free(ids.slots);
+	free(old_paired);
+	free(new_paired);
+}
+
+static void side_delta_release(struct side_delta *d)
+{
+	free(d->old_models);
+	free(d->old_origins);
+	free(d->new_models);
+	free(d->new_origins);
+}
+
+static int compare_hashes(const void *x, const void *y)
+{
+	const uint64_t *a = x, *b = y;
+
+	return *a < *b ? -1 : *a > *b;
+}
+
+/*
+ * Fills found with the cross-model findings of side s that can differ from
+ * those of the other side when d->checks_apart is set: model-duplicate-id
+ * among its changed models (no pair shares their ids), and
+ * score-suspect-interpolated in the sibling groups (n hashes, sorted) of
+ * the changed models of both sides. A group has one family, so only the
+ * models of the families of the changed models (nfamilies, distinct) are
+ * read, unless there are more than FAMILIES_MAX of them.
+ */
+#define FAMILIES_MAX 64
+
+static int in_families(const char *const *families, size_t n, const char *family)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (families[i][0] == family[0] && !strcmp(families[i], family))
+			return 1;
+	return 0;
+}
+
+static void changed_findings(struct finding_list *found, struct history *h,
+			     const struct side *s, struct model **changed, size_t nchanged,
+			     const uint64_t *groups, size_t n, const char *const *families,
+			     size_t nfamilies)
+{
+	struct registry reg = REGISTRY_INIT;
+	struct model **kin = NULL;
+	size_t i, nkin = 0;
+
+	reg.models = changed;
+	reg.nr = nchanged;
+	checks_duplicate_ids(&reg, h->rules, found);
+
+	if (n) {
+		kin = xcalloc(s->nr + 1, sizeof(*kin));
+		for (i = 0; i < s->nr; i++) {
+			const struct model *m = s->models[i];
+
+			if (m->nsiblings && (nfamilies > FAMILIES_MAX ||
+					     in_families(families, nfamilies, m->family.s)))
+				kin[nkin++] = s->models[i];
+		}
+		reg.models = kin;
+		reg.nr = nkin;
+		checks_interpolated_groups(&reg, h->rules, groups, n, found);
+		free(kin);
+	}
+	finding_list_finish(found, h->severity);
+	drop_suppressed(found, s, NULL);
+}
+
+/* Fills old_found and new_found as changed_findings() describes. */
+static void compare_checks(struct finding_list *old_found, struct finding_list *new_found,
+			   struct history *h, const struct side *old,
+			   const struct side *new, const struct side_delta *d)
+{
+	const char **families = xcalloc(d->nold + d->nnew + 1, sizeof(*families));
+	uint64_t *groups = NULL;
+	size_t ngroups = 0, nfamilies = 0, alloc = 0, i, k, kept = 0;
+
+	for (i = 0; i < d->nold + d->nnew; i++) {
+		const struct model *m = i < d->nold ? d->old_models[i] : d->new_models[i - d->nold];
+
+		if (!m->nsiblings)
+			continue;
+		/* Models with siblings have a family (checks_prepare_model()). */
+		if (nfamilies <= FAMILIES_MAX && !in_families(families, nfamilies, m->family.s))
+			families[nfamilies++] = m->family.s;
+		XGROW(groups, alloc, ngroups + m->nsiblings);
+		for (k = 0; k < m->nsiblings; k++)
+			groups[ngroups++] = m->siblings[k].hash;
+	}
+	if (ngroups > 1)
+		qsort(groups, ngroups, sizeof(*groups), compare_hashes);
+	for (i = 0; i < ngroups; i++)
+		if (!kept || groups[kept - 1] != groups[i])
+			groups[kept++] = groups[i];
+
+	changed_findings(old_found, h, old, d->old_models, d->nold, groups, kept, families,
+			 nfamilies);
+	changed_findings(new_found, h, new, d->new_models, d->nnew, groups, kept, families,
+			 nfamilies);
+	free(families);
+	free(groups);
+}
+
 /*
  * Compares old (NULL for the empty registry) with new and fills the
  * step's changes, introduced and fixed findings.
  */
 static void compare_sides(struct history_step *step, struct history *h,
-			  const struct side *old, const struct side *new,
+			  struct side *old, struct side *new,
 			  long long commit_time)
 {
 	struct finding_refs old_refs = { NULL, 0, 0 }, new_refs = { NULL, 0, 0 };
 	struct finding_list rules_found = FINDING_LIST_INIT;
+	struct finding_list old_cross = FINDING_LIST_INIT, new_cross = FINDING_LIST_INIT;
+	const struct finding_list *old_found = NULL, *new_found;
+	struct side_delta d;
 	size_t i;
 
-	semdiff_models(&step->changes, old ? old->models : NULL, old ? old->nr : 0,
-		       new->models, new->nr, old ? old->origins : NULL, new->origins);
-	if (h->changes_only)
-		return;
-
+	memset(&d, 0, sizeof(d));
 	if (old)
-		collect_findings(&old_refs, old, new);
-	collect_findings(&new_refs, new, old);
+		side_delta_fill(&d, old, new, !h->changes_only);
+	if (d.models_apart)
+		semdiff_models(&step->changes, d.old_models, d.nold, d.new_models, d.nnew,
+			       d.old_origins, d.new_origins);
+	else
+		semdiff_models(&step->changes, old ? old->models : NULL, old ? old->nr : 0,
+			       new->models, new->nr, old ? old->origins : NULL, new->origins);
+	if (h->changes_only)
+		goto done;
+
+	if (d.checks_apart) {
+		compare_checks(&old_cross, &new_cross, h, old, new, &d);
+		old_found = &old_cross;
+		new_found = &new_cross;
+	} else {
+		if (old)
+			old_found = side_findings(h, old);
+		new_found = side_findings(h, new);
+	}
+	if (old)
+		collect_findings(&old_refs, old, old_found, new);
+	collect_findings(&new_refs, new, new_found, old);
 	match_findings(&old_refs, &new_refs);
 	for (i = 0; i < new_refs.nr; i++)
 		finding_list_add_copy(&step->introduced, new_refs.items[i]);
@@ -689,8 +1104,12 @@ static void compare_sides(struct history_step *step, struct history *h,
 	finding_list_release(&rules_found);
 	finding_list_sort(&step->introduced);
 
+done:
 	free(old_refs.items);
 	free(new_refs.items);
+	finding_list_release(&old_cross);
+	finding_list_release(&new_cross);
+	side_delta_release(&d);
 }
 
 static void step_release(struct history_step *step)
