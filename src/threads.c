@@ -6,7 +6,7 @@
 
 #include "alloc.h"
 
-/* Default maximum, when MODELAUDIT_THREADS does not say. */
+/* Maximum number of threads when MODELAUDIT_THREADS is not set. */
 #define THREADS_DEFAULT_MAX 8
 
 unsigned threads_default(int *forced)

@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-/* Most threads a registry or a history walk is parsed on. */
+/* Maximum number of threads a registry or a history walk is parsed on. */
 #define THREADS_MAX 16
 
 /*
