@@ -59,18 +59,31 @@ static const char *score_benchmark(const struct score *s)
 	return s->canonical ? s->canonical : s->benchmark.s;
 }
 
+/*
+ * The same name as written is the same benchmark, and most scores of a
+ * changed model keep theirs: strcmp() settles them before the slower
+ * comparison that ignores case and separators.
+ */
+static int same_benchmark(const char *a, const char *b)
+{
+	if (a && b && !strcmp(a, b))
+		return 1;
+	return benchmark_names_equal(a, b);
+}
+
 int semdiff_same_identity(const struct score *a, const struct score *b)
 {
-	return benchmark_names_equal(score_benchmark(a), score_benchmark(b)) &&
+	return same_benchmark(score_benchmark(a), score_benchmark(b)) &&
 	       text_equal(a->variant.s, b->variant.s) &&
 	       text_equal(score_source(a), score_source(b));
 }
 
+/* Equal text is an equal value, which spares most calls the parse of decimal_equal(). */
 static int value_equal(const char *a, const char *b)
 {
 	if (!a || !b)
 		return a == b;
-	return decimal_equal(a, b);
+	return !strcmp(a, b) || decimal_equal(a, b);
 }
 
 /* ---- fields of a model ------------------------------------------------ */
@@ -311,7 +324,7 @@ static void diff_score_pair(struct change_list *out, const struct model *old,
 	}
 	if (!text_equal(a->variant.s, b->variant.s))
 		score_field(out, old, new, a, b, "variant", &a->variant, &b->variant);
-	if (!benchmark_names_equal(score_benchmark(a), score_benchmark(b)))
+	if (!same_benchmark(score_benchmark(a), score_benchmark(b)))
 		score_field(out, old, new, a, b, "benchmark", &a->benchmark, &b->benchmark);
 	if (!text_equal(a->reported_by.s, b->reported_by.s))
 		score_field(out, old, new, a, b, "reported_by", &a->reported_by, &b->reported_by);
