@@ -418,18 +418,37 @@ static int side_of_commit(struct side **out, struct history *h,
 
 /* ---- comparing two sides ---------------------------------------------- */
 
+/* Fingerprints of finished findings have this many hex digits, so memcmp() orders them as strcmp(). */
+#define FINGERPRINT_LEN 32
+
 static int compare_fingerprints(const void *x, const void *y)
 {
 	const struct finding *const *a = x, *const *b = y;
 
-	return strcmp((*a)->fingerprint, (*b)->fingerprint);
+	return memcmp((*a)->fingerprint, (*b)->fingerprint, FINGERPRINT_LEN);
 }
 
-static int compare_pointers(const void *x, const void *y)
+/*
+ * Returns the slot of key in an open-addressing table of pointers (mask + 1
+ * slots, a power of two): its own, or the empty one where it would go.
+ */
+static size_t pointer_slot(const void *const *keys, size_t mask, const void *key)
 {
-	const void *const *a = x, *const *b = y;
+	size_t i = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull & mask;
 
-	return *a < *b ? -1 : *a > *b;
+	while (keys[i] && keys[i] != key)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Returns the mask of a table for count pointers, at most half full. */
+static size_t pointer_mask(size_t count)
+{
+	size_t size = 16;
+
+	while (size < count * 2)
+		size *= 2;
+	return size - 1;
 }
 
 struct finding_refs {
@@ -479,18 +498,16 @@ static void refs_add_entry(struct finding_refs *refs, const struct blob_entry *e
 static void collect_findings(struct finding_refs *refs, const struct side *s,
 			     const struct finding_list *cross, const struct side *other)
 {
-	const struct blob_entry **theirs = NULL;
-	size_t i, n = other ? other->nentries : 0;
+	const void **theirs = NULL;
+	size_t i, n = other ? other->nentries : 0, mask = pointer_mask(n);
 
-	if (n) {
-		theirs = xcalloc(n, sizeof(*theirs));
-		memcpy(theirs, other->entries, n * sizeof(*theirs));
-		qsort(theirs, n, sizeof(*theirs), compare_pointers);
-	}
+	theirs = xcalloc(mask + 1, sizeof(*theirs));
+	for (i = 0; i < n; i++)
+		theirs[pointer_slot(theirs, mask, other->entries[i])] = other->entries[i];
 	for (i = 0; i < s->nentries; i++) {
 		const struct blob_entry *e = s->entries[i];
 
-		if (n && bsearch(&e, theirs, n, sizeof(*theirs), compare_pointers))
+		if (theirs[pointer_slot(theirs, mask, e)])
 			continue;
 		refs_add_entry(refs, e);
 	}
@@ -543,7 +560,8 @@ static void match_findings(struct finding_refs *a, struct finding_refs *b)
 	if (b->nr > 1)
 		qsort(b->items, b->nr, sizeof(*b->items), compare_fingerprints);
 	while (i < a->nr && j < b->nr) {
-		int c = strcmp(a->items[i]->fingerprint, b->items[j]->fingerprint);
+		int c = memcmp(a->items[i]->fingerprint, b->items[j]->fingerprint,
+			       FINGERPRINT_LEN);
 
 		if (c < 0) {
 			a->items[na++] = a->items[i++];
@@ -710,15 +728,6 @@ static const void *model_key(const struct side *s, size_t i)
 	return s->origins[i] ? s->origins[i] : (const void *)s->models[i];
 }
 
-static size_t pointer_slot(const void *const *keys, size_t mask, const void *key)
-{
-	size_t i = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull & mask;
-
-	while (keys[i] && keys[i] != key)
-		i = (i + 1) & mask;
-	return i;
-}
-
 /*
  * Sets old_paired[i] and new_paired[j] for the pairs, found greedily in
  * the new side's order: each model takes the first unpaired old model of
@@ -727,15 +736,12 @@ static size_t pointer_slot(const void *const *keys, size_t mask, const void *key
 static void pair_models(unsigned char *old_paired, unsigned char *new_paired,
 			const struct side *old, const struct side *new)
 {
-	size_t size = 16, mask, i, j, want = 0;
+	size_t mask = pointer_mask(old->nr), i, j, want = 0;
 	const void **keys;
 	size_t *heads, *next;
 
-	while (size < old->nr * 2)
-		size *= 2;
-	mask = size - 1;
-	keys = xcalloc(size, sizeof(*keys));
-	heads = xcalloc(size, sizeof(*heads));
+	keys = xcalloc(mask + 1, sizeof(*keys));
+	heads = xcalloc(mask + 1, sizeof(*heads));
 	next = xcalloc(old->nr + 1, sizeof(*next));
 
 	/* Each key heads a chain of old models in increasing order. */
