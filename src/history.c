@@ -744,12 +744,13 @@ static void pair_models(unsigned char *old_paired, unsigned char *new_paired,
 	heads = xcalloc(mask + 1, sizeof(*heads));
 	next = xcalloc(old->nr + 1, sizeof(*next));
 
-	/* Each key heads a chain of old models in increasing order. */
+	/*
+	 * Each key heads a chain of old models in increasing order. Models of
+	 * one key have one id, so only the new model's is looked at.
+	 */
 	for (i = old->nr; i-- > 0;) {
 		size_t slot;
 
-		if (!has_id(old->models[i]))
-			continue;
 		slot = pointer_slot(keys, mask, model_key(old, i));
 		next[i] = keys[slot] ? heads[slot] : NO_INDEX;
 		keys[slot] = model_key(old, i);
@@ -758,8 +759,6 @@ static void pair_models(unsigned char *old_paired, unsigned char *new_paired,
 	for (j = 0; j < new->nr; j++) {
 		size_t slot;
 
-		if (!has_id(new->models[j]))
-			continue;
 		slot = pointer_slot(keys, mask, model_key(new, j));
 		if (!keys[slot])
 			continue;
@@ -767,7 +766,7 @@ static void pair_models(unsigned char *old_paired, unsigned char *new_paired,
 		while (i != NO_INDEX && i < want)
 			i = next[i];
 		heads[slot] = i == NO_INDEX ? NO_INDEX : next[i];
-		if (i == NO_INDEX)
+		if (i == NO_INDEX || !has_id(new->models[j]))
 			continue;
 		old_paired[i] = 1;
 		new_paired[j] = 1;
@@ -818,11 +817,17 @@ static void name_set_add(struct name_set *set, const char *s)
 	slot->hash = hash;
 }
 
-static struct name_slot *name_set_find(const struct name_set *set, const char *s)
+static struct name_slot *name_set_find_hashed(const struct name_set *set, const char *s,
+					      uint64_t hash)
 {
-	struct name_slot *slot = name_set_slot(set, s, text_hash(s, strlen(s)));
+	struct name_slot *slot = name_set_slot(set, s, hash);
 
 	return slot->s ? slot : NULL;
+}
+
+static struct name_slot *name_set_find(const struct name_set *set, const char *s)
+{
+	return name_set_find_hashed(set, s, text_hash(s, strlen(s)));
 }
 
 static int compare_strings(const void *x, const void *y)
@@ -869,42 +874,27 @@ static int has_suppressions(const struct side *s)
 }
 
 /*
- * Sets checks_apart. Both sides have the same ids when their changed
- * models do, and the base models not among those must be ids of pairs.
+ * Fills bases with the base models of the changed models that no changed
+ * model of either side has as id, and returns how many. The pairs must
+ * have them all for checks_apart.
  */
-static void check_bases(struct side_delta *d, const struct side *new,
-			const unsigned char *new_paired, struct name_set *ids)
+static size_t missing_bases(struct name_set *bases, const struct side_delta *d,
+			    const struct name_set *ids)
 {
-	struct name_set bases;
-	size_t i, pending = 0;
+	size_t i, n = 0;
 
-	d->checks_apart = 0;
-	if (!same_changed_ids(d))
-		return;
-	name_set_init(&bases, d->nold + d->nnew);
+	name_set_init(bases, d->nold + d->nnew);
 	for (i = 0; i < d->nold + d->nnew; i++) {
 		const struct model *m = i < d->nold ? d->old_models[i] : d->new_models[i - d->nold];
 
 		if (!m->base_model.s || !*m->base_model.s || name_set_find(ids, m->base_model.s))
 			continue;
-		if (!name_set_find(&bases, m->base_model.s)) {
-			name_set_add(&bases, m->base_model.s);
-			pending++;
+		if (!name_set_find(bases, m->base_model.s)) {
+			name_set_add(bases, m->base_model.s);
+			n++;
 		}
 	}
-	for (i = 0; pending && i < new->nr; i++) {
-		struct name_slot *slot;
-
-		if (!new_paired[i])
-			continue;
-		slot = name_set_find(&bases, new->models[i]->id.s);
-		if (slot && !slot->found) {
-			slot->found = 1;
-			pending--;
-		}
-	}
-	free(bases.slots);
-	d->checks_apart = !pending;
+	return n;
 }
 
 /* Fills d for two sides; see struct side_delta. */
@@ -913,10 +903,11 @@ static void side_delta_fill(struct side_delta *d, const struct side *old,
 {
 	unsigned char *old_paired = xcalloc(old->nr + 1, 1);
 	unsigned char *new_paired = xcalloc(new->nr + 1, 1);
-	struct name_set ids;
-	size_t i;
+	struct name_set ids, bases;
+	size_t i, pending = 0;
 
 	memset(d, 0, sizeof(*d));
+	memset(&bases, 0, sizeof(bases));
 	pair_models(old_paired, new_paired, old, new);
 	d->old_models = xcalloc(old->nr + 1, sizeof(*d->old_models));
 	d->old_origins = xcalloc(old->nr + 1, sizeof(*d->old_origins));
@@ -935,7 +926,6 @@ static void side_delta_fill(struct side_delta *d, const struct side *old,
 		d->new_origins[d->nnew++] = new->origins[i];
 	}
 
-	/* The pairs have the same ids on both sides: one side's are enough. */
 	name_set_init(&ids, d->nold + d->nnew);
 	for (i = 0; i < d->nold; i++)
 		if (d->old_models[i]->id.s)
@@ -943,14 +933,38 @@ static void side_delta_fill(struct side_delta *d, const struct side *old,
 	for (i = 0; i < d->nnew; i++)
 		if (d->new_models[i]->id.s)
 			name_set_add(&ids, d->new_models[i]->id.s);
-	d->models_apart = 1;
-	for (i = 0; d->models_apart && i < new->nr; i++)
-		if (new_paired[i] && name_set_find(&ids, new->models[i]->id.s))
-			d->models_apart = 0;
+	/*
+	 * Both sides have the same ids when their changed models do, and the
+	 * base models that those lack must be ids of pairs.
+	 */
+	d->checks_apart = checks && !has_suppressions(old) && !has_suppressions(new) &&
+			  same_changed_ids(d);
+	if (d->checks_apart)
+		pending = missing_bases(&bases, d, &ids);
 
-	if (checks && d->models_apart && !has_suppressions(old) && !has_suppressions(new))
-		check_bases(d, new, new_paired, &ids);
+	/* The pairs have the same ids on both sides: one side's are enough. */
+	d->models_apart = 1;
+	for (i = 0; i < new->nr; i++) {
+		const char *id = new->models[i]->id.s;
+		struct name_slot *slot;
+		uint64_t hash;
+
+		if (!new_paired[i])
+			continue;
+		hash = text_hash(id, strlen(id));
+		if (name_set_find_hashed(&ids, id, hash)) {
+			d->models_apart = 0;
+			break;
+		}
+		slot = pending ? name_set_find_hashed(&bases, id, hash) : NULL;
+		if (slot && !slot->found) {
+			slot->found = 1;
+			pending--;
+		}
+	}
+	d->checks_apart = d->checks_apart && d->models_apart && !pending;
 	free(ids.slots);
+	free(bases.slots);
 	free(old_paired);
 	free(new_paired);
 }
