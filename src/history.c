@@ -709,8 +709,9 @@ struct side_delta {
 	 */
 	int models_apart;
 	/*
-	 * Also: both sides have the same ids, every base_model of a changed
-	 * model names one of them, and no file has inline suppressions. The
+	 * Also: no file has inline suppressions, and either both sides have
+	 * the same ids and every base_model of a changed model names one of
+	 * them, or every base_model names a model on both sides. The
 	 * cross-model findings of the pairs are then the same on both sides.
 	 */
 	int checks_apart;
@@ -897,17 +898,65 @@ static size_t missing_bases(struct name_set *bases, const struct side_delta *d,
 	return n;
 }
 
+/* Reports whether id names one of the n models. */
+static int names_model(struct model *const *models, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (models[i]->id.s && !strcmp(models[i]->id.s, id))
+			return 1;
+	return 0;
+}
+
+/*
+ * Reports whether the cross-model findings of the pairs are the same on
+ * both sides although the ids of the changed models differ (models added,
+ * removed or renamed). They are when every base_model resolves on both
+ * sides, so none is reported: the base of a pair names a pair (pairs is
+ * the set of their ids) or a changed model on each side, and the base of
+ * a changed model names a pair or a changed model of its side.
+ */
+static int other_ids_apart(const struct side_delta *d, const struct side *new,
+			   const unsigned char *new_paired, const struct name_set *pairs)
+{
+	size_t i;
+
+	for (i = 0; i < d->nold + d->nnew; i++) {
+		const struct model *m = i < d->nold ? d->old_models[i] : d->new_models[i - d->nold];
+		const char *base = m->base_model.s;
+
+		if (!base || !*base || name_set_find(pairs, base))
+			continue;
+		if (i < d->nold ? !names_model(d->old_models, d->nold, base) :
+				  !names_model(d->new_models, d->nnew, base))
+			return 0;
+	}
+	for (i = 0; i < new->nr; i++) {
+		const char *base = new->models[i]->base_model.s;
+
+		if (!new_paired[i] || !base || !*base || name_set_find(pairs, base))
+			continue;
+		if (!names_model(d->old_models, d->nold, base) ||
+		    !names_model(d->new_models, d->nnew, base))
+			return 0;
+	}
+	return 1;
+}
+
 /* Fills d for two sides; see struct side_delta. */
 static void side_delta_fill(struct side_delta *d, const struct side *old,
 			    const struct side *new, int checks)
 {
 	unsigned char *old_paired = xcalloc(old->nr + 1, 1);
 	unsigned char *new_paired = xcalloc(new->nr + 1, 1);
-	struct name_set ids, bases;
+	struct name_set ids, bases, pairs;
 	size_t i, pending = 0;
+	int same_ids;
 
 	memset(d, 0, sizeof(*d));
 	memset(&bases, 0, sizeof(bases));
+	memset(&pairs, 0, sizeof(pairs));
 	pair_models(old_paired, new_paired, old, new);
 	d->old_models = xcalloc(old->nr + 1, sizeof(*d->old_models));
 	d->old_origins = xcalloc(old->nr + 1, sizeof(*d->old_origins));
@@ -935,12 +984,15 @@ static void side_delta_fill(struct side_delta *d, const struct side *old,
 			name_set_add(&ids, d->new_models[i]->id.s);
 	/*
 	 * Both sides have the same ids when their changed models do, and the
-	 * base models that those lack must be ids of pairs.
+	 * base models that those lack must be ids of pairs. Otherwise every
+	 * id of the pairs is collected for other_ids_apart().
 	 */
-	d->checks_apart = checks && !has_suppressions(old) && !has_suppressions(new) &&
-			  same_changed_ids(d);
-	if (d->checks_apart)
+	d->checks_apart = checks && !has_suppressions(old) && !has_suppressions(new);
+	same_ids = d->checks_apart && same_changed_ids(d);
+	if (same_ids)
 		pending = missing_bases(&bases, d, &ids);
+	else if (d->checks_apart)
+		name_set_init(&pairs, new->nr);
 
 	/* The pairs have the same ids on both sides: one side's are enough. */
 	d->models_apart = 1;
@@ -956,15 +1008,25 @@ static void side_delta_fill(struct side_delta *d, const struct side *old,
 			d->models_apart = 0;
 			break;
 		}
+		if (pairs.slots) {
+			slot = name_set_slot(&pairs, id, hash);
+			slot->s = id;
+			slot->hash = hash;
+		}
 		slot = pending ? name_set_find_hashed(&bases, id, hash) : NULL;
 		if (slot && !slot->found) {
 			slot->found = 1;
 			pending--;
 		}
 	}
-	d->checks_apart = d->checks_apart && d->models_apart && !pending;
+	if (same_ids)
+		d->checks_apart = d->models_apart && !pending;
+	else
+		d->checks_apart = d->checks_apart && d->models_apart &&
+				  other_ids_apart(d, new, new_paired, &pairs);
 	free(ids.slots);
 	free(bases.slots);
+	free(pairs.slots);
 	free(old_paired);
 	free(new_paired);
 }

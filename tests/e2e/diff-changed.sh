@@ -102,6 +102,18 @@ test_expect_success 'sibling mean fixed by a change to another model' '
 	test_cmp expected count
 '
 
+test_expect_success 'added models with a sibling mean and an unknown base' '
+	setup &&
+	registry 60.0 64.0 "model m0 1B 56.0 m1" >data/models.yaml && commit two &&
+	registry 60.0 64.0 >data/models.yaml && commit three &&
+	registry 60.0 64.0 "model m0 1B 30.0 m-1" >data/models.yaml && commit four &&
+	same_as_check 3 &&
+	run_ma 0 diff HEAD~3..HEAD~2 &&
+	grep -F "score 60.0 of MMLU is the mean of its smaller sibling" out &&
+	run_ma 0 diff HEAD~1 &&
+	grep -F "base_model '\''m-1'\'' names no model of the registry (did you mean" out
+'
+
 test_expect_success 'added and removed duplicate of an unchanged id' '
 	setup &&
 	registry 60.0 64.0 "model m3 1B 10.0 m1 k" >data/models.yaml && commit two &&
