@@ -226,7 +226,7 @@ int cmd_blame(int argc, char **argv)
 	struct buf err = BUF_INIT;
 	const struct model *m;
 	const char *id, *benchmark;
-	const struct blame_trail **trails = NULL;
+	struct blame_trail *trails = NULL;
 	json_t *scores = NULL;
 	size_t i, shown = 0;
 	int status = EXIT_OK, ret;
@@ -300,7 +300,7 @@ int cmd_blame(int argc, char **argv)
 		scores = json_array();
 	for (i = 0; i < m->nscores; i++) {
 		const struct score *s = &m->scores[i];
-		const struct blame_trail *t = trails[i];
+		const struct blame_trail *t = &trails[i];
 
 		if (!score_selected(s, benchmark, &head.rules))
 			continue;

@@ -213,9 +213,10 @@ static void pair_leftovers(size_t *a_match, size_t *b_match,
  * The step's own pairing of old with new is the one diff reports. To find
  * the trail of each old score, the scores of bm are paired with old. They
  * differ from old when the step is on another branch than the step
- * recorded before it. The scores of bm that old lacks are kept after new's
- * scores until a step adds a score that pairs with one of them, because
- * that is how a merge finds the trail of a score that a branch added.
+ * recorded before it. So the scores of bm that old lacks are kept, and a
+ * merge finds there the trail of a score that a branch added. A score the
+ * step removes is kept too, for a branch that still has it, but no score
+ * that diff reports as added takes its trail.
  *
  * A score gets the step's commit when diff reports its value as changed or
  * the score as added, unless its trail already ends with that value.
@@ -227,6 +228,7 @@ static void model_update(struct blame_model *bm, const struct model *old,
 	struct arena arena = ARENA_INIT;
 	struct blame_trail *trails;
 	struct score *scores;
+	unsigned char *removed;
 	/*
 	 * Pairings, each array indexed by one side and holding indexes of
 	 * the other: bm with old (last_match, old_last), old with new
@@ -239,6 +241,8 @@ static void model_update(struct blame_model *bm, const struct model *old,
 	size_t *new_old = unpaired_array(new->nscores);
 	size_t *other = unpaired_array(bm->nr);
 	size_t *new_other = unpaired_array(new->nscores);
+	size_t *closed = unpaired_array(bm->nr);
+	size_t nold = old ? old->nscores : 0;
 	size_t i, j, n;
 
 	model_view(&last, bm);
@@ -247,16 +251,24 @@ static void model_update(struct blame_model *bm, const struct model *old,
 		semdiff_pair_scores(old_match, new_old, old, new);
 	}
 
-	/* Scores diff reports as added may continue a trail of another branch. */
-	pair_leftovers(other, new_other, &last, last_match, new, new_old);
+	/* Scores diff reports as added may take the trail of another branch's score. */
+	for (i = 0; i < bm->nr; i++)
+		if (last_match[i] != UNPAIRED || bm->removed[i])
+			closed[i] = 0;	/* any index leaves the score out */
+	pair_leftovers(other, new_other, &last, closed, new, new_old);
 
 	n = new->nscores;
 	for (i = 0; i < bm->nr; i++)
 		if (last_match[i] == UNPAIRED && other[i] == UNPAIRED)
 			n++;
+	for (i = 0; i < nold; i++)
+		if (old_match[i] == UNPAIRED && old_last[i] != UNPAIRED)
+			n++;
 	trails = xcalloc(n + 1, sizeof(*trails));
 	scores = arena_calloc(&arena, (n + 1) * sizeof(*scores));
+	removed = arena_calloc(&arena, n + 1);
 
+	/* First the scores of new, then those of other branches, then the removed ones. */
 	for (j = 0; j < new->nscores; j++) {
 		const struct score *s = &new->scores[j];
 		size_t from = UNPAIRED;
@@ -273,9 +285,9 @@ static void model_update(struct blame_model *bm, const struct model *old,
 			memset(&bm->trails[from], 0, sizeof(bm->trails[from]));
 		}
 		/*
-		 * NOTE: an old score that pairs with no score of bm, because
-		 * another branch removed it, gets no commit while its value stays
-		 * the same. The walk did not see which commit set it.
+		 * NOTE: an old score that pairs with no score of bm gets no
+		 * commit while its value stays the same, because the walk did
+		 * not see which commit set it.
 		 */
 		if (set)
 			trail_add(&trails[j], commit, s->value.s);
@@ -289,6 +301,18 @@ static void model_update(struct blame_model *bm, const struct model *old,
 		trails[n] = bm->trails[i];
 		memset(&bm->trails[i], 0, sizeof(bm->trails[i]));
 		copy_score(&scores[n], &arena, &bm->scores[i]);
+		removed[n] = bm->removed[i];
+		n++;
+	}
+	for (i = 0; i < nold; i++) {
+		size_t from = old_last[i];
+
+		if (old_match[i] != UNPAIRED || from == UNPAIRED)
+			continue;
+		trails[n] = bm->trails[from];
+		memset(&bm->trails[from], 0, sizeof(bm->trails[from]));
+		copy_score(&scores[n], &arena, &old->scores[i]);
+		removed[n] = 1;
 		n++;
 	}
 
@@ -298,6 +322,7 @@ static void model_update(struct blame_model *bm, const struct model *old,
 	arena_release(&bm->arena);
 	bm->trails = trails;
 	bm->scores = scores;
+	bm->removed = removed;
 	bm->nr = n;
 	bm->arena = arena;
 
@@ -307,6 +332,7 @@ static void model_update(struct blame_model *bm, const struct model *old,
 	free(new_old);
 	free(other);
 	free(new_other);
+	free(closed);
 }
 
 /*
@@ -321,6 +347,11 @@ static void add_model_change(struct blame *b, const struct model *old,
 
 	if (!new->id.s)
 		return;
+
+	/*
+	 * NOTE: models that share an id share one entry, updated by the first
+	 * of them that a step changes, so their trails can mix.
+	 */
 	bm = find_model(b, new->id.s);
 	if (bm && bm->step == b->steps)
 		return;
@@ -381,7 +412,7 @@ int blame_add_step(void *data, const struct history_step *step)
 	return 0;
 }
 
-void blame_find_trails(const struct blame_trail **trails, const struct blame *b,
+void blame_find_trails(struct blame_trail *trails, const struct blame *b,
 		       const struct model *m)
 {
 	const struct blame_model *bm = m->id.s ? find_model(b, m->id.s) : NULL;
@@ -389,8 +420,7 @@ void blame_find_trails(const struct blame_trail **trails, const struct blame *b,
 	size_t *last_match, *m_match;
 	size_t j;
 
-	for (j = 0; j < m->nscores; j++)
-		trails[j] = NULL;
+	memset(trails, 0, m->nscores * sizeof(*trails));
 	if (!bm)
 		return;
 
@@ -398,9 +428,19 @@ void blame_find_trails(const struct blame_trail **trails, const struct blame *b,
 	last_match = unpaired_array(bm->nr);
 	m_match = unpaired_array(m->nscores);
 	semdiff_pair_scores(last_match, m_match, &last, m);
-	for (j = 0; j < m->nscores; j++)
-		if (m_match[j] != UNPAIRED)
-			trails[j] = &bm->trails[m_match[j]];
+	for (j = 0; j < m->nscores; j++) {
+		const struct blame_trail *t;
+		size_t n;
+
+		if (m_match[j] == UNPAIRED)
+			continue;
+		t = &bm->trails[m_match[j]];
+		for (n = t->nr; n > 0; n--)
+			if (value_equal(t->events[n - 1].value, m->scores[j].value.s))
+				break;
+		trails[j].events = t->events;
+		trails[j].nr = n;
+	}
 	free(last_match);
 	free(m_match);
 }

@@ -27,22 +27,24 @@ struct blame_event {
 struct blame_trail {
 	struct blame_event *events;	/* oldest first */
 	size_t nr;
-	size_t alloc;
+	size_t alloc;		/* 0 for a view into another trail */
 };
 
 /*
  * A model as the walk saw it last. scores contains a copy of the identity
- * and value of each score of that version, followed by scores that the
- * parent of that step lacked (scores another branch added, for one), kept
- * for a later step that adds them. trails[i] is the trail of scores[i].
+ * and value of each score of that version. After them come the scores
+ * that other branches may still have, such as those that a step removed
+ * or that the parent of that step lacked. trails[i] is the trail of
+ * scores[i].
  */
 struct blame_model {
 	char *id;
 	struct score *scores;
 	struct blame_trail *trails;
+	unsigned char *removed;	/* removed[i]: a step removed scores[i] */
 	size_t nr;
 	unsigned long step;	/* the step that last updated the model */
-	struct arena arena;	/* owns scores and their text */
+	struct arena arena;	/* owns scores, their text and removed */
 };
 
 /* A model id that a commit renamed. */
@@ -74,11 +76,16 @@ int blame_add_step(void *blame, const struct history_step *step);
 
 /*
  * Fills trails[i] (one element per score of m) with the trail of score i
- * of m, or NULL when the walk recorded none. m is a model read at the end
- * of the walk, such as HEAD's. Its scores are paired with those of the
- * version of the model with the same id that the walk saw last.
+ * of m. m is a model read at the end of the walk, such as HEAD's. Its
+ * scores are paired with those of the version of the model with the same
+ * id that the walk saw last.
+ *
+ * Each trail is a view into b (alloc 0, valid until blame_release()) that
+ * ends with the last event whose value equals the score's value. The
+ * events after it are values of a branch that a merge did not keep. A
+ * trail without such an event is empty (nr 0), like one never recorded.
  */
-void blame_find_trails(const struct blame_trail **trails, const struct blame *b,
+void blame_find_trails(struct blame_trail *trails, const struct blame *b,
 		       const struct model *m);
 
 /*

@@ -342,6 +342,42 @@ test_expect_success 'merge keeps the commits of the branch' '
 	done
 '
 
+test_expect_success 'score removed on a branch keeps its trail' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	git checkout -q -b side &&
+	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	GIT_COMMITTER_DATE=2025-02-01T12:00:00Z git commit -qam "drop GSM8K" &&
+	git checkout -q main &&
+	{ model m1 && score MMLU 5-shot 0.85 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	GIT_COMMITTER_DATE=2025-03-01T12:00:00Z git commit -qam "raise MMLU" &&
+	GIT_COMMITTER_DATE=2025-04-01T12:00:00Z git merge -q --no-ff -s ours -m merge side &&
+	run_ma 0 blame m1 GSM8K &&
+	cat >expected <<-EOF &&
+	data/models.yaml:15: GSM8K (8-shot) 0.50
+	    0.50  $(short main~2)  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'value a merge did not keep' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	git checkout -q -b side &&
+	{ model m1 && score MMLU 5-shot 0.90; } >data/models.yaml &&
+	GIT_COMMITTER_DATE=2025-02-01T12:00:00Z git commit -qam "raise MMLU" &&
+	git checkout -q main &&
+	GIT_COMMITTER_DATE=2025-03-01T12:00:00Z git merge -q --no-ff -s ours -m merge side &&
+	run_ma 0 blame m1 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:10: MMLU (5-shot) 0.80
+	    0.80  $(short main~1)  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	test_cmp expected out
+'
+
 test_expect_success 'blame accepts the options of every command' '
 	setup &&
 	run_ma 0 blame acme-7b &&
