@@ -445,8 +445,8 @@ static int scores_pair_in_order(const struct model *old, const struct model *new
  * only scores of the same benchmark, so each new score is compared with
  * the old scores of its benchmark alone, found by binary search.
  */
-static void pair_scores(size_t *old_match, size_t *new_match,
-			const struct model *old, const struct model *new)
+void semdiff_pair_scores(size_t *old_match, size_t *new_match,
+			 const struct model *old, const struct model *new)
 {
 	struct score_ref *old_refs, *new_refs;
 	char **new_keys;
@@ -527,7 +527,7 @@ static void diff_scores(struct change_list *out, const struct model *old,
 	size_t *new_match = xcalloc(new->nscores + 1, sizeof(size_t));
 	size_t i, j;
 
-	pair_scores(old_match, new_match, old, new);
+	semdiff_pair_scores(old_match, new_match, old, new);
 	for (j = 0; j < new->nscores; j++) {
 		if (new_match[j] == (size_t)-1) {
 			struct change *c = score_change(out, CHANGE_ADDED, old, new,
