@@ -1133,12 +1133,21 @@ static void compare_checks(struct finding_list *old_found, struct finding_list *
 	free(groups);
 }
 
+/* Appends a shallow copy of f, whose strings stay f's. */
+static void add_borrowed(struct finding_list *list, const struct finding *f)
+{
+	XGROW(list->items, list->alloc, list->nr + 1);
+	list->items[list->nr++] = *f;
+}
+
 /*
  * Compares old (NULL for the empty registry) with new and fills the
- * step's changes, introduced and fixed findings.
+ * step's changes, introduced and fixed findings. The findings are shallow
+ * copies: their strings belong to the sides, or to owned, which must live
+ * as long as the step (see step_release()).
  */
-static void compare_sides(struct history_step *step, struct history *h,
-			  struct side *old, struct side *new,
+static void compare_sides(struct history_step *step, struct finding_list *owned,
+			  struct history *h, struct side *old, struct side *new,
 			  long long commit_time)
 {
 	struct finding_refs old_refs = { NULL, 0, 0 }, new_refs = { NULL, 0, 0 };
@@ -1174,32 +1183,38 @@ static void compare_sides(struct history_step *step, struct history *h,
 	collect_findings(&new_refs, new, new_found, old);
 	match_findings(&old_refs, &new_refs);
 	for (i = 0; i < new_refs.nr; i++)
-		finding_list_add_copy(&step->introduced, new_refs.items[i]);
+		add_borrowed(&step->introduced, new_refs.items[i]);
 	for (i = 0; i < old_refs.nr; i++)
-		finding_list_add_copy(&step->fixed, old_refs.items[i]);
+		add_borrowed(&step->fixed, old_refs.items[i]);
 	/* The copies are of finished findings: they only need sorting. */
 	finding_list_sort(&step->fixed);
 
 	history_findings(&rules_found, &step->changes, commit_time);
 	finding_list_finish(&rules_found, h->severity);
 	drop_suppressed(&rules_found, new, old);
-	finding_list_move(&step->introduced, &rules_found);
+	for (i = 0; i < rules_found.nr; i++)
+		add_borrowed(&step->introduced, &rules_found.items[i]);
+	finding_list_move(owned, &rules_found);
 	finding_list_release(&rules_found);
 	finding_list_sort(&step->introduced);
 
 done:
 	free(old_refs.items);
 	free(new_refs.items);
+	finding_list_move(owned, &old_cross);
+	finding_list_move(owned, &new_cross);
 	finding_list_release(&old_cross);
 	finding_list_release(&new_cross);
 	side_delta_release(&d);
 }
 
-static void step_release(struct history_step *step)
+/* Releases a step filled by compare_sides() and the findings it borrowed from owned. */
+static void step_release(struct history_step *step, struct finding_list *owned)
 {
 	change_list_release(&step->changes);
-	finding_list_release(&step->introduced);
-	finding_list_release(&step->fixed);
+	free(step->introduced.items);
+	free(step->fixed.items);
+	finding_list_release(owned);
 	memset(step, 0, sizeof(*step));
 }
 
@@ -1219,6 +1234,7 @@ static int run_commit(struct history *h, const git_commit *commit,
 	struct snapshot new_files = SNAPSHOT_INIT, old_files = SNAPSHOT_INIT;
 	struct side *old = NULL, *new = NULL;
 	struct history_step step;
+	struct finding_list owned = FINDING_LIST_INIT;
 	int ret;
 
 	memset(&step, 0, sizeof(step));
@@ -1265,12 +1281,12 @@ static int run_commit(struct history *h, const git_commit *commit,
 	step.id = git_commit_id(commit);
 	step.parent = parent ? git_commit_id(parent) : NULL;
 	step.ncommits = 1;
-	compare_sides(&step, h, old, new, commit_local_time(commit));
+	compare_sides(&step, &owned, h, old, new, commit_local_time(commit));
 	if (step.changes.nr || step.introduced.nr || step.fixed.nr)
 		ret = fn(data, &step);
 
 done:
-	step_release(&step);
+	step_release(&step, &owned);
 	snapshot_release(&new_files);
 	snapshot_release(&old_files);
 	git_commit_free(parent);
@@ -1357,6 +1373,7 @@ static int run_net(struct history *h, const git_commit *from, const git_commit *
 	struct snapshot new_files = SNAPSHOT_INIT, old_files = SNAPSHOT_INIT;
 	struct side *old = NULL, *new = NULL;
 	struct history_step step;
+	struct finding_list owned = FINDING_LIST_INIT;
 	int ret;
 
 	memset(&step, 0, sizeof(step));
@@ -1377,11 +1394,11 @@ static int run_net(struct history *h, const git_commit *from, const git_commit *
 	step.id = git_commit_id(to);
 	step.parent = from ? git_commit_id(from) : NULL;
 	step.ncommits = ncommits;
-	compare_sides(&step, h, old, new, commit_local_time(to));
+	compare_sides(&step, &owned, h, old, new, commit_local_time(to));
 	if (step.changes.nr || step.introduced.nr || step.fixed.nr)
 		ret = fn(data, &step);
 done:
-	step_release(&step);
+	step_release(&step, &owned);
 	snapshot_release(&new_files);
 	snapshot_release(&old_files);
 	return ret;
@@ -1399,6 +1416,7 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 	const struct string_list *paths = h->default_registry;
 	struct config cfg;
 	struct history_step step;
+	struct finding_list owned = FINDING_LIST_INIT;
 	int found = 0, ret;
 	time_t now = time(NULL);
 
@@ -1433,11 +1451,11 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 
 	step.label = staged ? "index" : "working tree";
 	step.parent = git_commit_id(head);
-	compare_sides(&step, h, old, &new, (long long)now);
+	compare_sides(&step, &owned, h, old, &new, (long long)now);
 	if (step.changes.nr || step.introduced.nr || step.fixed.nr)
 		ret = fn(data, &step);
 done:
-	step_release(&step);
+	step_release(&step, &owned);
 	side_clear(h, &new);
 	snapshot_release(&old_files);
 	config_release(&cfg);
