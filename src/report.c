@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "jsontext.h"
 #include "rules.h"
 
 #define COLOR_RESET "\033[0m"
@@ -209,6 +210,25 @@ json_t *report_finding_json(const struct finding *f)
 	set_string(obj, "variant", f->variant);
 	set_string(obj, "fingerprint", f->fingerprint);
 	return obj;
+}
+
+void report_add_finding_json(struct jsontext *t, const struct finding *f)
+{
+	jsontext_open(t, NULL, '{');
+	jsontext_add_name(t, "rule", rule_table[f->rule].id);
+	jsontext_add_name(t, "severity", severity_name(f->severity));
+	jsontext_add_string(t, "message", f->message);
+	jsontext_add_string(t, "path", f->path);
+	jsontext_add_integer(t, "line", f->pos.line);
+	jsontext_add_integer(t, "column", f->pos.column);
+	if (f->model)
+		jsontext_add_string(t, "model", f->model);
+	if (f->benchmark)
+		jsontext_add_string(t, "benchmark", f->benchmark);
+	if (f->variant)
+		jsontext_add_string(t, "variant", f->variant);
+	jsontext_add_name(t, "fingerprint", f->fingerprint);
+	jsontext_close(t, '}');
 }
 
 /* Bytes of JSON text gathered before each write. */

@@ -47,6 +47,11 @@ void report_text(FILE *out, const struct finding_list *findings,
 /* Returns a new JSON object for one finding, as `check --format json` prints it. */
 json_t *report_finding_json(const struct finding *f);
 
+struct jsontext;
+
+/* Writes the object of report_finding_json() for f as the next value of t. */
+void report_add_finding_json(struct jsontext *t, const struct finding *f);
+
 /* Returns a JSON string of s after report_sanitize(). */
 json_t *report_json_string(const char *s);
 

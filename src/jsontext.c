@@ -1,0 +1,135 @@
+#include "jsontext.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "report.h"
+
+/* Spaces for the indentation, written in pieces of up to this many. */
+static const char spaces[] = "                                ";
+
+void jsontext_init(struct jsontext *t)
+{
+	memset(t, 0, sizeof(*t));
+	buf_init(&t->text, 0);
+	buf_init(&t->clean, 0);
+	t->string = json_string_nocheck("");
+	if (!t->string)
+		xmalloc((size_t)-1);	/* jansson failed to allocate: exits */
+}
+
+void jsontext_release(struct jsontext *t)
+{
+	buf_release(&t->text);
+	buf_release(&t->clean);
+	json_decref(t->string);
+	t->string = NULL;
+}
+
+static void add_newline(struct jsontext *t)
+{
+	size_t n = 2 * (size_t)t->depth;
+
+	buf_addch(&t->text, '\n');
+	while (n) {
+		size_t piece = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+
+		buf_add(&t->text, spaces, piece);
+		n -= piece;
+	}
+}
+
+/* Writes what comes before a value: the comma after the previous value, the indentation and the key. */
+static void start_value(struct jsontext *t, const char *key)
+{
+	if (t->depth) {
+		if (!t->empty)
+			buf_addch(&t->text, ',');
+		add_newline(t);
+	}
+	t->empty = 0;
+	if (key) {
+		buf_addch(&t->text, '"');
+		buf_adds(&t->text, key);
+		buf_add(&t->text, "\": ", 3);
+	}
+}
+
+void jsontext_open(struct jsontext *t, const char *key, char bracket)
+{
+	start_value(t, key);
+	buf_addch(&t->text, bracket);
+	t->depth++;
+	t->empty = 1;
+}
+
+void jsontext_close(struct jsontext *t, char bracket)
+{
+	t->depth--;
+	if (!t->empty)
+		add_newline(t);
+	buf_addch(&t->text, bracket);
+	t->empty = 0;
+}
+
+static int add_escaped(const char *piece, size_t len, void *data)
+{
+	return buf_add(data, piece, len);
+}
+
+void jsontext_add_string(struct jsontext *t, const char *key, const char *s)
+{
+	const char *clean = s;
+	size_t n;
+
+	if (!s) {
+		jsontext_add_null(t, key);
+		return;
+	}
+	start_value(t, key);
+	n = report_clean_length(s);
+	if (s[n]) {
+		buf_reset(&t->clean);
+		report_sanitize(&t->clean, s);
+		clean = t->clean.ptr;
+		n = t->clean.len;
+	}
+	/*
+	 * The text is valid UTF-8 after report_sanitize(), so jansson fails
+	 * here only when it cannot allocate.
+	 */
+	if (json_string_setn_nocheck(t->string, clean, n) < 0 ||
+	    json_dump_callback(t->string, add_escaped, &t->text, JSON_ENCODE_ANY) < 0)
+		xmalloc((size_t)-1);	/* exits */
+}
+
+void jsontext_add_name(struct jsontext *t, const char *key, const char *name)
+{
+	start_value(t, key);
+	buf_addch(&t->text, '"');
+	buf_adds(&t->text, name);
+	buf_addch(&t->text, '"');
+}
+
+void jsontext_add_integer(struct jsontext *t, const char *key, json_int_t value)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+	unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long)value :
+				       (unsigned long long)value;
+
+	start_value(t, key);
+	do {
+		digits[--i] = (char)('0' + magnitude % 10);
+		magnitude /= 10;
+	} while (magnitude);
+	if (value < 0)
+		digits[--i] = '-';
+	buf_add(&t->text, digits + i, sizeof(digits) - i);
+}
+
+void jsontext_add_null(struct jsontext *t, const char *key)
+{
+	start_value(t, key);
+	buf_add(&t->text, "null", 4);
+}
