@@ -12,40 +12,18 @@
 #include "checks.h"
 #include "fsutil.h"
 #include "gitrepo.h"
-
-/* Default maximum number of threads the registry is parsed on. */
-#define AUDIT_MAX_THREADS 8
+#include "threads.h"
 
 /*
- * Sets how many threads the registry may be parsed on: the processors
- * online, or MODELAUDIT_THREADS, which also shares out small files (for
- * tests). One thread while a test hook counts allocations.
+ * Sets how many threads the registry may be parsed on (see
+ * threads_default()).
  */
 static void set_threads(struct registry *reg)
 {
-	const char *env = getenv("MODELAUDIT_THREADS");
-	long n;
+	int forced;
 
-	if (alloc_hooks_active()) {
-		reg->threads = 1;
-		return;
-	}
-	if (env && *env) {
-		char *end;
-
-		n = strtol(env, &end, 10);
-		if (!*end && n >= 1 && n <= REGISTRY_MAX_THREADS) {
-			reg->threads = (unsigned)n;
-			reg->force_split = 1;
-			return;
-		}
-	}
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	if (n > AUDIT_MAX_THREADS)
-		n = AUDIT_MAX_THREADS;
-	reg->threads = (unsigned)n;
+	reg->threads = threads_default(&forced);
+	reg->force_split = forced;
 }
 
 void audit_init(struct audit *a)

@@ -278,6 +278,7 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 	struct registry reg = REGISTRY_INIT;
 	size_t i, j;
 
+	history_cache_prefetch(&h->cache, s->files.files, s->files.nr);
 	for (i = 0; i < s->files.nr; i++) {
 		struct snapshot_file *f = &s->files.files[i];
 		const struct blob_entry *e;

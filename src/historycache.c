@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "historychunk.h"
 #include "historypack.h"
+#include "threads.h"
 
 struct config_entry {
 	git_oid oid;
@@ -25,6 +26,12 @@ void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
 	cache->nbuckets = 256;
 	cache->buckets = xcalloc(cache->nbuckets, sizeof(*cache->buckets));
 	cache->chunks = chunk_table_new();
+	{
+		int forced;
+
+		cache->threads = threads_default(&forced);
+		cache->share_all = forced;
+	}
 	{
 		struct buf objects = BUF_INIT;
 
@@ -388,6 +395,65 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 	e->pins++;
 	*out = e;
 	return 0;
+}
+
+/* Reports whether the cache has an entry for blob oid, under any path. */
+static int cache_has_blob(const struct history_cache *cache, const git_oid *oid)
+{
+	const struct blob_entry *e;
+
+	for (e = cache->buckets[bucket_of(cache, oid)]; e; e = e->next)
+		if (git_oid_equal(&e->oid, oid))
+			return 1;
+	return 0;
+}
+
+void history_cache_prefetch(struct history_cache *cache,
+			    const struct snapshot_file *files, size_t n)
+{
+	struct chunk_job *jobs = NULL;
+	char **texts;
+	size_t i, ntexts = 0, njobs = 0, jobs_alloc = 0;
+
+	if (cache->threads < 2 || !n)
+		return;
+	texts = xcalloc(n, sizeof(*texts));
+	for (i = 0; i < n; i++) {
+		const struct snapshot_file *f = &files[i];
+		struct chunk_span *spans = NULL;
+		const char *data = f->data;
+		size_t len = f->len, count, k;
+		char *text;
+
+		if (cache_has_blob(cache, &f->oid))
+			continue;
+		if (!data && (!cache->packs ||
+			      pack_reader_read(cache->packs, &f->oid, &data, &len) < 0))
+			continue;
+		/* The reader's buffer lasts only until its next read. */
+		text = xmalloc(len + 1);
+		memcpy(text, data, len);
+		text[len] = '\0';
+		if (chunk_split(&spans, &count, text, len) < 0) {
+			free(text);
+			continue;
+		}
+		texts[ntexts++] = text;
+		for (k = 0; k < count; k++) {
+			XGROW(jobs, jobs_alloc, njobs + 1);
+			jobs[njobs].path = f->path;
+			jobs[njobs].text = text;
+			jobs[njobs].span = spans[k];
+			njobs++;
+		}
+		free(spans);
+	}
+	chunk_table_prefetch(cache->chunks, jobs, njobs, cache->rules, cache->severity,
+			     cache->threads, cache->share_all ? 1 : 0, &cache->parsed_chunks);
+	for (i = 0; i < ntexts; i++)
+		free(texts[i]);
+	free(texts);
+	free(jobs);
 }
 
 int history_cache_registry_paths(const struct string_list **out,

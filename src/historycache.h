@@ -78,6 +78,8 @@ struct history_cache {
 	struct pack_reader *packs;	/* NULL when the repository has no packs */
 	size_t parsed_files;		/* whole-file parses, for --verbose */
 	size_t parsed_chunks;		/* per-model parses */
+	unsigned threads;		/* for history_cache_prefetch() */
+	int share_all;			/* share out even a few models (MODELAUDIT_THREADS) */
 	int verbose;
 };
 
@@ -93,6 +95,15 @@ void history_cache_release(struct history_cache *cache);
 int history_cache_get(const struct blob_entry **out, struct history_cache *cache,
 		      const git_oid *oid, const char *path, const char *data,
 		      size_t len, struct buf *err);
+
+/*
+ * Parses the models of the files not in the cache yet on cache->threads
+ * threads, so that the history_cache_get() calls that follow find them
+ * parsed. Files that do not cut into models, and any problem, are left to
+ * history_cache_get(); nothing here is an error.
+ */
+void history_cache_prefetch(struct history_cache *cache,
+			    const struct snapshot_file *files, size_t n);
 
 /* Reports whether an inline suppression of the file of e covers f (by rule and line). */
 int history_cache_suppressed(const struct blob_entry *e, const struct finding *f);

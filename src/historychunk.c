@@ -7,6 +7,7 @@
 #include "checks.h"
 #include "loader.h"
 #include "textutil.h"
+#include "threads.h"
 
 /* ---- the table of parsed chunks --------------------------------------- */
 
@@ -20,6 +21,8 @@ struct chunk_table {
 	 * released at once.
 	 */
 	struct arena_pool pool;
+	/* The memory of the chunks parsed by chunk_table_prefetch(), a pool per thread. */
+	struct arena_pool thread_pools[THREADS_MAX];
 };
 
 struct chunk_table *chunk_table_new(void)
@@ -50,6 +53,8 @@ void chunk_table_free(struct chunk_table *table)
 	}
 	free(table->buckets);
 	arena_pool_release(&table->pool);
+	for (i = 0; i < THREADS_MAX; i++)
+		arena_pool_release(&table->thread_pools[i]);
 	free(table);
 }
 
@@ -149,6 +154,29 @@ static struct model_chunk *parse_chunk(const char *path, const char *text,
 	return c;
 }
 
+static struct model_chunk *chunk_find(const struct chunk_table *table, uint64_t hash,
+				      const char *text, size_t len)
+{
+	struct model_chunk *c;
+
+	for (c = table->buckets[hash & (table->nbuckets - 1)]; c; c = c->next)
+		if (c->hash == hash && c->len == len && !memcmp(c->text, text, len))
+			return c;
+	return NULL;
+}
+
+static void chunk_insert(struct chunk_table *table, struct model_chunk *c, uint64_t hash,
+			 const enum severity *severity)
+{
+	finding_list_finish(&c->findings, severity);
+	c->hash = hash;
+	if (table->count >= table->nbuckets * 2)
+		table_grow(table);
+	c->next = table->buckets[hash & (table->nbuckets - 1)];
+	table->buckets[hash & (table->nbuckets - 1)] = c;
+	table->count++;
+}
+
 const struct model_chunk *chunk_table_get(struct chunk_table *table,
 					  const char *path, const char *text,
 					  const struct chunk_span *span,
@@ -157,25 +185,142 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 					  size_t *parsed)
 {
 	uint64_t h = text_hash(text + span->offset, span->len);
-	struct model_chunk *c;
+	struct model_chunk *c = chunk_find(table, h, text + span->offset, span->len);
 
-	for (c = table->buckets[h & (table->nbuckets - 1)]; c; c = c->next)
-		if (c->hash == h && c->len == span->len &&
-		    !memcmp(c->text, text + span->offset, span->len))
-			return c;
-
+	if (c)
+		return c;
 	c = parse_chunk(path, text, span, rules, &table->pool);
 	if (!c)
 		return NULL;
 	(*parsed)++;
-	finding_list_finish(&c->findings, severity);
-	c->hash = h;
-	if (table->count >= table->nbuckets * 2)
-		table_grow(table);
-	c->next = table->buckets[h & (table->nbuckets - 1)];
-	table->buckets[h & (table->nbuckets - 1)] = c;
-	table->count++;
+	chunk_insert(table, c, h, severity);
 	return c;
+}
+
+/* ---- parsing new chunks on several threads ---------------------------- */
+
+/* Fewer new chunks than this per thread are not worth starting it. */
+#define PREFETCH_MIN_CHUNKS 4
+
+/* A run of the new chunks, parsed on one thread. */
+struct prefetch_run {
+	const struct chunk_job *jobs;
+	const size_t *todo;		/* indexes of jobs to parse */
+	size_t first, count;		/* the run's part of todo */
+	struct model_chunk **out;	/* per index of todo */
+	const struct ruleset *rules;
+	struct arena_pool *pool;
+};
+
+static void *prefetch_run(void *data)
+{
+	struct prefetch_run *r = data;
+	size_t i;
+
+	for (i = r->first; i < r->first + r->count; i++) {
+		const struct chunk_job *j = &r->jobs[r->todo[i]];
+
+		r->out[i] = parse_chunk(j->path, j->text, &j->span, r->rules, r->pool);
+	}
+	ruleset_thread_release();
+	return NULL;
+}
+
+/*
+ * Returns the indexes of the jobs whose text the table does not hold, the
+ * first of each text only, in the order of jobs. Sets *hashes to every
+ * job's hash.
+ */
+static size_t *new_jobs(size_t *count, uint64_t **hashes, const struct chunk_table *table,
+			const struct chunk_job *jobs, size_t njobs)
+{
+	size_t nslots = 16, i, n = 0;
+	size_t *todo = xcalloc(njobs, sizeof(*todo));
+	size_t *slots;
+
+	/* An open-addressing set of the jobs taken, at most half full. */
+	while (nslots < njobs * 2)
+		nslots *= 2;
+	slots = xcalloc(nslots, sizeof(*slots));
+	*hashes = xcalloc(njobs, sizeof(**hashes));
+	for (i = 0; i < njobs; i++) {
+		const char *text = jobs[i].text + jobs[i].span.offset;
+		size_t len = jobs[i].span.len, k;
+		uint64_t h = text_hash(text, len);
+		int seen = 0;
+
+		(*hashes)[i] = h;
+		if (chunk_find(table, h, text, len))
+			continue;
+		for (k = h & (nslots - 1); slots[k]; k = (k + 1) & (nslots - 1)) {
+			const struct chunk_job *o = &jobs[slots[k] - 1];
+
+			if ((*hashes)[slots[k] - 1] == h && o->span.len == len &&
+			    !memcmp(o->text + o->span.offset, text, len)) {
+				seen = 1;
+				break;
+			}
+		}
+		if (seen)
+			continue;
+		slots[k] = i + 1;
+		todo[n++] = i;
+	}
+	free(slots);
+	*count = n;
+	return todo;
+}
+
+void chunk_table_prefetch(struct chunk_table *table, const struct chunk_job *jobs,
+			  size_t njobs, const struct ruleset *rules,
+			  const enum severity *severity, unsigned threads,
+			  int share_all, size_t *parsed)
+{
+	struct prefetch_run runs[THREADS_MAX];
+	void *args[THREADS_MAX];
+	struct model_chunk **out;
+	uint64_t *hashes;
+	size_t ntodo, nruns, i, bytes = 0, sum = 0, end = 0;
+	size_t *todo = new_jobs(&ntodo, &hashes, table, jobs, njobs);
+
+	nruns = threads < THREADS_MAX ? threads : THREADS_MAX;
+	if (nruns > ntodo / (share_all ? 1 : PREFETCH_MIN_CHUNKS))
+		nruns = ntodo / (share_all ? 1 : PREFETCH_MIN_CHUNKS);
+	if (nruns < 2)
+		goto done;
+
+	/* Runs of about equal bytes, in the order of todo. */
+	for (i = 0; i < ntodo; i++)
+		bytes += jobs[todo[i]].span.len;
+	out = xcalloc(ntodo, sizeof(*out));
+	for (i = 0; i < nruns; i++) {
+		size_t first = end;
+
+		while (end < ntodo && (sum < bytes / nruns * (i + 1) || i == nruns - 1)) {
+			sum += jobs[todo[end]].span.len;
+			end++;
+		}
+		runs[i].jobs = jobs;
+		runs[i].todo = todo;
+		runs[i].first = first;
+		runs[i].count = end - first;
+		runs[i].out = out;
+		runs[i].rules = rules;
+		runs[i].pool = &table->thread_pools[i];
+		args[i] = &runs[i];
+	}
+	threads_run(prefetch_run, args, nruns);
+
+	for (i = 0; i < ntodo; i++) {
+		if (!out[i])
+			continue;
+		(*parsed)++;
+		chunk_insert(table, out[i], hashes[todo[i]], severity);
+	}
+	free(out);
+done:
+	free(todo);
+	free(hashes);
 }
 
 /* ---- placing a model elsewhere ---------------------------------------- */

@@ -48,6 +48,25 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 					  const enum severity *severity,
 					  size_t *parsed);
 
+/* A chunk of a file to parse: text is the whole file. */
+struct chunk_job {
+	const char *path;
+	const char *text;
+	struct chunk_span span;
+};
+
+/*
+ * Parses the chunks of jobs that the table does not hold yet on up to
+ * threads threads, and adds them to the table in the order of jobs, so
+ * that chunk_table_get() finds them. A chunk that does not parse cleanly
+ * is left out. Unless share_all is set, a few new chunks are not worth the
+ * threads and are left to chunk_table_get().
+ */
+void chunk_table_prefetch(struct chunk_table *table, const struct chunk_job *jobs,
+			  size_t njobs, const struct ruleset *rules,
+			  const enum severity *severity, unsigned threads,
+			  int share_all, size_t *parsed);
+
 /*
  * Returns a copy of m as it would be at another place: in the file path,
  * every line moved by line_delta and the byte span by byte_delta. The copy

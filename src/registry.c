@@ -1,6 +1,5 @@
 #include "registry.h"
 
-#include <pthread.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "checks.h"
 #include "ruleset.h"
 #include "textutil.h"
+#include "threads.h"
 #include "values.h"
 
 /*
@@ -1145,7 +1145,7 @@ static void add_file_whole(struct registry *reg, const struct ruleset *rules,
 
 /* Text below this size is not worth a thread, unless reg->force_split. */
 #define PART_MIN_BYTES (512 * 1024)
-#define PART_MAX REGISTRY_MAX_THREADS
+#define PART_MAX THREADS_MAX
 
 /* Returns how many threads bytes of text, in count pieces, are shared among. */
 static size_t thread_count(const struct registry *reg, size_t bytes, size_t count)
@@ -1180,28 +1180,6 @@ static void take_models(struct registry *reg, struct registry *from,
 				   xmul(reg->npart_pools + 1, sizeof(*reg->part_pools)));
 	reg->part_pools[reg->npart_pools++] = *pool;
 	memset(pool, 0, sizeof(*pool));
-}
-
-/*
- * Calls fn on each of args[0..n) (n at most PART_MAX) and waits for all:
- * args[0] on the calling thread, the others on threads of their own. A
- * call whose thread cannot be started runs on the calling thread.
- */
-static void run_on_threads(void *(*fn)(void *), void *const *args, size_t n)
-{
-	pthread_t threads[PART_MAX];
-	int started[PART_MAX];
-	size_t i;
-
-	for (i = 1; i < n; i++)
-		started[i] = !pthread_create(&threads[i], NULL, fn, args[i]);
-	fn(args[0]);
-	for (i = 1; i < n; i++) {
-		if (started[i])
-			pthread_join(threads[i], NULL);
-		else
-			fn(args[i]);
-	}
 }
 
 /* One run of items, parsed as a registry file of its own. */
@@ -1327,7 +1305,7 @@ static int parse_parts(struct file_part *parts, size_t n)
 
 	for (i = 0; i < n; i++)
 		args[i] = &parts[i];
-	run_on_threads(parse_part, args, n);
+	threads_run(parse_part, args, n);
 	for (i = 0; i < n; i++)
 		if (parts[i].fatal || (i && parts[i].file_findings.nr))
 			ok = 0;
@@ -1432,7 +1410,7 @@ void registry_add_files(struct registry *reg, const struct ruleset *rules,
 	}
 	for (j = 0; j < k; j++)
 		args[j] = &batches[j];
-	run_on_threads(parse_batch, args, k);
+	threads_run(parse_batch, args, k);
 
 	for (j = 0; j < k; j++) {
 		struct file_batch *b = &batches[j];

@@ -106,9 +106,6 @@ struct model {
 	struct arena arena;	/* owns the model and everything it points to */
 };
 
-/* Most threads one registry_add_file() or registry_add_files() call uses. */
-#define REGISTRY_MAX_THREADS 16
-
 struct registry {
 	struct model **models;
 	size_t nr;

@@ -181,4 +181,12 @@ test_expect_success 'root reports unchanged to the byte' '
 	test_cmp expected actual
 '
 
+test_expect_success 'reports the same on three threads' '
+	clone &&
+	MODELAUDIT_THREADS=3 run_ma 0 diff --root --format json --fail-on never &&
+	sha256sum <out | cut -d" " -f1 >actual &&
+	echo 5f754230a5a144626c02646e9fe6b0ad51b0eed44f438b6cea878448a40f9901 >expected &&
+	test_cmp expected actual
+'
+
 test_done

@@ -441,6 +441,25 @@ test_expect_success 'new URL of a cited source shows on its scores' '
 	test_cmp expected actual
 '
 
+test_expect_success 'threads give the same report on broken files' '
+	make_repo broken && cd broken && mkdir data &&
+	echo "registry: [data/]" >.modelaudit.yaml &&
+	registry 0.8 2024-07-01 a-7b >data/a.yaml &&
+	registry 0.7 2024-07-01 b-7b | sed "s/^        score: 0.7/        score: [0.7/" >data/b.yaml &&
+	registry 0.6 2024-07-01 c-7b | sed "s/^        score: 0.6/&\n        score: 0.61/" >data/c.yaml &&
+	registry 0.5 2024-07-01 d-7b | sed "s/^    name: Acme 7B/    name: Acme \\xff/" >data/d.yaml &&
+	registry 0.4 2024-07-01 e-7b | sed "s/^        score: 0.4/        score: !!float 0.4/" >data/e.yaml &&
+	git add . && git commit -qm broken &&
+	for f in a b c d e; do sed -i "s/2024-07-01/2024-07-02/" data/$f.yaml || exit 1; done &&
+	git commit -qam "date everything" &&
+	MODELAUDIT_THREADS=1 run_ma 0 diff --root --format json --fail-on never &&
+	mv out expected &&
+	MODELAUDIT_THREADS=4 run_ma 0 diff --root --format json --fail-on never &&
+	test_cmp expected out &&
+	grep -c "\"rule\": \"yaml-" out >count &&
+	test "$(cat count)" -eq 3
+'
+
 test_expect_success 'help matches the man page synopsis' '
 	"$MODELAUDIT" diff --help | sed -n "1s/^usage: //p" >expected &&
 	sed -n "/^\.SH SYNOPSIS/,/^\.SH/s/^\.B //p" "$TOP/man/modelaudit-diff.1" | sed "s/\\\\//g" >actual &&

@@ -1,0 +1,54 @@
+#include "threads.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "alloc.h"
+
+/* Maximum number of threads when MODELAUDIT_THREADS is not set. */
+#define THREADS_DEFAULT_MAX 8
+
+unsigned threads_default(int *forced)
+{
+	const char *env = getenv("MODELAUDIT_THREADS");
+	long n;
+
+	*forced = 0;
+	if (alloc_hooks_active())
+		return 1;
+	if (env && *env) {
+		char *end;
+
+		n = strtol(env, &end, 10);
+		if (!*end && n >= 1 && n <= THREADS_MAX) {
+			*forced = 1;
+			return (unsigned)n;
+		}
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > THREADS_DEFAULT_MAX)
+		n = THREADS_DEFAULT_MAX;
+	return (unsigned)n;
+}
+
+void threads_run(void *(*fn)(void *), void *const *args, size_t n)
+{
+	pthread_t threads[THREADS_MAX];
+	int started[THREADS_MAX];
+	size_t i;
+
+	if (n > THREADS_MAX)
+		abort();
+	for (i = 1; i < n; i++)
+		started[i] = !pthread_create(&threads[i], NULL, fn, args[i]);
+	fn(args[0]);
+	for (i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else
+			fn(args[i]);
+	}
+}

@@ -1,0 +1,24 @@
+#ifndef MODELAUDIT_THREADS_H
+#define MODELAUDIT_THREADS_H
+
+#include <stddef.h>
+
+/* Maximum number of threads a registry or a history walk is parsed on. */
+#define THREADS_MAX 16
+
+/*
+ * Returns how many threads parsing may use: the processors online, at most
+ * 8, or MODELAUDIT_THREADS (1 to THREADS_MAX), in which case *forced is set
+ * so that even small inputs are shared out (for tests). One thread while a
+ * test hook fails or counts allocations.
+ */
+unsigned threads_default(int *forced);
+
+/*
+ * Calls fn on each of args[0..n) (n at most THREADS_MAX) and waits for all:
+ * args[0] on the calling thread, the others on threads of their own. A
+ * call whose thread cannot be started runs on the calling thread.
+ */
+void threads_run(void *(*fn)(void *), void *const *args, size_t n);
+
+#endif
