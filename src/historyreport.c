@@ -96,58 +96,78 @@ static void add_location(struct buf *out, const struct change *c)
 
 /* ---- text ------------------------------------------------------------- */
 
+/*
+ * Bytes of a report that are gathered before they are written out, so
+ * that a long step is written in parts of about this size.
+ */
+#define WRITE_SIZE (64 * 1024)
+
+/* Writes out text and empties it once it contains WRITE_SIZE bytes or more. */
+static void write_when_full(FILE *out, struct buf *text)
+{
+	if (text->len >= WRITE_SIZE) {
+		fwrite(text->ptr, 1, text->len, out);
+		buf_reset(text);
+	}
+}
+
+static void add_findings_text(FILE *out, struct buf *text,
+			      const struct finding_list *list, int color)
+{
+	size_t i;
+
+	for (i = 0; i < list->nr; i++) {
+		report_add_finding_text(text, &list->items[i], color);
+		write_when_full(out, text);
+	}
+}
+
 void history_print_text(FILE *out, const struct history_step *step, int color)
 {
-	struct report_options ro;
-	struct buf line = BUF_INIT;
+	struct buf text = BUF_INIT;
 	size_t i;
 
 	if (step->commit) {
-		buf_addf(&line, "commit %s", git_oid_tostr_s(step->id));
+		buf_addf(&text, "commit %s", git_oid_tostr_s(step->id));
 		if (step->ncommits > 1)
-			buf_addf(&line, " (%zu commits since %s)", step->ncommits,
+			buf_addf(&text, " (%zu commits since %s)", step->ncommits,
 				 step->parent ? git_oid_tostr_s(step->parent) : "the root");
-		buf_adds(&line, "\nAuthor: ");
-		add_author(&line, step->commit);
-		buf_adds(&line, "\nDate:   ");
-		history_format_time(&line, git_commit_author(step->commit)->when.time);
-		buf_adds(&line, "\n\n    ");
-		report_sanitize(&line, git_commit_summary((git_commit *)step->commit));
-		buf_adds(&line, "\n\n");
+		buf_adds(&text, "\nAuthor: ");
+		add_author(&text, step->commit);
+		buf_adds(&text, "\nDate:   ");
+		history_format_time(&text, git_commit_author(step->commit)->when.time);
+		buf_adds(&text, "\n\n    ");
+		report_sanitize(&text, git_commit_summary((git_commit *)step->commit));
+		buf_adds(&text, "\n\n");
 	} else {
-		buf_addf(&line, "%s against %s\n\n", step->label,
+		buf_addf(&text, "%s against %s\n\n", step->label,
 			 step->parent ? git_oid_tostr_s(step->parent) : "the empty registry");
 	}
-	fputs(line.ptr, out);
 
 	for (i = 0; i < step->changes.nr; i++) {
 		const struct change *c = &step->changes.items[i];
 
-		buf_reset(&line);
-		add_location(&line, c);
-		buf_adds(&line, ": ");
-		history_describe_change(&line, c);
-		fprintf(out, "%s\n", line.ptr);
+		add_location(&text, c);
+		buf_adds(&text, ": ");
+		history_describe_change(&text, c);
+		buf_addch(&text, '\n');
+		write_when_full(out, &text);
 	}
 
-	memset(&ro, 0, sizeof(ro));
-	ro.color = color;
 	if (step->introduced.nr) {
-		fprintf(out, "%sintroduced:\n", step->changes.nr ? "\n" : "");
-		report_text(out, &step->introduced, &ro);
+		buf_adds(&text, step->changes.nr ? "\nintroduced:\n" : "introduced:\n");
+		add_findings_text(out, &text, &step->introduced, color);
 	}
 	if (step->fixed.nr) {
-		fprintf(out, "%sfixed:\n", step->changes.nr || step->introduced.nr ? "\n" : "");
-		report_text(out, &step->fixed, &ro);
+		buf_adds(&text, step->changes.nr || step->introduced.nr ? "\nfixed:\n" : "fixed:\n");
+		add_findings_text(out, &text, &step->fixed, color);
 	}
-	fputc('\n', out);
-	buf_release(&line);
+	buf_addch(&text, '\n');
+	fwrite(text.ptr, 1, text.len, out);
+	buf_release(&text);
 }
 
 /* ---- JSON ------------------------------------------------------------- */
-
-/* Bytes of text a JSON report gathers before it writes them out. */
-#define JSON_WRITE_SIZE (64 * 1024)
 
 static void add_oid(struct jsontext *t, const char *key, const git_oid *oid)
 {
@@ -215,7 +235,7 @@ static void write_text(struct history_json *j)
 
 static void write_text_when_full(struct history_json *j)
 {
-	if (j->text.text.len >= JSON_WRITE_SIZE)
+	if (j->text.text.len >= WRITE_SIZE)
 		write_text(j);
 }
 
@@ -308,25 +328,40 @@ int history_json_finish(struct history_json *j)
 
 /* ---- markdown --------------------------------------------------------- */
 
-/* Appends s for a markdown table cell: sanitised, with the characters markdown reads (pipes, backticks, emphasis, tags) escaped. */
-static void add_cell(struct buf *out, const char *s)
-{
-	struct buf clean = BUF_INIT;
-	size_t i;
+/* The markdown of a step while it is being written. */
+struct markdown {
+	FILE *out;
+	struct buf text;	/* text not yet written out */
+	struct buf cell;	/* scratch: a cell's text after report_sanitize() */
+};
 
-	add_value(&clean, s);
-	for (i = 0; i < clean.len; i++) {
-		if (clean.ptr[i] == '|' || clean.ptr[i] == '`' || clean.ptr[i] == '*' ||
-		    clean.ptr[i] == '_' || clean.ptr[i] == '<')
-			buf_addch(out, '\\');
-		buf_addch(out, clean.ptr[i]);
+/* Appends s for a markdown table cell: sanitised, with the characters markdown reads (pipes, backticks, emphasis, tags) escaped. */
+static void add_cell(struct markdown *md, const char *s)
+{
+	const char *p = s ? s : "(none)";
+
+	if (p[report_clean_length(p)]) {
+		buf_reset(&md->cell);
+		report_sanitize(&md->cell, p);
+		p = md->cell.ptr;
 	}
-	buf_release(&clean);
+	for (;;) {
+		size_t n = strcspn(p, "|`*_<");
+
+		buf_add(&md->text, p, n);
+		p += n;
+		if (!*p)
+			break;
+		buf_addch(&md->text, '\\');
+		buf_addch(&md->text, *p);
+		p++;
+	}
 }
 
-static void markdown_findings(struct buf *out, const char *title,
+static void markdown_findings(struct markdown *md, const char *title,
 			      const struct finding_list *list)
 {
+	struct buf *out = &md->text;
 	size_t i;
 
 	if (!list->nr)
@@ -338,75 +373,80 @@ static void markdown_findings(struct buf *out, const char *title,
 		buf_addf(out, "- **%s** `", severity_name(f->severity));
 		report_sanitize(out, f->path);
 		buf_addf(out, ":%u:%u` ", f->pos.line, f->pos.column);
-		add_cell(out, f->message);
+		add_cell(md, f->message);
 		buf_addf(out, " (`%s`)\n", rule_table[f->rule].id);
+		write_when_full(md->out, out);
 	}
 }
 
 void history_print_markdown(FILE *out, const struct history_step *step)
 {
-	struct buf md = BUF_INIT;
+	struct markdown markdown = { out, BUF_INIT, BUF_INIT };
+	struct markdown *md = &markdown;
+	struct buf *text = &md->text;
 	size_t i;
 
 	if (step->commit) {
-		buf_addf(&md, "### `%.12s` ", git_oid_tostr_s(step->id));
-		add_cell(&md, git_commit_summary((git_commit *)step->commit));
-		buf_adds(&md, "\n\n");
-		add_cell(&md, git_commit_author(step->commit)->name);
-		buf_adds(&md, ", ");
-		history_format_time(&md, git_commit_author(step->commit)->when.time);
+		buf_addf(text, "### `%.12s` ", git_oid_tostr_s(step->id));
+		add_cell(md, git_commit_summary((git_commit *)step->commit));
+		buf_adds(text, "\n\n");
+		add_cell(md, git_commit_author(step->commit)->name);
+		buf_adds(text, ", ");
+		history_format_time(text, git_commit_author(step->commit)->when.time);
 		if (step->ncommits > 1)
-			buf_addf(&md, " (%zu commits)", step->ncommits);
-		buf_adds(&md, "\n");
+			buf_addf(text, " (%zu commits)", step->ncommits);
+		buf_adds(text, "\n");
 	} else {
-		buf_addf(&md, "### %s\n", step->label);
+		buf_addf(text, "### %s\n", step->label);
 	}
 
 	if (step->changes.nr) {
-		buf_adds(&md, "\n| change | model | what | old | new | where |\n"
+		buf_adds(text, "\n| change | model | what | old | new | where |\n"
 			 "| --- | --- | --- | --- | --- | --- |\n");
 		for (i = 0; i < step->changes.nr; i++) {
 			const struct change *c = &step->changes.items[i];
 
-			buf_addf(&md, "| %s %s | ", change_op_name(c->op), change_kind_name(c->kind));
-			add_cell(&md, c->model);
-			buf_adds(&md, " | ");
+			buf_addf(text, "| %s %s | ", change_op_name(c->op), change_kind_name(c->kind));
+			add_cell(md, c->model);
+			buf_adds(text, " | ");
 			if (c->kind == CHANGE_SCORE) {
-				add_cell(&md, c->benchmark);
+				add_cell(md, c->benchmark);
 				if (c->variant) {
-					buf_adds(&md, " (");
-					add_cell(&md, c->variant);
-					buf_adds(&md, ")");
+					buf_adds(text, " (");
+					add_cell(md, c->variant);
+					buf_adds(text, ")");
 				}
 				if (c->field) {
-					buf_adds(&md, ": ");
-					add_cell(&md, c->field);
+					buf_adds(text, ": ");
+					add_cell(md, c->field);
 				}
 			} else if (c->kind == CHANGE_SOURCE) {
-				add_cell(&md, c->source);
+				add_cell(md, c->source);
 				if (c->field) {
-					buf_adds(&md, ": ");
-					add_cell(&md, c->field);
+					buf_adds(text, ": ");
+					add_cell(md, c->field);
 				}
 			} else if (c->kind != CHANGE_MODEL) {
-				add_cell(&md, c->field);
+				add_cell(md, c->field);
 				if (c->subfield)
-					buf_addf(&md, " %s", c->subfield);
+					buf_addf(text, " %s", c->subfield);
 			}
-			buf_adds(&md, " | ");
+			buf_adds(text, " | ");
 			if (c->op != CHANGE_ADDED)
-				add_cell(&md, c->old);
-			buf_adds(&md, " | ");
+				add_cell(md, c->old);
+			buf_adds(text, " | ");
 			if (c->op != CHANGE_REMOVED)
-				add_cell(&md, c->new);
-			buf_adds(&md, " | `");
-			add_location(&md, c);
-			buf_adds(&md, "` |\n");
+				add_cell(md, c->new);
+			buf_adds(text, " | `");
+			add_location(text, c);
+			buf_adds(text, "` |\n");
+			write_when_full(out, text);
 		}
 	}
-	markdown_findings(&md, "Introduced", &step->introduced);
-	markdown_findings(&md, "Fixed", &step->fixed);
-	buf_adds(&md, "\n");
-	fputs(md.ptr, out);
-	buf_release(&md);
+	markdown_findings(md, "Introduced", &step->introduced);
+	markdown_findings(md, "Fixed", &step->fixed);
+	buf_adds(text, "\n");
+	fwrite(text->ptr, 1, text->len, out);
+	buf_release(&md->text);
+	buf_release(&md->cell);
 }

@@ -40,6 +40,12 @@ void report_sanitize(struct buf *out, const char *s);
  */
 size_t report_clean_length(const char *s);
 
+/*
+ * Appends the line of a finding that report_text() prints, with its
+ * newline and, when color is set, the terminal's color sequences.
+ */
+void report_add_finding_text(struct buf *out, const struct finding *f, int color);
+
 /* Prints one finding a line: "path:line:col: severity: message [rule-id]". */
 void report_text(FILE *out, const struct finding_list *findings,
 		 const struct report_options *options);

@@ -76,6 +76,44 @@ static void test_clean_length_stops_at_escape(void)
 	CHECK_INT(report_clean_length("\xF0\x9F\x98\x80\x7F"), 4);
 }
 
+/*
+ * Puts each byte at the edges of printable ASCII at each offset of a
+ * 40-byte line, so that it falls at every place of the eight-byte words
+ * report_clean_length() tests at once.
+ */
+static void test_clean_length_at_every_offset(void)
+{
+	static const unsigned char edges[] = { 0x01, 0x1F, 0x7F, 0x80, 0x9F, 0xA0, 0xFF };
+	static const unsigned char kept[] = { 0x20, 0x7E };
+	char line[41];
+	size_t i, offset;
+
+	for (i = 0; i < sizeof(edges); i++) {
+		for (offset = 0; offset < 40; offset++) {
+			memset(line, 'a', 40);
+			line[40] = '\0';
+			line[offset] = (char)edges[i];
+			CHECK_INT(report_clean_length(line), offset);
+		}
+	}
+	for (i = 0; i < sizeof(kept); i++) {
+		for (offset = 0; offset < 40; offset++) {
+			memset(line, 'a', 40);
+			line[40] = '\0';
+			line[offset] = (char)kept[i];
+			CHECK_INT(report_clean_length(line), 40);
+		}
+	}
+	for (offset = 0; offset < 38; offset++) {
+		memset(line, 'a', 40);
+		line[40] = '\0';
+		memcpy(line + offset, "\xE2\x80\x94", 3);
+		CHECK_INT(report_clean_length(line), 40);
+		line[offset + 2] = 'a';
+		CHECK_INT(report_clean_length(line), offset);
+	}
+}
+
 static void test_json_string_is_sanitized(void)
 {
 	json_t *plain = report_json_string("GPQA \xE2\x80\x94 diamond");
@@ -253,6 +291,7 @@ int main(void)
 	RUN(test_sanitize_escapes_controls);
 	RUN(test_sanitize_escapes_invalid_utf8);
 	RUN(test_clean_length_stops_at_escape);
+	RUN(test_clean_length_at_every_offset);
 	RUN(test_json_string_is_sanitized);
 	RUN(test_print_json_matches_jansson);
 	RUN(test_print_json_small_value);
