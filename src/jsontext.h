@@ -11,8 +11,7 @@
  * on a line of its own, indented by two spaces a level, and "[]" or "{}"
  * for an empty container. A report written this way needs no tree of its
  * values, and its text can go out in parts while it is being written.
- * jansson still quotes and escapes every string except the names of
- * jsontext_add_name().
+ * jansson escapes every string that contains a character to escape.
  */
 struct jsontext {
 	struct buf text;	/* the text written so far */
@@ -38,8 +37,8 @@ void jsontext_open(struct jsontext *t, const char *key, char bracket);
 void jsontext_close(struct jsontext *t, char bracket);
 
 /*
- * Writes s after report_sanitize() as a JSON string that jansson quotes
- * and escapes, or null when s is NULL.
+ * Writes s after report_sanitize() as a JSON string, or null when s is
+ * NULL. jansson escapes the text when it contains a quote or a backslash.
  */
 void jsontext_add_string(struct jsontext *t, const char *key, const char *s);
 

@@ -110,6 +110,47 @@ static void test_deep_nesting(void)
 	jsontext_release(&t);
 }
 
+/* Checks that jsontext writes s as jansson writes the string s alone. */
+static void check_as_jansson(const char *s)
+{
+	struct jsontext t;
+	char *expected;
+
+	jsontext_init(&t);
+	jsontext_add_string(&t, NULL, s);
+	expected = dump(json_string(s));
+	CHECK_STR(t.text.ptr, expected);
+	free(expected);
+	jsontext_release(&t);
+}
+
+/*
+ * Text without a quote or a backslash is written without jansson: every
+ * printable ASCII character and a few UTF-8 sequences must come out as
+ * jansson writes them.
+ */
+static void test_strings_match_jansson(void)
+{
+	static const char *const samples[] = {
+		"", "caf\xC3\xA9", "GPQA \xE2\x80\x94 diamond", "\xE2\x80\xA8 \xE2\x80\xA9",
+		"\xEF\xBF\xBD", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF", "\xC2\xA0", "a/b</script>",
+		"\"", "\\", "a \"b\" \\ c",
+	};
+	char text[4];
+	int c;
+	size_t i;
+
+	for (c = 0x20; c < 0x7F; c++) {
+		text[0] = 'a';
+		text[1] = (char)c;
+		text[2] = 'b';
+		text[3] = '\0';
+		check_as_jansson(text);
+	}
+	for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
+		check_as_jansson(samples[i]);
+}
+
 static void test_scalar_alone(void)
 {
 	struct jsontext t;
@@ -125,6 +166,7 @@ int main(void)
 	RUN(test_empty_containers);
 	RUN(test_scalars);
 	RUN(test_deep_nesting);
+	RUN(test_strings_match_jansson);
 	RUN(test_scalar_alone);
 	return unit_done();
 }
