@@ -149,14 +149,14 @@ bench_check() {
 	record "check $1" "$4" "$5" "$result"
 }
 
-# bench_diff LABEL REPOSITORY RUNS MODELAUDIT_ARGS -- GIT_ARGS
+# bench_diff LABEL REPOSITORY RUNS TARGET_RATIO MODELAUDIT_ARGS -- GIT_ARGS
 bench_diff() {
-	label=$1 repository=$2 runs=$3
-	shift 3
+	label=$1 repository=$2 runs=$3 target=$4
+	shift 4
 	note "measuring diff on $label"
 	result=$(python3 bench/measure --runs "$runs" --budget 120 --timeout 300 \
 		--status 0,1 --cwd "$repository" -- "$MODELAUDIT" "$@")
-	record "diff $label" 1.0 "" "$result"
+	record "diff $label" "$target" "" "$result"
 }
 
 print_table() {
@@ -199,9 +199,11 @@ if [ "$QUICK" != 1 ]; then
 	bench_check "20,000 models, directory" "$OUT/registry-20000" 3 "" ""
 fi
 
-bench_diff "HEAD~100, 5,000 models" "$OUT/history-5000" 3 \
+bench_diff "HEAD~100, 5,000 models" "$OUT/history-5000" 3 1.0 \
 	diff HEAD~100 --format json -- git log -p HEAD~100..HEAD
-bench_diff "--root, llm-stats history" "$OUT/llm-stats-history" 9 \
+bench_diff "--root, llm-stats history" "$OUT/llm-stats-history" 9 1.0 \
+	diff --root -- git log -p --root
+bench_diff "--root, llm-stats, JSON" "$OUT/llm-stats-history" 9 "" \
 	diff --root --format json -- git log -p --root
 
 print_table
