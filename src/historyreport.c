@@ -72,7 +72,15 @@ void history_format_time(struct buf *out, git_time_t t)
 	struct tm tm;
 	char text[32];
 
-	gmtime_r(&tt, &tm);
+	/*
+	 * gmtime_r() fails when the year does not fit in an int, which a
+	 * commit can claim because git stores the seconds as written. Such a
+	 * time shows as the epoch rather than as whatever tm held.
+	 */
+	if (!gmtime_r(&tt, &tm)) {
+		tt = 0;
+		gmtime_r(&tt, &tm);
+	}
 	strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	buf_adds(out, text);
 }

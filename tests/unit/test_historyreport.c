@@ -1,5 +1,6 @@
 #include "unit.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <git2.h>
@@ -411,6 +412,26 @@ static void test_json_finish_reports_write_error(void)
 	history_json_release(&j);
 }
 
+static void check_time(git_time_t t, const char *expected)
+{
+	struct buf text = BUF_INIT;
+
+	history_format_time(&text, t);
+	CHECK_STR(text.ptr, expected);
+	buf_release(&text);
+}
+
+static void test_format_time_in_range_and_past(void)
+{
+	check_time(0, "1970-01-01T00:00:00Z");
+	check_time(1720634132, "2024-07-10T17:55:32Z");
+	check_time(-86400, "1969-12-31T00:00:00Z");
+	check_time(99999999999999, "3170843-11-07T09:46:39Z");
+	/* Past the years gmtime_r() converts: the epoch. */
+	check_time(INT64_MAX, "1970-01-01T00:00:00Z");
+	check_time(INT64_MIN, "1970-01-01T00:00:00Z");
+}
+
 int main(void)
 {
 	int done;
@@ -423,6 +444,7 @@ int main(void)
 	RUN(test_json_document_of_commits);
 	RUN(test_json_document_of_long_step);
 	RUN(test_json_finish_reports_write_error);
+	RUN(test_format_time_in_range_and_past);
 	done = unit_done();
 	git_libgit2_shutdown();
 	return done;
