@@ -5,8 +5,13 @@
 #include "alloc.h"
 #include "report.h"
 
-/* Spaces for the indentation, written in pieces of up to this many. */
-static const char spaces[] = "                                ";
+/*
+ * A comma, a newline and the indentation of 16 levels. The text between
+ * two values is written from it in one piece, and deeper levels add more
+ * spaces from it.
+ */
+static const char separator[] = ",\n                                ";
+#define SEPARATOR_LEVELS ((sizeof(separator) - 3) / 2)
 
 void jsontext_init(struct jsontext *t)
 {
@@ -26,27 +31,24 @@ void jsontext_release(struct jsontext *t)
 	t->string = NULL;
 }
 
-static void add_newline(struct jsontext *t)
+/* Writes a newline and the indentation of the current depth, after a comma if comma is set. */
+static void add_newline(struct jsontext *t, int comma)
 {
-	size_t n = 2 * (size_t)t->depth;
+	size_t levels = (size_t)t->depth;
+	size_t first = levels < SEPARATOR_LEVELS ? levels : SEPARATOR_LEVELS;
 
-	buf_addch(&t->text, '\n');
-	while (n) {
-		size_t piece = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-
-		buf_add(&t->text, spaces, piece);
-		n -= piece;
+	buf_add(&t->text, separator + !comma, 1 + (size_t)comma + 2 * first);
+	for (levels -= first; levels; levels -= first) {
+		first = levels < SEPARATOR_LEVELS ? levels : SEPARATOR_LEVELS;
+		buf_add(&t->text, separator + 2, 2 * first);
 	}
 }
 
 /* Writes what comes before a value: the comma after the previous value, the indentation and the key. */
 static void start_value(struct jsontext *t, const char *key)
 {
-	if (t->depth) {
-		if (!t->empty)
-			buf_addch(&t->text, ',');
-		add_newline(t);
-	}
+	if (t->depth)
+		add_newline(t, !t->empty);
 	t->empty = 0;
 	if (key) {
 		buf_addch(&t->text, '"');
@@ -67,7 +69,7 @@ void jsontext_close(struct jsontext *t, char bracket)
 {
 	t->depth--;
 	if (!t->empty)
-		add_newline(t);
+		add_newline(t, 0);
 	buf_addch(&t->text, bracket);
 	t->empty = 0;
 }
