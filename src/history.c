@@ -516,6 +516,21 @@ static void collect_findings(struct finding_refs *refs, const struct side *s,
 }
 
 /*
+ * Reports whether findings x and y differ at most in their model id and in
+ * how the benchmark name is spelt.
+ */
+static int same_but_model(const struct finding *x, const struct finding *y)
+{
+	int same_benchmark = text_equal(x->benchmark, y->benchmark) ||
+		(x->benchmark && y->benchmark &&
+		 benchmark_names_equal(x->benchmark, y->benchmark));
+
+	return x->rule == y->rule && same_benchmark &&
+	       text_equal(x->variant, y->variant) && text_equal(x->source, y->source) &&
+	       text_equal(x->field, y->field) && text_equal(x->value, y->value);
+}
+
+/*
  * Clears the findings left in a and b that differ only in how a benchmark
  * name is spelt ("Social IQA" and "Social IQa" are one benchmark): the
  * fingerprint takes the name as written, but renaming it fixes nothing.
@@ -531,10 +546,7 @@ static void match_respelt(struct finding_refs *a, struct finding_refs *b)
 		for (j = 0; j < b->nr && x->benchmark; j++) {
 			const struct finding *y = b->items[j];
 
-			if (x->rule == y->rule && text_equal(x->model, y->model) &&
-			    benchmark_names_equal(x->benchmark, y->benchmark) &&
-			    text_equal(x->variant, y->variant) && text_equal(x->source, y->source) &&
-			    text_equal(x->field, y->field) && text_equal(x->value, y->value)) {
+			if (text_equal(x->model, y->model) && same_but_model(x, y)) {
 				b->items[j] = b->items[--b->nr];
 				matched = 1;
 				break;
@@ -579,6 +591,48 @@ static void match_findings(struct finding_refs *a, struct finding_refs *b)
 	a->nr = na;
 	b->nr = nb;
 	match_respelt(a, b);
+}
+
+/*
+ * Clears the findings left in a (old) and b (new) that differ only in the
+ * id of a model renamed by one of changes: renaming a model fixes none of
+ * its findings and introduces none.
+ */
+static void match_renamed(struct finding_refs *a, struct finding_refs *b,
+			  const struct change_list *changes)
+{
+	const struct change **renames = NULL;
+	size_t i, j, k, nrenames = 0, na = 0;
+
+	for (i = 0; i < changes->nr; i++) {
+		if (changes->items[i].kind == CHANGE_MODEL && changes->items[i].op == CHANGE_RENAMED) {
+			renames = xrealloc(renames, xmul(nrenames + 1, sizeof(*renames)));
+			renames[nrenames++] = &changes->items[i];
+		}
+	}
+	for (i = 0; i < a->nr && nrenames; i++) {
+		const struct finding *x = a->items[i];
+		const char *id = NULL;
+		int matched = 0;
+
+		for (k = 0; k < nrenames && !id; k++)
+			if (text_equal(renames[k]->old, x->model))
+				id = renames[k]->new;
+		for (j = 0; j < b->nr && id; j++) {
+			const struct finding *y = b->items[j];
+
+			if (text_equal(y->model, id) && same_but_model(x, y)) {
+				b->items[j] = b->items[--b->nr];
+				matched = 1;
+				break;
+			}
+		}
+		if (!matched)
+			a->items[na++] = x;
+	}
+	if (nrenames)
+		a->nr = na;
+	free(renames);
 }
 
 static void describe_score(struct buf *out, const struct score *s)
@@ -647,6 +701,17 @@ static void history_findings(struct finding_list *out,
 			ctx.model = c->model;
 			finding_add(out, RULE_MODEL_REMOVED, c->path, c->pos, &ctx,
 				    "model %s was removed", c->model ? c->model : "(no id)");
+			continue;
+		}
+		if (c->kind == CHANGE_MODEL && c->op == CHANGE_ADDED) {
+			/* A model added with its scores adds each of them. */
+			struct change score = *c;
+			size_t k;
+
+			for (k = 0; k < c->new_model->nscores; k++) {
+				score.new_score = &c->new_model->scores[k];
+				check_score_date(out, &score, commit_day, commit_date);
+			}
 			continue;
 		}
 		if (c->kind != CHANGE_SCORE)
@@ -1182,6 +1247,7 @@ static void compare_sides(struct history_step *step, struct finding_list *owned,
 		collect_findings(&old_refs, old, old_found, new);
 	collect_findings(&new_refs, new, new_found, old);
 	match_findings(&old_refs, &new_refs);
+	match_renamed(&old_refs, &new_refs, &step->changes);
 	for (i = 0; i < new_refs.nr; i++)
 		add_borrowed(&step->introduced, new_refs.items[i]);
 	for (i = 0; i < old_refs.nr; i++)
