@@ -341,9 +341,14 @@ struct markdown {
 	FILE *out;
 	struct buf text;	/* text not yet written out */
 	struct buf cell;	/* scratch: a cell's text after report_sanitize() */
+	struct buf location;	/* scratch: a path and line numbers */
 };
 
-/* Appends s for a markdown table cell: sanitised, with the characters markdown reads (pipes, backticks, emphasis, tags) escaped. */
+/*
+ * Appends s for a markdown table cell: sanitised, with the characters
+ * markdown reads (pipes, backticks, emphasis, links, tags, entities and
+ * the backslash itself) escaped.
+ */
 static void add_cell(struct markdown *md, const char *s)
 {
 	const char *p = s ? s : "(none)";
@@ -354,7 +359,7 @@ static void add_cell(struct markdown *md, const char *s)
 		p = md->cell.ptr;
 	}
 	for (;;) {
-		size_t n = strcspn(p, "|`*_<");
+		size_t n = strcspn(p, "|`*_<[]&~\\");
 
 		buf_add(&md->text, p, n);
 		p += n;
@@ -364,6 +369,22 @@ static void add_cell(struct markdown *md, const char *s)
 		buf_addch(&md->text, *p);
 		p++;
 	}
+}
+
+/*
+ * Appends a location (a path and line numbers, already sanitised) as code,
+ * or as escaped text when the path contains a backtick or a pipe, which a
+ * code span in a table cannot hold.
+ */
+static void add_code(struct markdown *md, const struct buf *location)
+{
+	if (strpbrk(location->ptr, "`|")) {
+		add_cell(md, location->ptr);
+		return;
+	}
+	buf_addch(&md->text, '`');
+	buf_add(&md->text, location->ptr, location->len);
+	buf_addch(&md->text, '`');
 }
 
 static void markdown_findings(struct markdown *md, const char *title,
@@ -378,9 +399,12 @@ static void markdown_findings(struct markdown *md, const char *title,
 	for (i = 0; i < list->nr; i++) {
 		const struct finding *f = &list->items[i];
 
-		buf_addf(out, "- **%s** `", severity_name(f->severity));
-		report_sanitize(out, f->path);
-		buf_addf(out, ":%u:%u` ", f->pos.line, f->pos.column);
+		buf_addf(out, "- **%s** ", severity_name(f->severity));
+		buf_reset(&md->location);
+		report_sanitize(&md->location, f->path);
+		buf_addf(&md->location, ":%u:%u", f->pos.line, f->pos.column);
+		add_code(md, &md->location);
+		buf_addch(out, ' ');
 		add_cell(md, f->message);
 		buf_addf(out, " (`%s`)\n", rule_table[f->rule].id);
 		write_when_full(md->out, out);
@@ -389,7 +413,7 @@ static void markdown_findings(struct markdown *md, const char *title,
 
 void history_print_markdown(FILE *out, const struct history_step *step)
 {
-	struct markdown markdown = { out, BUF_INIT, BUF_INIT };
+	struct markdown markdown = { out, BUF_INIT, BUF_INIT, BUF_INIT };
 	struct markdown *md = &markdown;
 	struct buf *text = &md->text;
 	size_t i;
@@ -445,9 +469,11 @@ void history_print_markdown(FILE *out, const struct history_step *step)
 			buf_adds(text, " | ");
 			if (c->op != CHANGE_REMOVED)
 				add_cell(md, c->new);
-			buf_adds(text, " | `");
-			add_location(text, c);
-			buf_adds(text, "` |\n");
+			buf_adds(text, " | ");
+			buf_reset(&md->location);
+			add_location(&md->location, c);
+			add_code(md, &md->location);
+			buf_adds(text, " |\n");
 			write_when_full(out, text);
 		}
 	}
@@ -457,4 +483,5 @@ void history_print_markdown(FILE *out, const struct history_step *step)
 	fwrite(text->ptr, 1, text->len, out);
 	buf_release(&md->text);
 	buf_release(&md->cell);
+	buf_release(&md->location);
 }

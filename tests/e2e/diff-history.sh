@@ -194,7 +194,7 @@ test_expect_success 'root reports unchanged to the byte' '
 	cat >expected <<-EOF &&
 	f11893eea3f778a2d6bddf8edd6c2a38ba03352b41541694c5fc3962f55cc60d
 	e9dd45e2934f519cfb98911b87f2c2b22fdab5ec28b94a97f982d603d106ada9
-	85dbcf54fc152daf78c3d34730c598a71465aa962e10f77f9e199432e6b0a334
+	57e84c17c80c786c1709ef1f83af7dff911c0908e5b3111618e193b38a83d1ca
 	EOF
 	test_cmp expected actual
 '

@@ -480,6 +480,16 @@ test_expect_success 'threads give the same report on broken files' '
 	test "$(cat count)" -eq 3
 '
 
+test_expect_success 'markdown escapes links and odd paths' '
+	make_repo md && cd md && mkdir data &&
+	echo "registry: [data/]" >.modelaudit.yaml &&
+	registry 0.8 >"data/a\`b|c.yaml" && git add . && git commit -qm one &&
+	registry 0.8 | sed "s/variant: 5-shot/variant: \"see [here](https:\/\/e.vil)\"/" >"data/a\`b|c.yaml" &&
+	git commit -qam two &&
+	run_ma 0 diff HEAD~1 --format markdown --fail-on never &&
+	grep -F "| see \[here\](https://e.vil) | data/a\\\`b\|c.yaml:11 |" out
+'
+
 test_expect_success 'help matches the man page synopsis' '
 	"$MODELAUDIT" diff --help | sed -n "1s/^usage: //p" >expected &&
 	sed -n "/^\.SH SYNOPSIS/,/^\.SH/s/^\.B //p" "$TOP/man/modelaudit-diff.1" | sed "s/\\\\//g" >actual &&
