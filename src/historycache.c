@@ -413,9 +413,18 @@ void history_cache_prefetch(struct history_cache *cache,
 {
 	struct chunk_job *jobs = NULL;
 	char **texts;
-	size_t i, ntexts = 0, njobs = 0, jobs_alloc = 0;
+	size_t i, ntexts = 0, njobs = 0, jobs_alloc = 0, missing = 0;
 
-	if (cache->threads < 2 || !n)
+	if (cache->threads < 2)
+		return;
+	/*
+	 * One new version of a large file is not shared out: most of its
+	 * models are in the table already, and cutting and hashing it here
+	 * as well as in history_cache_get() would cost more than it saves.
+	 */
+	for (i = 0; i < n; i++)
+		missing += !cache_has_blob(cache, &files[i].oid);
+	if (missing < 2)
 		return;
 	texts = xcalloc(n, sizeof(*texts));
 	for (i = 0; i < n; i++) {

@@ -200,7 +200,7 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 /* ---- parsing new chunks on several threads ---------------------------- */
 
 /* Fewer new chunks than this per thread are not worth starting it. */
-#define PREFETCH_MIN_CHUNKS 4
+#define PREFETCH_MIN_CHUNKS 16
 
 /* A run of the new chunks, parsed on one thread. */
 struct prefetch_run {
