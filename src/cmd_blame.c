@@ -217,8 +217,10 @@ int cmd_blame(int argc, char **argv)
 	ret = history_open(&h, &audit.rules, audit.config.severity,
 			   &audit.config.registry, &err);
 	if (ret == 0) {
+		history_set_verbose(h, common.verbose);
 		hopt.root = 1;
 		hopt.changes_only = 1;
+		hopt.explicit_config = common.config != NULL;
 		ret = history_run(h, &hopt, blame_add_step, &blame, NULL, &err);
 	}
 	if (ret == 0)
