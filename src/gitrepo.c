@@ -72,6 +72,14 @@ const char *gitrepo_workdir(const struct gitrepo *repo)
 	return git_repository_workdir(repo->git);
 }
 
+void gitrepo_add_shallow_hint(struct gitrepo *repo, struct buf *err)
+{
+	if (git_repository_is_shallow(repo->git) != 1)
+		return;
+	buf_adds(err, " (the repository is a shallow clone, which lacks the commits "
+		 "before its oldest ones: run 'git fetch --unshallow', or use a full clone)");
+}
+
 int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 			   const char *rev, struct buf *err)
 {
@@ -85,7 +93,13 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 		return GITREPO_ERROR;
 	}
 	if (ret < 0) {
+		const git_error *e = git_error_last();
+		int missing_object = e && e->klass == GIT_ERROR_ODB;
+
 		buf_setf(err, "unknown revision '%s': %s", rev, git_reason());
+		/* HEAD~5 in a clone of depth 2 names a commit that is not there. */
+		if (missing_object)
+			gitrepo_add_shallow_hint(repo, err);
 		return ret == GIT_EINVALIDSPEC ? GITREPO_BAD_SPEC : GITREPO_ERROR;
 	}
 	ret = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);

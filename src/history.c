@@ -138,20 +138,6 @@ static const char *git_reason(void)
 	return e && e->message ? e->message : "unknown libgit2 error";
 }
 
-/*
- * Appends to err why a commit can be missing in a shallow clone. libgit2
- * 1.5 has no support for shallow clones. A walk looks for the parents of
- * the clone's oldest commits and fails, even for a range that stops short
- * of them.
- */
-static void add_shallow_hint(struct history *h, struct buf *err)
-{
-	if (git_repository_is_shallow(gitrepo_git(h->repo)) != 1)
-		return;
-	buf_adds(err, " (the repository is a shallow clone, which lacks the commits "
-		 "before its oldest ones: run 'git fetch --unshallow', or use a full clone)");
-}
-
 /* Fills err for a revision walk that failed, naming the range walked. */
 static void walk_failed(const struct history_options *options, struct history *h,
 			struct buf *err)
@@ -162,7 +148,7 @@ static void walk_failed(const struct history_options *options, struct history *h
 		buf_setf(err, "cannot walk the history of '%s': %s", rev, git_reason());
 	else
 		buf_setf(err, "cannot walk the history of '%s..HEAD': %s", rev, git_reason());
-	add_shallow_hint(h, err);
+	gitrepo_add_shallow_hint(h->repo, err);
 }
 
 /* ---- building a side -------------------------------------------------- */
@@ -734,7 +720,7 @@ static int run_commit(struct history *h, const git_commit *commit,
 	    git_commit_parent(&parent, commit, 0) < 0) {
 		buf_setf(err, "cannot read the parent of commit %s: %s",
 			 git_oid_tostr_s(git_commit_id(commit)), git_reason());
-		add_shallow_hint(h, err);
+		gitrepo_add_shallow_hint(h->repo, err);
 		return GITREPO_ERROR;
 	}
 

@@ -59,10 +59,10 @@ static void print_usage(FILE *out)
 
 /*
  * Every command writes its report to standard output through the stdio
- * buffer, and a write that fails there was silent: the command went on to
- * print its summary and exit as if the report had been written. Here the
- * failure is caught where it happens, for every command, and ends the run
- * at once with exit status 4, before any later message can claim success.
+ * buffer, where a failed write would go unnoticed until the command had
+ * printed its summary. Here the failure is caught where it happens, for
+ * every command, and ends the run at once with exit status 4, before any
+ * later message can claim success.
  */
 
 /* The errno of a standard output that was closed at start, or 0. */
@@ -72,9 +72,18 @@ static int stdout_finished;
 
 static _Noreturn void report_unwritable(int errnum)
 {
-	/* Written to the descriptor, because stderr may be the stream that called here. */
-	dprintf(STDERR_FILENO, "modelaudit: error: cannot write the report: %s\n",
-		strerror(errnum));
+	static int reported;
+
+	/*
+	 * Under valgrind, which has glibc free its resources at exit, the
+	 * streams are flushed again after _exit() and this runs a second time.
+	 */
+	if (!reported) {
+		reported = 1;
+		/* Written to the descriptor, because stderr may be the stream that called here. */
+		dprintf(STDERR_FILENO, "modelaudit: error: cannot write the report: %s\n",
+			strerror(errnum));
+	}
 	_exit(EXIT_OPERATIONAL);
 }
 
@@ -182,7 +191,7 @@ static void wrap_standard_streams(void)
 
 /*
  * Flushes and closes standard output after the command. A failed write
- * has ended the run already; what is left is a close that fails, as it
+ * has ended the run already, so what is left is a close that fails, as it
  * can on a network file system.
  */
 static int finish_output(int status)
