@@ -1,7 +1,9 @@
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "audit.h"
 #include "commands.h"
 #include "history.h"
@@ -15,6 +17,30 @@ static const char blame_usage[] =
 	"\n"
 	"Lists, for every score of the model in HEAD (or of one benchmark), the\n"
 	"commit that set its current value, and every earlier value with its commit.";
+
+/*
+ * The options every command takes whose usual help does not hold for
+ * blame, with what they do here. They are still accepted and checked, so
+ * one set of options works for every command.
+ */
+static const struct {
+	const char *name;
+	const char *help;
+} blame_option_help[] = {
+	{ "fail-on", "ignored, because blame reports no findings (it never exits 1)" },
+	{ "color", "ignored, because blame prints no colour" },
+	{ "quiet", "ignored, because blame prints no summary" },
+};
+
+static void set_option_help(struct option *options)
+{
+	size_t i, k;
+
+	for (i = 0; options[i].type != OPTION_END; i++)
+		for (k = 0; k < sizeof(blame_option_help) / sizeof(blame_option_help[0]); k++)
+			if (!strcmp(options[i].name, blame_option_help[k].name))
+				options[i].help = blame_option_help[k].help;
+}
 
 /* Compares benchmark names as the catalogue does: ignoring case and " -_/". */
 static int same_benchmark(const char *a, const char *b)
@@ -160,6 +186,34 @@ static json_t *score_json(git_repository *git, const struct model *m,
 	return obj;
 }
 
+/*
+ * Prints that model id is not in the registry at HEAD and, when a commit
+ * renamed it to a model that is, which commit and what its id is now.
+ */
+static void print_not_found(const struct blame *blame, const struct registry *reg,
+			    const char *id)
+{
+	struct buf msg = BUF_INIT;
+	const char *now;
+	const struct blame_rename *r = blame_renamed(&now, blame, id);
+
+	buf_adds(&msg, "model '");
+	report_sanitize(&msg, id);
+	buf_adds(&msg, "' not found in the registry at HEAD");
+	if (r && find_model(reg, now)) {
+		buf_addf(&msg, ": commit %.10s renamed it to '", git_oid_tostr_s(&r->commit));
+		report_sanitize(&msg, r->new);
+		buf_adds(&msg, "'");
+		if (strcmp(now, r->new)) {
+			buf_adds(&msg, ", and its id at HEAD is '");
+			report_sanitize(&msg, now);
+			buf_adds(&msg, "'");
+		}
+	}
+	fprintf(stderr, "modelaudit: error: %s\n", msg.ptr);
+	buf_release(&msg);
+}
+
 int cmd_blame(int argc, char **argv)
 {
 	static const char *const formats[] = { "text", "json", NULL };
@@ -172,6 +226,7 @@ int cmd_blame(int argc, char **argv)
 	struct buf err = BUF_INIT;
 	const struct model *m;
 	const char *id, *benchmark;
+	struct blame_trail *trails = NULL;
 	json_t *scores = NULL;
 	size_t i, shown = 0;
 	int status = EXIT_OK, ret;
@@ -182,6 +237,7 @@ int cmd_blame(int argc, char **argv)
 
 	memset(&common, 0, sizeof(common));
 	memset(&hopt, 0, sizeof(hopt));
+	set_option_help(options);
 	audit_init(&audit);
 	audit_init(&head);
 
@@ -206,6 +262,7 @@ int cmd_blame(int argc, char **argv)
 	benchmark = args.nr > 1 ? args.items[1] : NULL;
 
 	audit.verbose = common.verbose;
+	head.verbose = common.verbose;
 	ret = audit_setup(&audit, common.config, &common.rules, &err);
 	if (ret == 0)
 		ret = audit_setup(&head, common.config, &common.rules, &err);
@@ -233,30 +290,21 @@ int cmd_blame(int argc, char **argv)
 
 	m = find_model(&head.registry, id);
 	if (!m) {
-		const struct blame_rename *r = blame_renamed(&blame, id);
-
-		if (r && find_model(&head.registry, r->new)) {
-			char hex[GIT_OID_HEXSZ + 1];
-
-			git_oid_tostr(hex, 11, &r->commit);
-			fprintf(stderr, "modelaudit: error: model '%s' not found in the registry at HEAD: "
-				"commit %s renamed it to '%s'\n", id, hex, r->new);
-		} else {
-			fprintf(stderr, "modelaudit: error: model '%s' not found in the registry at HEAD\n", id);
-		}
+		print_not_found(&blame, &head.registry, id);
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
 
+	trails = xcalloc(m->nscores + 1, sizeof(*trails));
+	blame_find_trails(trails, &blame, m);
 	if (!strcmp(common.format, "json"))
 		scores = json_array();
 	for (i = 0; i < m->nscores; i++) {
 		const struct score *s = &m->scores[i];
-		const struct blame_trail *t;
+		const struct blame_trail *t = &trails[i];
 
 		if (!score_selected(s, benchmark, &head.rules))
 			continue;
-		t = blame_find(&blame, m->id.s, s);
 		if (scores)
 			json_array_append_new(scores, score_json(history_git(h), m, s, t));
 		else
@@ -285,6 +333,7 @@ done:
 	if (fflush(stdout) != 0 && status != EXIT_USAGE)
 		status = EXIT_OPERATIONAL;
 	json_decref(scores);
+	free(trails);
 	blame_release(&blame);
 	history_free(h);
 	audit_release(&head);

@@ -4,64 +4,22 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "buf.h"
+#include "semdiff.h"
 #include "values.h"
 
-static const char *or_empty(const char *s)
+#define UNPAIRED ((size_t)-1)
+
+static int value_equal(const char *a, const char *b)
 {
-	return s ? s : "";
-}
-
-/* Returns the score's identity as one string: benchmark, variant and source. */
-static char *score_key(const struct score *s)
-{
-	const char *benchmark = s->canonical ? s->canonical : or_empty(s->benchmark.s);
-	const char *source = s->source_url ? s->source_url : or_empty(s->source.s);
-	struct buf key = BUF_INIT;
-
-	buf_addf(&key, "%s\n%s\n%s", benchmark, or_empty(s->variant.s), source);
-	return buf_detach(&key, NULL);
-}
-
-static struct blame_model *find_model(struct blame *b, const char *id, int create)
-{
-	size_t i;
-
-	if (!id)
-		return NULL;
-	for (i = 0; i < b->nr; i++)
-		if (!strcmp(b->models[i].id, id))
-			return &b->models[i];
-	if (!create)
-		return NULL;
-	XGROW(b->models, b->alloc, b->nr + 1);
-	memset(&b->models[b->nr], 0, sizeof(b->models[b->nr]));
-	b->models[b->nr].id = xstrdup(id);
-	return &b->models[b->nr++];
-}
-
-static struct blame_trail *find_trail(struct blame_model *m, const char *key, int create)
-{
-	size_t i;
-
-	for (i = 0; i < m->nr; i++)
-		if (!strcmp(m->trails[i].key, key))
-			return &m->trails[i];
-	if (!create)
-		return NULL;
-	XGROW(m->trails, m->alloc, m->nr + 1);
-	memset(&m->trails[m->nr], 0, sizeof(m->trails[m->nr]));
-	m->trails[m->nr].key = xstrdup(key);
-	return &m->trails[m->nr++];
+	if (!a || !b)
+		return a == b;
+	return decimal_equal(a, b);
 }
 
 /* Appends a value unless it equals the last one (a merge repeating a branch's change). */
 static void trail_add(struct blame_trail *t, const git_oid *commit, const char *value)
 {
-	struct blame_event *last = t->nr ? &t->events[t->nr - 1] : NULL;
-
-	if (last && ((!last->value && !value) ||
-		     (last->value && value && decimal_equal(last->value, value))))
+	if (t->nr && value_equal(t->events[t->nr - 1].value, value))
 		return;
 	XGROW(t->events, t->alloc, t->nr + 1);
 	git_oid_cpy(&t->events[t->nr].commit, commit);
@@ -76,143 +34,448 @@ static void trail_clear(struct blame_trail *t)
 	for (i = 0; i < t->nr; i++)
 		free(t->events[i].value);
 	free(t->events);
-	free(t->key);
+	memset(t, 0, sizeof(*t));
 }
 
-/* Moves the trail of old_key in from to new_key in to, replacing what is there. */
-static struct blame_trail *move_trail(struct blame_model *from, const char *old_key,
-				      struct blame_model *to, const char *new_key)
+static const char *copy_text(struct arena *a, const char *s)
 {
-	struct blame_trail *t = from ? find_trail(from, old_key, 0) : NULL, *dst;
-	struct blame_trail moved;
-
-	if (!t)
-		return find_trail(to, new_key, 1);
-	if (from == to && !strcmp(old_key, new_key))
-		return t;
-	moved = *t;
-	*t = from->trails[--from->nr];
-	dst = find_trail(to, new_key, 1);
-	free(moved.key);
-	moved.key = dst->key;
-	dst->key = NULL;
-	trail_clear(dst);
-	*dst = moved;
-	return dst;
+	return s ? arena_strdup(a, s) : NULL;
 }
 
-static void add_model(struct blame *b, const struct model *m, const git_oid *commit)
+/* Copies into arena a the fields of a score that semdiff_pair_scores() reads, and its value. */
+static void copy_score(struct score *dst, struct arena *a, const struct score *src)
 {
-	struct blame_model *bm = find_model(b, m->id.s, 1);
+	memset(dst, 0, sizeof(*dst));
+	dst->pos = src->pos;
+	dst->benchmark.s = copy_text(a, src->benchmark.s);
+	dst->variant.s = copy_text(a, src->variant.s);
+	dst->value.s = copy_text(a, src->value.s);
+	dst->source.s = copy_text(a, src->source.s);
+	dst->canonical = copy_text(a, src->canonical);
+	dst->source_url = copy_text(a, src->source_url);
+}
+
+static void blame_model_free(struct blame_model *bm)
+{
 	size_t i;
 
 	if (!bm)
 		return;
-	for (i = 0; i < m->nscores; i++) {
-		char *key = score_key(&m->scores[i]);
+	for (i = 0; i < bm->nr; i++)
+		trail_clear(&bm->trails[i]);
+	free(bm->trails);
+	arena_release(&bm->arena);
+	free(bm->id);
+	free(bm);
+}
 
-		trail_add(find_trail(bm, key, 1), commit, m->scores[i].value.s);
-		free(key);
+/* Returns the index of model id in b->models, or with *found 0 where to insert it. */
+static size_t model_index(int *found, const struct blame *b, const char *id)
+{
+	size_t lo = 0, hi = b->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(b->models[mid]->id, id);
+
+		if (!c) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	*found = 0;
+	return lo;
+}
+
+static struct blame_model *find_model(const struct blame *b, const char *id)
+{
+	int found;
+	size_t i = model_index(&found, b, id);
+
+	return found ? b->models[i] : NULL;
+}
+
+/* Removes model id from b and returns it, or NULL when b has no such model. */
+static struct blame_model *take_model(struct blame *b, const char *id)
+{
+	struct blame_model *bm;
+	int found;
+	size_t i = model_index(&found, b, id);
+
+	if (!found)
+		return NULL;
+	bm = b->models[i];
+	memmove(&b->models[i], &b->models[i + 1], (b->nr - i - 1) * sizeof(*b->models));
+	b->nr--;
+	return bm;
+}
+
+/* Stores bm under id, in place of the model stored there before. */
+static void put_model(struct blame *b, struct blame_model *bm, const char *id)
+{
+	int found;
+	size_t i = model_index(&found, b, id);
+
+	free(bm->id);
+	bm->id = xstrdup(id);
+	if (found) {
+		blame_model_free(b->models[i]);
+		b->models[i] = bm;
+		return;
+	}
+	XGROW(b->models, b->alloc, b->nr + 1);
+	memmove(&b->models[i + 1], &b->models[i], (b->nr - i) * sizeof(*b->models));
+	b->models[i] = bm;
+	b->nr++;
+}
+
+/* Wraps the scores of bm as a model, the form semdiff_pair_scores() reads. */
+static void model_view(struct model *view, const struct blame_model *bm)
+{
+	memset(view, 0, sizeof(*view));
+	view->scores = bm->scores;
+	view->nscores = bm->nr;
+}
+
+static size_t *unpaired_array(size_t n)
+{
+	size_t *a = xcalloc(n + 1, sizeof(*a));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		a[i] = UNPAIRED;
+	return a;
+}
+
+/*
+ * Pairs the scores of a and b that a_taken and b_taken leave unpaired
+ * (UNPAIRED) with each other, by semdiff_pair_scores() on those scores
+ * alone. Fills a_match and b_match (UNPAIRED for the scores left over).
+ */
+static void pair_leftovers(size_t *a_match, size_t *b_match,
+			   const struct model *a, const size_t *a_taken,
+			   const struct model *b, const size_t *b_taken)
+{
+	struct model left_a, left_b;
+	size_t *a_index = xcalloc(a->nscores + 1, sizeof(size_t));
+	size_t *b_index = xcalloc(b->nscores + 1, sizeof(size_t));
+	size_t *left_a_match, *left_b_match;
+	size_t i;
+
+	memset(&left_a, 0, sizeof(left_a));
+	memset(&left_b, 0, sizeof(left_b));
+	left_a.scores = xcalloc(a->nscores + 1, sizeof(struct score));
+	left_b.scores = xcalloc(b->nscores + 1, sizeof(struct score));
+	for (i = 0; i < a->nscores; i++) {
+		a_match[i] = UNPAIRED;
+		if (a_taken[i] != UNPAIRED)
+			continue;
+		a_index[left_a.nscores] = i;
+		left_a.scores[left_a.nscores++] = a->scores[i];
+	}
+	for (i = 0; i < b->nscores; i++) {
+		b_match[i] = UNPAIRED;
+		if (b_taken[i] != UNPAIRED)
+			continue;
+		b_index[left_b.nscores] = i;
+		left_b.scores[left_b.nscores++] = b->scores[i];
+	}
+
+	left_a_match = unpaired_array(left_a.nscores);
+	left_b_match = unpaired_array(left_b.nscores);
+	if (left_a.nscores && left_b.nscores)
+		semdiff_pair_scores(left_a_match, left_b_match, &left_a, &left_b);
+	for (i = 0; i < left_a.nscores; i++) {
+		size_t j = left_a_match[i];
+
+		if (j == UNPAIRED)
+			continue;
+		a_match[a_index[i]] = b_index[j];
+		b_match[b_index[j]] = a_index[i];
+	}
+
+	free(left_a.scores);
+	free(left_b.scores);
+	free(left_a_match);
+	free(left_b_match);
+	free(a_index);
+	free(b_index);
+}
+
+/*
+ * Moves bm on to new, the model as a step left it. old is the model in the
+ * step's parent, or NULL when the step added the model.
+ *
+ * The step's own pairing of old with new is the one diff reports. To find
+ * the trail of each old score, the scores of bm are paired with old. They
+ * differ from old when the step is on another branch than the step
+ * recorded before it. So the scores of bm that old lacks are kept, and a
+ * merge finds there the trail of a score that a branch added. A score the
+ * step removes is kept too, for a branch that still has it, but no score
+ * that diff reports as added takes its trail.
+ *
+ * A score gets the step's commit when diff reports its value as changed or
+ * the score as added, unless its trail already ends with that value.
+ */
+static void model_update(struct blame_model *bm, const struct model *old,
+			 const struct model *new, const git_oid *commit)
+{
+	struct model last;
+	struct arena arena = ARENA_INIT;
+	struct blame_trail *trails;
+	struct score *scores;
+	unsigned char *removed;
+	/*
+	 * Pairings, each array indexed by one side and holding indexes of
+	 * the other: bm with old (last_match, old_last), old with new
+	 * (old_match, new_old), and what is left of bm with what is left of
+	 * new (other, new_other).
+	 */
+	size_t *last_match = unpaired_array(bm->nr);
+	size_t *old_last = unpaired_array(old ? old->nscores : 0);
+	size_t *old_match = unpaired_array(old ? old->nscores : 0);
+	size_t *new_old = unpaired_array(new->nscores);
+	size_t *other = unpaired_array(bm->nr);
+	size_t *new_other = unpaired_array(new->nscores);
+	size_t *closed = unpaired_array(bm->nr);
+	size_t nold = old ? old->nscores : 0;
+	size_t i, j, n;
+
+	model_view(&last, bm);
+	if (old) {
+		semdiff_pair_scores(last_match, old_last, &last, old);
+		semdiff_pair_scores(old_match, new_old, old, new);
+	}
+
+	/* Scores diff reports as added may take the trail of another branch's score. */
+	for (i = 0; i < bm->nr; i++)
+		if (last_match[i] != UNPAIRED || bm->removed[i])
+			closed[i] = 0;	/* any index leaves the score out */
+	pair_leftovers(other, new_other, &last, closed, new, new_old);
+
+	n = new->nscores;
+	for (i = 0; i < bm->nr; i++)
+		if (last_match[i] == UNPAIRED && other[i] == UNPAIRED)
+			n++;
+	for (i = 0; i < nold; i++)
+		if (old_match[i] == UNPAIRED && old_last[i] != UNPAIRED)
+			n++;
+	trails = xcalloc(n + 1, sizeof(*trails));
+	scores = arena_calloc(&arena, (n + 1) * sizeof(*scores));
+	removed = arena_calloc(&arena, n + 1);
+
+	/* First the scores of new, then those of other branches, then the removed ones. */
+	for (j = 0; j < new->nscores; j++) {
+		const struct score *s = &new->scores[j];
+		size_t from = UNPAIRED;
+		int set = 1;
+
+		if (new_old[j] != UNPAIRED) {
+			from = old_last[new_old[j]];
+			set = !value_equal(old->scores[new_old[j]].value.s, s->value.s);
+		} else if (new_other[j] != UNPAIRED) {
+			from = new_other[j];
+		}
+		if (from != UNPAIRED) {
+			trails[j] = bm->trails[from];
+			memset(&bm->trails[from], 0, sizeof(bm->trails[from]));
+		}
+		/*
+		 * NOTE: an old score that pairs with no score of bm gets no
+		 * commit while its value stays the same, because the walk did
+		 * not see which commit set it.
+		 */
+		if (set)
+			trail_add(&trails[j], commit, s->value.s);
+		copy_score(&scores[j], &arena, s);
+	}
+
+	n = new->nscores;
+	for (i = 0; i < bm->nr; i++) {
+		if (last_match[i] != UNPAIRED || other[i] != UNPAIRED)
+			continue;
+		trails[n] = bm->trails[i];
+		memset(&bm->trails[i], 0, sizeof(bm->trails[i]));
+		copy_score(&scores[n], &arena, &bm->scores[i]);
+		removed[n] = bm->removed[i];
+		n++;
+	}
+	for (i = 0; i < nold; i++) {
+		size_t from = old_last[i];
+
+		if (old_match[i] != UNPAIRED || from == UNPAIRED)
+			continue;
+		trails[n] = bm->trails[from];
+		memset(&bm->trails[from], 0, sizeof(bm->trails[from]));
+		copy_score(&scores[n], &arena, &old->scores[i]);
+		removed[n] = 1;
+		n++;
+	}
+
+	for (i = 0; i < bm->nr; i++)
+		trail_clear(&bm->trails[i]);
+	free(bm->trails);
+	arena_release(&bm->arena);
+	bm->trails = trails;
+	bm->scores = scores;
+	bm->removed = removed;
+	bm->nr = n;
+	bm->arena = arena;
+
+	free(last_match);
+	free(old_last);
+	free(old_match);
+	free(new_old);
+	free(other);
+	free(new_other);
+	free(closed);
+}
+
+/*
+ * Records the step's change of one model, once per step. old is the model
+ * in the step's parent (NULL when the step added it), new the model in the
+ * step.
+ */
+static void add_model_change(struct blame *b, const struct model *old,
+			     const struct model *new, const git_oid *commit)
+{
+	struct blame_model *bm;
+
+	if (!new->id.s)
+		return;
+
+	/*
+	 * NOTE: models that share an id share one entry, updated by the first
+	 * of them that a step changes, so their trails can mix.
+	 */
+	bm = find_model(b, new->id.s);
+	if (bm && bm->step == b->steps)
+		return;
+
+	/*
+	 * A renamed model's trails move to its new id. When the old id has
+	 * none, another branch made the same rename first, and the trails
+	 * filed under the new id are those of this model.
+	 */
+	if (old && old->id.s && strcmp(old->id.s, new->id.s)) {
+		struct blame_model *renamed = take_model(b, old->id.s);
+
+		if (renamed) {
+			put_model(b, renamed, new->id.s);
+			bm = renamed;
+		}
+	}
+	if (!bm) {
+		bm = xcalloc(1, sizeof(*bm));
+		put_model(b, bm, new->id.s);
+	}
+
+	bm->step = b->steps;
+	model_update(bm, old, new, commit);
+}
+
+static void add_rename(struct blame *b, const struct change *c, const git_oid *commit)
+{
+	struct blame_rename *r;
+
+	if (!c->old || !c->new)
+		return;
+	XGROW(b->renames, b->renames_alloc, b->nrenames + 1);
+	r = &b->renames[b->nrenames++];
+	r->old = xstrdup(c->old);
+	r->new = xstrdup(c->new);
+	git_oid_cpy(&r->commit, commit);
 }
 
 int blame_add_step(void *data, const struct history_step *step)
 {
 	struct blame *b = data;
-	const git_oid *commit = step->id;
 	size_t i;
 
-	if (!commit)
+	if (!step->id)
 		return 0;
+	b->steps++;
 	for (i = 0; i < step->changes.nr; i++) {
 		const struct change *c = &step->changes.items[i];
-		struct blame_model *old_model, *new_model;
-		struct blame_trail *t;
-		char *old_key, *new_key;
 
-		if (c->kind == CHANGE_MODEL && c->op == CHANGE_ADDED) {
-			add_model(b, c->new_model, commit);
+		if (c->kind == CHANGE_MODEL && c->op == CHANGE_RENAMED)
+			add_rename(b, c, step->id);
+		/* A removed model keeps its trails, for a step that adds it back. */
+		if (!c->new_model)
 			continue;
-		}
-		if (c->kind == CHANGE_MODEL && c->op == CHANGE_RENAMED) {
-			struct blame_model *from = find_model(b, c->old, 0);
-			struct blame_rename *r;
-
-			XGROW(b->renames, b->renames_alloc, b->nrenames + 1);
-			r = &b->renames[b->nrenames++];
-			r->old = xstrdup(c->old);
-			r->new = xstrdup(c->new);
-			r->commit = *commit;
-			if (from && !find_model(b, c->new, 0)) {
-				free(from->id);
-				from->id = xstrdup(c->new);
-			}
-			continue;
-		}
-		if (c->kind != CHANGE_SCORE)
-			continue;
-		new_model = find_model(b, c->new_model ? c->new_model->id.s : NULL, 1);
-		if (c->op == CHANGE_ADDED) {
-			new_key = score_key(c->new_score);
-			trail_add(find_trail(new_model, new_key, 1), commit, c->new_score->value.s);
-			free(new_key);
-			continue;
-		}
-		if (c->op != CHANGE_CHANGED)
-			continue;
-		/* After a rename the old model's trails already carry the new id. */
-		old_model = find_model(b, c->new_model->id.s, 0);
-		old_key = score_key(c->old_score);
-		new_key = score_key(c->new_score);
-		t = move_trail(old_model, old_key, new_model, new_key);
-		if (!strcmp(c->field, "score"))
-			trail_add(t, commit, c->new_score->value.s);
-		free(old_key);
-		free(new_key);
+		add_model_change(b, c->old_model, c->new_model, step->id);
 	}
 	return 0;
 }
 
-const struct blame_trail *blame_find(const struct blame *b, const char *model,
-				     const struct score *s)
+void blame_find_trails(struct blame_trail *trails, const struct blame *b,
+		       const struct model *m)
 {
-	struct blame_model *m = find_model((struct blame *)b, model, 0);
-	const struct blame_trail *t;
-	char *key;
+	const struct blame_model *bm = m->id.s ? find_model(b, m->id.s) : NULL;
+	struct model last;
+	size_t *last_match, *m_match;
+	size_t j;
 
-	if (!m)
-		return NULL;
-	key = score_key(s);
-	t = find_trail(m, key, 0);
-	free(key);
-	return t;
+	memset(trails, 0, m->nscores * sizeof(*trails));
+	if (!bm)
+		return;
+
+	model_view(&last, bm);
+	last_match = unpaired_array(bm->nr);
+	m_match = unpaired_array(m->nscores);
+	semdiff_pair_scores(last_match, m_match, &last, m);
+	for (j = 0; j < m->nscores; j++) {
+		const struct blame_trail *t;
+		size_t n;
+
+		if (m_match[j] == UNPAIRED)
+			continue;
+		t = &bm->trails[m_match[j]];
+		for (n = t->nr; n > 0; n--)
+			if (value_equal(t->events[n - 1].value, m->scores[j].value.s))
+				break;
+		trails[j].events = t->events;
+		trails[j].nr = n;
+	}
+	free(last_match);
+	free(m_match);
 }
 
-const struct blame_rename *blame_renamed(const struct blame *b, const char *id)
+const struct blame_rename *blame_renamed(const char **now, const struct blame *b,
+					 const char *id)
 {
-	const struct blame_rename *last = NULL;
-	size_t i;
+	const struct blame_rename *first = NULL;
+	size_t i, start = 0;
 
-	/* Renames are in history order, so one pass follows a chain of them. */
-	for (i = 0; i < b->nrenames; i++) {
-		if (strcmp(b->renames[i].old, id))
-			continue;
-		last = &b->renames[i];
-		id = last->new;
+	*now = NULL;
+	for (i = b->nrenames; i-- > 0;) {
+		if (!strcmp(b->renames[i].old, id)) {
+			first = &b->renames[i];
+			start = i + 1;
+			break;
+		}
 	}
-	return last;
+	if (!first)
+		return NULL;
+
+	/* Later renames are in history order, so one pass follows the chain. */
+	*now = first->new;
+	for (i = start; i < b->nrenames; i++)
+		if (!strcmp(b->renames[i].old, *now))
+			*now = b->renames[i].new;
+	return first;
 }
 
 void blame_release(struct blame *b)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < b->nr; i++) {
-		for (j = 0; j < b->models[i].nr; j++)
-			trail_clear(&b->models[i].trails[j]);
-		free(b->models[i].trails);
-		free(b->models[i].id);
-	}
+	for (i = 0; i < b->nr; i++)
+		blame_model_free(b->models[i]);
 	free(b->models);
 	for (i = 0; i < b->nrenames; i++) {
 		free(b->renames[i].old);

@@ -5,13 +5,18 @@
 
 #include <git2.h>
 
+#include "arena.h"
 #include "history.h"
 
 /*
  * The provenance of scores: while a history walk goes from the root to
- * HEAD, every value a score took, with the commit that set it. A score is
- * followed through the changes of its identity (a new variant or source)
- * and through renames of its model.
+ * HEAD, every value each score entry took, with the commit that set it.
+ *
+ * Each entry has a trail of its own, even when several entries of a model
+ * share an identity. An entry is followed from one commit to the next by
+ * the pairing of semdiff_pair_scores(), the one diff reports with, so it
+ * keeps its trail through a change of its variant or source, and through
+ * the renames of its model.
  */
 
 struct blame_event {
@@ -20,17 +25,26 @@ struct blame_event {
 };
 
 struct blame_trail {
-	char *key;		/* the score's identity within its model */
 	struct blame_event *events;	/* oldest first */
 	size_t nr;
-	size_t alloc;
+	size_t alloc;		/* 0 for a view into another trail */
 };
 
+/*
+ * A model as the walk saw it last. scores contains a copy of the identity
+ * and value of each score of that version. After them come the scores
+ * that other branches may still have, such as those that a step removed
+ * or that the parent of that step lacked. trails[i] is the trail of
+ * scores[i].
+ */
 struct blame_model {
 	char *id;
+	struct score *scores;
 	struct blame_trail *trails;
+	unsigned char *removed;	/* removed[i]: a step removed scores[i] */
 	size_t nr;
-	size_t alloc;
+	unsigned long step;	/* the step that last updated the model */
+	struct arena arena;	/* owns scores, their text and removed */
 };
 
 /* A model id that a commit renamed. */
@@ -41,29 +55,46 @@ struct blame_rename {
 };
 
 struct blame {
-	struct blame_model *models;
+	struct blame_model **models;	/* sorted by id */
 	size_t nr;
 	size_t alloc;
 	struct blame_rename *renames;	/* oldest first */
 	size_t nrenames;
 	size_t renames_alloc;
+	unsigned long steps;		/* steps recorded so far */
 };
 
-#define BLAME_INIT { NULL, 0, 0, NULL, 0, 0 }
-
-/* Records the value changes of one step; usable as a history_fn. */
-int blame_add_step(void *blame, const struct history_step *step);
-
-/* Returns the trail of score s of model id, or NULL when none was recorded. */
-const struct blame_trail *blame_find(const struct blame *b, const char *model,
-				     const struct score *s);
+#define BLAME_INIT { NULL, 0, 0, NULL, 0, 0, 0 }
 
 /*
- * Follows the renames recorded for model id, from the oldest on, and
- * returns the last one, whose new id the model has now; NULL when the id
- * was never renamed.
+ * Records the value changes of one step, as a history_fn. A model that a
+ * step removes keeps its trails. When a later step adds a model with the
+ * same id, its scores are paired with the old ones, and only the values
+ * that differ get that step's commit.
  */
-const struct blame_rename *blame_renamed(const struct blame *b, const char *id);
+int blame_add_step(void *blame, const struct history_step *step);
+
+/*
+ * Fills trails[i] (one element per score of m) with the trail of score i
+ * of m. m is a model read at the end of the walk, such as HEAD's. Its
+ * scores are paired with those of the version of the model with the same
+ * id that the walk saw last.
+ *
+ * Each trail is a view into b (alloc 0, valid until blame_release()) that
+ * ends with the last event whose value equals the score's value. The
+ * events after it are values of a branch that a merge did not keep. A
+ * trail without such an event is empty (nr 0), like one never recorded.
+ */
+void blame_find_trails(struct blame_trail *trails, const struct blame *b,
+		       const struct model *m);
+
+/*
+ * Returns the latest rename of the model id, or NULL when none was
+ * recorded. Sets *now to the id the model has after that rename and every
+ * later rename of its new id.
+ */
+const struct blame_rename *blame_renamed(const char **now, const struct blame *b,
+					 const char *id);
 
 void blame_release(struct blame *b);
 

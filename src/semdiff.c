@@ -413,8 +413,8 @@ static void count_left(size_t *left, const struct score_ref *refs, size_t n,
  * only scores of the same benchmark, so each new score is compared with
  * the old scores of its benchmark alone, found by binary search.
  */
-static void pair_scores(size_t *old_match, size_t *new_match,
-			const struct model *old, const struct model *new)
+void semdiff_pair_scores(size_t *old_match, size_t *new_match,
+			 const struct model *old, const struct model *new)
 {
 	struct score_ref *old_refs = sorted_score_refs(old);
 	struct score_ref *new_refs = sorted_score_refs(new);
@@ -487,7 +487,7 @@ static void diff_scores(struct change_list *out, const struct model *old,
 	size_t *new_match = xcalloc(new->nscores + 1, sizeof(size_t));
 	size_t i, j;
 
-	pair_scores(old_match, new_match, old, new);
+	semdiff_pair_scores(old_match, new_match, old, new);
 	for (j = 0; j < new->nscores; j++) {
 		if (new_match[j] == (size_t)-1) {
 			struct change *c = score_change(out, CHANGE_ADDED, old, new,

@@ -81,6 +81,18 @@ void semdiff_models(struct change_list *out,
 		    struct model *const *new, size_t nnew,
 		    const void *const *old_same, const void *const *new_same);
 
+/*
+ * Pairs the scores of two versions of a model by the rules above, as
+ * semdiff_models() does. Sets old_match[i] to the index in new of the
+ * score paired with old score i, and new_match[j] to the index in old of
+ * the score paired with new score j, or to (size_t)-1 for an unpaired
+ * score. Each array has one element per score of its model. Only the
+ * benchmark, canonical, variant, source and source_url of the scores are
+ * read.
+ */
+void semdiff_pair_scores(size_t *old_match, size_t *new_match,
+			 const struct model *old, const struct model *new);
+
 /* Reports whether two scores have the same identity. */
 int semdiff_same_identity(const struct score *a, const struct score *b);
 

@@ -26,6 +26,37 @@ models:
 EOF
 }
 
+# model ID: the start of a registry with one model, whose scores follow.
+model() {
+	cat <<EOF
+models:
+  - id: $1
+    name: Acme 7B
+    organization: Acme
+    released: 2024-07-01
+    sources:
+      - id: card
+        url: https://acme.org/card
+    benchmarks:
+EOF
+}
+
+# score BENCHMARK VARIANT VALUE: one score entry of that model.
+score() {
+	cat <<EOF
+      - benchmark: $1
+        variant: $2
+        score: $3
+        date: 2024-07-01
+        source: card
+EOF
+}
+
+# short REV: the abbreviated commit id that blame prints.
+short() {
+	git rev-parse --short=10 "$1"
+}
+
 setup() {
 	make_repo repo && cd repo && mkdir data &&
 	registry 0.80 0.50 >data/models.yaml && git add . && git commit -qm one &&
@@ -98,10 +129,273 @@ test_expect_success 'renamed model followed' '
 test_expect_success 'old id of a renamed model names the rename' '
 	setup &&
 	registry 0.810 0.55 acme-7b-v2 >data/models.yaml && git commit -qam rename &&
+	run_ma 4 blame acme-7b &&
+	echo "modelaudit: error: model '\''acme-7b'\'' not found in the registry at HEAD: commit $(short HEAD) renamed it to '\''acme-7b-v2'\''" >expected &&
+	test_cmp expected err
+'
+
+test_expect_success 'rename chain names the first rename' '
+	setup &&
+	registry 0.810 0.55 acme-7b-v2 >data/models.yaml && git commit -qam rename &&
 	registry 0.810 0.55 acme-7b-v3 >data/models.yaml && git commit -qam "rename again" &&
 	run_ma 4 blame acme-7b &&
-	echo "modelaudit: error: model '\''acme-7b'\'' not found in the registry at HEAD: commit $(git rev-parse --short=10 HEAD) renamed it to '\''acme-7b-v3'\''" >expected &&
+	echo "modelaudit: error: model '\''acme-7b'\'' not found in the registry at HEAD: commit $(short HEAD~1) renamed it to '\''acme-7b-v2'\'', and its id at HEAD is '\''acme-7b-v3'\''" >expected &&
+	test_cmp expected err &&
+	run_ma 4 blame acme-7b-v2 &&
+	echo "modelaudit: error: model '\''acme-7b-v2'\'' not found in the registry at HEAD: commit $(short HEAD) renamed it to '\''acme-7b-v3'\''" >expected &&
 	test_cmp expected err
+'
+
+test_expect_success 'duplicate entries each keep their trail' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.33 && score MMLU 5-shot 0.237; } >data/models.yaml &&
+	git add . && git commit -qm "add two entries" &&
+	{ model m1 && score MMLU 5-shot 0.33; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam "drop the second" &&
+	run_ma 0 blame m1 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:10: MMLU (5-shot) 0.33
+	    0.33  $(short HEAD~1)  2025-01-01T12:00:00Z  A U Thor  add two entries
+	EOF
+	test_cmp expected out &&
+	run_ma 0 blame m1 --format json &&
+	python3 -c "import json, sys; s = json.load(sys.stdin)[\"scores\"][0]; print(s[\"value\"], s[\"subject\"], s[\"history\"])" <out >actual &&
+	echo "0.33 add two entries []" >expected &&
+	test_cmp expected actual
+'
+
+test_expect_success 'duplicate entries follow the pairing of diff' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.33 && score MMLU 5-shot 0.237; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	{ model m1 && score MMLU 5-shot 0.33 && score MMLU 5-shot 0.25; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam two &&
+	{ model m1 && score MMLU 5-shot 0.25 && score MMLU 5-shot 0.33; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam swap &&
+	run_ma 0 diff HEAD~1 --fail-on never &&
+	grep "changed score" out >actual &&
+	cat >expected <<-EOF &&
+	data/models.yaml:12: changed score m1 MMLU (5-shot): score 0.33 -> 0.25
+	data/models.yaml:17: changed score m1 MMLU (5-shot): score 0.25 -> 0.33
+	EOF
+	test_cmp expected actual &&
+	run_ma 0 blame m1 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:10: MMLU (5-shot) 0.25
+	    0.25  $(short HEAD)  2025-03-01T12:00:00Z  A U Thor  swap
+	    0.33  $(short HEAD~2)  2025-01-01T12:00:00Z  A U Thor  one
+	data/models.yaml:15: MMLU (5-shot) 0.33
+	    0.33  $(short HEAD)  2025-03-01T12:00:00Z  A U Thor  swap
+	    0.25  $(short HEAD~1)  2025-02-01T12:00:00Z  A U Thor  two
+	    0.237  $(short HEAD~2)  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'duplicate entries in JSON match the text' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.33 && score MMLU 5-shot 0.237; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	{ model m1 && score MMLU 5-shot 0.33 && score MMLU 5-shot 0.25; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam two &&
+	run_ma 0 blame m1 &&
+	sed -n "s/^    \([^ ]*\)  \([^ ]*\) .*/\1 \2/p" out >text &&
+	run_ma 0 blame m1 --format json &&
+	python3 -c "
+import json, sys
+for s in json.load(sys.stdin)[\"scores\"]:
+    print(s[\"value\"], s[\"commit\"][:10])
+    for e in s[\"history\"]:
+        print(e[\"value\"], e[\"commit\"][:10])
+" <out >json &&
+	cat >expected <<-EOF &&
+	0.33 $(short HEAD~1)
+	0.25 $(short HEAD)
+	0.237 $(short HEAD~1)
+	EOF
+	test_cmp expected text &&
+	test_cmp expected json
+'
+
+test_expect_success 'new variant and value keep the trail' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	{ model m1 && score MMLU 0-shot 0.70 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam two &&
+	run_ma 0 blame m1 MMLU &&
+	cat >expected <<-EOF &&
+	data/models.yaml:10: MMLU (0-shot) 0.70
+	    0.70  $(short HEAD)  2025-02-01T12:00:00Z  A U Thor  two
+	    0.80  $(short HEAD~1)  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'reordered entries keep their trails' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	{ model m1 && score GSM8K 8-shot 0.50 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam reorder &&
+	{ model m1 && score GSM8K 8-shot 0.55 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam three &&
+	run_ma 0 blame m1 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:10: GSM8K (8-shot) 0.55
+	    0.55  $(short HEAD)  2025-03-01T12:00:00Z  A U Thor  three
+	    0.50  $(short HEAD~2)  2025-01-01T12:00:00Z  A U Thor  one
+	data/models.yaml:15: MMLU (5-shot) 0.80
+	    0.80  $(short HEAD~2)  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'removed score starts again when added back' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	{ model m1 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam remove &&
+	{ model m1 && score GSM8K 8-shot 0.50 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam "add again" &&
+	run_ma 0 blame m1 MMLU &&
+	cat >expected <<-EOF &&
+	data/models.yaml:15: MMLU (5-shot) 0.80
+	    0.80  $(short HEAD)  2025-03-01T12:00:00Z  A U Thor  add again
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'removed model added back keeps its trails' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	echo "models: []" >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam remove &&
+	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.60; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam "add back" &&
+	run_ma 0 blame m1 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:10: MMLU (5-shot) 0.80
+	    0.80  $(short HEAD~2)  2025-01-01T12:00:00Z  A U Thor  one
+	data/models.yaml:15: GSM8K (8-shot) 0.60
+	    0.60  $(short HEAD)  2025-03-01T12:00:00Z  A U Thor  add back
+	    0.50  $(short HEAD~2)  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'registry that failed to parse keeps trails' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	{ model m1 && score MMLU 5-shot 0.80 && echo "  - id: [broken"; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam broken &&
+	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam fixed &&
+	run_ma 0 diff HEAD~1 --fail-on never &&
+	grep "added model m1" out &&
+	run_ma 0 blame m1 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:10: MMLU (5-shot) 0.80
+	    0.80  $(short HEAD~2)  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	test_cmp expected out
+'
+
+# merged_history SIDE-DATE MAIN-DATE: a branch adds GSM8K while main raises
+# MMLU, then main merges the branch. The dates decide which of the two
+# commits the walk meets first.
+merged_history() {
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	git checkout -q -b side &&
+	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=$1 GIT_COMMITTER_DATE=$1 git commit -qam "add GSM8K" &&
+	git checkout -q main &&
+	{ model m1 && score MMLU 5-shot 0.85; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=$2 GIT_COMMITTER_DATE=$2 git commit -qam "raise MMLU" &&
+	git merge -q --no-ff --no-commit -s ours side &&
+	{ model m1 && score MMLU 5-shot 0.85 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	GIT_AUTHOR_DATE=2025-04-01T12:00:00Z GIT_COMMITTER_DATE=2025-04-01T12:00:00Z \
+		git commit -qam merge
+}
+
+test_expect_success 'merge keeps the commits of the branch' '
+	for dates in "2025-02-01T12:00:00Z 2025-03-01T12:00:00Z" \
+		     "2025-03-01T12:00:00Z 2025-02-01T12:00:00Z"; do
+		(
+			mkdir "run-${dates%% *}" && cd "run-${dates%% *}" &&
+			merged_history $dates &&
+			run_ma 0 blame m1 &&
+			cat >expected <<-EOF &&
+			data/models.yaml:10: MMLU (5-shot) 0.85
+			    0.85  $(short main^1)  ${dates#* }  A U Thor  raise MMLU
+			    0.80  $(short main~2)  2025-01-01T12:00:00Z  A U Thor  one
+			data/models.yaml:15: GSM8K (8-shot) 0.50
+			    0.50  $(short side)  ${dates%% *}  A U Thor  add GSM8K
+			EOF
+			test_cmp expected out
+		) || exit 1
+	done
+'
+
+test_expect_success 'score removed on a branch keeps its trail' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	git checkout -q -b side &&
+	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	GIT_COMMITTER_DATE=2025-02-01T12:00:00Z git commit -qam "drop GSM8K" &&
+	git checkout -q main &&
+	{ model m1 && score MMLU 5-shot 0.85 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	GIT_COMMITTER_DATE=2025-03-01T12:00:00Z git commit -qam "raise MMLU" &&
+	GIT_COMMITTER_DATE=2025-04-01T12:00:00Z git merge -q --no-ff -s ours -m merge side &&
+	run_ma 0 blame m1 GSM8K &&
+	cat >expected <<-EOF &&
+	data/models.yaml:15: GSM8K (8-shot) 0.50
+	    0.50  $(short main~2)  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'value a merge did not keep' '
+	make_repo repo && cd repo && mkdir data &&
+	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	git add . && git commit -qm one &&
+	git checkout -q -b side &&
+	{ model m1 && score MMLU 5-shot 0.90; } >data/models.yaml &&
+	GIT_COMMITTER_DATE=2025-02-01T12:00:00Z git commit -qam "raise MMLU" &&
+	git checkout -q main &&
+	GIT_COMMITTER_DATE=2025-03-01T12:00:00Z git merge -q --no-ff -s ours -m merge side &&
+	run_ma 0 blame m1 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:10: MMLU (5-shot) 0.80
+	    0.80  $(short main~1)  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'blame accepts the options of every command' '
+	setup &&
+	run_ma 0 blame acme-7b &&
+	mv out expected &&
+	run_ma 0 blame acme-7b --fail-on note --quiet --color always &&
+	test_cmp expected out &&
+	run_ma 2 blame acme-7b --fail-on sometimes
+'
+
+test_expect_success 'help says which options blame ignores' '
+	"$MODELAUDIT" blame --help >help &&
+	grep -E "^    --(fail-on|color|quiet) " help | sed "s/  */ /g" >actual &&
+	cat >expected <<-EOF &&
+	 --fail-on <severity> ignored, because blame reports no findings (it never exits 1)
+	 --color <when> ignored, because blame prints no colour
+	 --quiet ignored, because blame prints no summary
+	EOF
+	test_cmp expected actual
 '
 
 test_expect_success 'unknown model exits 4' '
@@ -109,6 +403,22 @@ test_expect_success 'unknown model exits 4' '
 	run_ma 4 blame nope-7b &&
 	echo "modelaudit: error: model '\''nope-7b'\'' not found in the registry at HEAD" >expected &&
 	test_cmp expected err
+'
+
+test_expect_success 'unknown id printed escaped' '
+	setup &&
+	run_ma 4 blame "$(printf "nope\033[31m")" &&
+	echo "modelaudit: error: model '\''nope\\x1B[31m'\'' not found in the registry at HEAD" >expected &&
+	test_cmp expected err
+'
+
+test_expect_success 'verbose lists the files read' '
+	setup &&
+	run_ma 0 blame acme-7b &&
+	mv out expected &&
+	run_ma 0 blame acme-7b --verbose &&
+	test_cmp expected out &&
+	grep "^modelaudit: read data/models.yaml " err
 '
 
 test_expect_success 'absent benchmark exits 4' '
@@ -131,6 +441,69 @@ test_expect_success 'llm-stats grok-3-mini GPQA' '
 	    0.84  af05825563  2025-07-10T18:55:32Z  Contributor 15  fix grok 3 and grok 3 mini benchmark results
 	    0.846  a0cd1dab97  2025-02-24T19:52:08Z  Contributor 1  sonnet 3.7
 	    0.84  1e5f49dbb6  2025-02-18T16:24:52Z  Contributor 1  xai
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'llm-stats duplicate entries follow diff' '
+	git clone -q "$(fixture llm-stats-history.bundle)" llm && cd llm &&
+	run_ma 0 diff bdaa359d18^..bdaa359d18 --fail-on never &&
+	grep -e "score llama-3.2-11b-instruct MMMU-Pro " -e "score llama-3.2-90b-instruct ChartQA " out >actual &&
+	cat >expected <<-EOF &&
+	data/models/meta/llama-3.2-11b-instruct.yaml:46: removed score llama-3.2-11b-instruct MMMU-Pro (Test accuracy): 0.237
+	data/models/meta/llama-3.2-90b-instruct.yaml:48: changed score llama-3.2-90b-instruct ChartQA (Internal Evaluation): score 0.542 -> 0.855
+	data/models/meta/llama-3.2-90b-instruct.yaml:94: removed score llama-3.2-90b-instruct ChartQA (Internal Evaluation): 0.855
+	EOF
+	test_cmp expected actual &&
+	run_ma 0 blame llama-3.2-11b-instruct MMMU-Pro &&
+	cat >expected <<-EOF &&
+	data/models/meta/llama-3.2-11b-instruct.yaml:65: MMMU-Pro (Test accuracy) 0.33
+	    0.33  f8f6ba22fc  2024-11-14T23:25:27Z  Contributor 1  add a bunch of models
+	EOF
+	test_cmp expected out &&
+	run_ma 0 blame llama-3.2-90b-instruct ChartQA &&
+	cat >expected <<-EOF &&
+	data/models/meta/llama-3.2-90b-instruct.yaml:24: ChartQA (-) 0.855
+	    0.855  bdaa359d18  2024-11-24T17:49:53Z  Contributor 1  add more data
+	    0.542  f8f6ba22fc  2024-11-14T23:25:27Z  Contributor 1  add a bunch of models
+	EOF
+	test_cmp expected out &&
+	run_ma 0 diff bfb7e7353f^..bfb7e7353f --fail-on never &&
+	grep "score mistral-small-3.2-24b-instruct-2506 " out >actual &&
+	cat >expected <<-EOF &&
+	data/models/mistral/mistral-small-3.2-24b-instruct-2506.yaml:42: added score mistral-small-3.2-24b-instruct-2506 GPQA (5-shot CoT): 0.4613
+	data/models/mistral/mistral-small-3.2-24b-instruct-2506.yaml:42: removed score mistral-small-3.2-24b-instruct-2506 GPQA-diamond (5-shot CoT): 0.4613
+	EOF
+	test_cmp expected actual &&
+	run_ma 0 blame mistral-small-3.2-24b-instruct-2506 GPQA &&
+	cat >expected <<-EOF &&
+	data/models/mistral/mistral-small-3.2-24b-instruct-2506.yaml:37: GPQA (5-shot CoT) 0.4422
+	    0.4422  77be93031d  2025-07-26T23:47:38Z  Contributor 4  Add model mistral small 3.2
+	data/models/mistral/mistral-small-3.2-24b-instruct-2506.yaml:42: GPQA (5-shot CoT) 0.4613
+	    0.4613  bfb7e7353f  2025-08-07T23:13:45Z  Contributor 1  fix openai changes
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'llm-stats rename made on two branches' '
+	git clone -q "$(fixture llm-stats-history.bundle)" llm && cd llm &&
+	run_ma 0 diff --root --format json --fail-on never &&
+	python3 -c "
+import json, sys
+for c in json.load(sys.stdin)[\"commits\"]:
+    for x in c[\"changes\"]:
+        if x[\"op\"] == \"renamed\" and x[\"new\"] == \"claude-sonnet-4-5-20250929\":
+            print(c[\"commit\"][:10], x[\"old\"])
+" <out >actual &&
+	cat >expected <<-EOF &&
+	c3a3625d4f claude-4-5-sonnet-20250929
+	00bc1bb226 claude-4-5-sonnet-20250929
+	EOF
+	test_cmp expected actual &&
+	run_ma 0 blame claude-sonnet-4-5-20250929 SWE-bench-Verified &&
+	cat >expected <<-EOF &&
+	data/models/anthropic/claude-sonnet-4-5-20250929.yaml:17: SWE-bench Verified (Agentic Coding) (Agentic coding) 0.772
+	    0.772  19e6fdbd59  2025-09-29T17:51:43Z  Contributor 15  full benchmarks
 	EOF
 	test_cmp expected out
 '
