@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "fuzz.h"
 
 #include "buf.h"
@@ -61,8 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct registry old = REGISTRY_INIT, new = REGISTRY_INIT;
 	struct finding_list old_findings = FINDING_LIST_INIT;
 	struct history_step step;
+	struct history_range range;
+	struct history_json json;
 	size_t split = find_separator(text, size);
-	json_t *json;
 
 	if (split < size) {
 		registry_add_file(&old, &rules, "old.yaml", text, split, &old_findings);
@@ -80,13 +79,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	history_print_text(sink, &step, 1);
 	history_print_markdown(sink, &step);
-	json = history_step_json(&step);
-	if (json) {
-		char *dump = json_dumps(json, 0);
-
-		free(dump);
-		json_decref(json);
-	}
+	memset(&range, 0, sizeof(range));
+	history_json_init(&json, sink, &range);
+	history_json_add(&json, &step);
+	history_json_finish(&json);
+	history_json_release(&json);
 
 	change_list_release(&step.changes);
 	finding_list_release(&step.introduced);

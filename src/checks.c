@@ -972,9 +972,12 @@ static void describe_place(struct buf *out, const struct model *here,
 	buf_addf(out, ":%u", (unsigned)pos.line);
 }
 
-/* model-duplicate-id and model-unknown-base, on the models sorted by id. */
+/*
+ * model-duplicate-id, and model-unknown-base when bases is set, on the
+ * models sorted by id.
+ */
 static void check_model_ids(const struct registry *reg, const struct ruleset *rs,
-			    struct finding_list *findings)
+			    int bases, struct finding_list *findings)
 {
 	struct model_ref *refs = xcalloc(reg->nr + 1, sizeof(*refs));
 	const char **ids = xcalloc(reg->nr + 1, sizeof(*ids));
@@ -1013,7 +1016,7 @@ static void check_model_ids(const struct registry *reg, const struct ruleset *rs
 		report(&c, RULE_MODEL_DUPLICATE_ID, m->id.pos, &ctx, &msg);
 	}
 
-	for (i = 0; i < reg->nr; i++) {
+	for (i = 0; bases && i < reg->nr; i++) {
 		const struct model *m = reg->models[i];
 		struct model_ref probe;
 		struct checker c;
@@ -1153,14 +1156,41 @@ static uint32_t group_table_id(struct group_table *t, uint64_t h)
 	return t->count++;
 }
 
+/* The group hashes a pass is limited to: n of them, sorted. */
+struct group_filter {
+	const uint64_t *hashes;
+	size_t n;
+};
+
+static int filter_has(const struct group_filter *filter, uint64_t h)
+{
+	size_t lo = 0, hi = filter->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (filter->hashes[mid] == h)
+			return 1;
+		if (filter->hashes[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+#define NO_GROUP UINT32_MAX
+
 /*
- * Collects the prepared scores of every model, ordered by the number of
- * their group's hash and, within a group, in the order of the registry (a
- * counting sort). Sets *starts to the offset of each group's first entry
- * (groups->count + 1 entries) and returns the number of entries.
+ * Collects the prepared scores of every model (of the groups of filter
+ * only, when not NULL), ordered by the number of their group's hash and,
+ * within a group, in the order of the registry (a counting sort). Sets
+ * *starts to the offset of each group's first entry (groups->count + 1
+ * entries) and returns the number of entries.
  */
 static size_t collect_sized_scores(struct sized_score **out, size_t **starts,
-				   const struct registry *reg, struct group_table *groups)
+				   const struct registry *reg, struct group_table *groups,
+				   const struct group_filter *filter)
 {
 	struct sized_score *sorted;
 	uint32_t *ids;
@@ -1170,14 +1200,22 @@ static size_t collect_sized_scores(struct sized_score **out, size_t **starts,
 	for (i = 0; i < reg->nr; i++)
 		total += reg->models[i]->nsiblings;
 	ids = xcalloc(total ? total : 1, sizeof(*ids));
-	for (i = 0; i < reg->nr; i++)
-		for (j = 0; j < reg->models[i]->nsiblings; j++)
-			ids[n++] = group_table_id(groups, reg->models[i]->siblings[j].hash);
+	for (i = 0; i < reg->nr; i++) {
+		for (j = 0; j < reg->models[i]->nsiblings; j++) {
+			uint64_t h = reg->models[i]->siblings[j].hash;
+
+			if (filter && !filter_has(filter, h))
+				ids[n++] = NO_GROUP;
+			else
+				ids[n++] = group_table_id(groups, h);
+		}
+	}
 
 	next = xcalloc((size_t)groups->count + 1, sizeof(*next));
 	first = xcalloc((size_t)groups->count + 1, sizeof(*first));
 	for (i = 0; i < n; i++)
-		next[ids[i]]++;
+		if (ids[i] != NO_GROUP)
+			next[ids[i]]++;
 	for (i = 0; i < groups->count; i++) {
 		size_t count = next[i];
 
@@ -1186,14 +1224,17 @@ static size_t collect_sized_scores(struct sized_score **out, size_t **starts,
 	}
 	first[groups->count] = sum;
 
-	sorted = xcalloc(n ? n : 1, sizeof(*sorted));
+	sorted = xcalloc(sum ? sum : 1, sizeof(*sorted));
 	n = 0;
 	for (i = 0; i < reg->nr; i++) {
 		const struct model *m = reg->models[i];
 
 		for (j = 0; j < m->nsiblings; j++, n++) {
-			struct sized_score *e = &sorted[next[ids[n]]++];
+			struct sized_score *e;
 
+			if (ids[n] == NO_GROUP)
+				continue;
+			e = &sorted[next[ids[n]]++];
 			e->seq = (uint32_t)n;
 			e->key = &m->siblings[j];
 			e->m = m;
@@ -1203,7 +1244,7 @@ static size_t collect_sized_scores(struct sized_score **out, size_t **starts,
 	free(next);
 	*out = sorted;
 	*starts = first;
-	return n;
+	return sum;
 }
 
 /* Orders by family, benchmark and variant, as grouped. */
@@ -1290,6 +1331,7 @@ static void add_sibling(struct buf *out, const struct sized_score *s)
 
 static void check_interpolated_siblings(const struct registry *reg,
 					const struct ruleset *rs,
+					const struct group_filter *filter,
 					struct finding_list *findings)
 {
 	struct sized_score *sorted = NULL;
@@ -1298,7 +1340,7 @@ static void check_interpolated_siblings(const struct registry *reg,
 	size_t n, g, lo, hi, i, *starts = NULL;
 
 	memset(&groups, 0, sizeof(groups));
-	n = collect_sized_scores(&sorted, &starts, reg, &groups);
+	n = collect_sized_scores(&sorted, &starts, reg, &groups, filter);
 	if (n < 3)
 		goto done;
 
@@ -1350,6 +1392,25 @@ done:
 void checks_registry(const struct registry *reg, const struct ruleset *rs,
 		     struct finding_list *findings)
 {
-	check_model_ids(reg, rs, findings);
-	check_interpolated_siblings(reg, rs, findings);
+	check_model_ids(reg, rs, 1, findings);
+	check_interpolated_siblings(reg, rs, NULL, findings);
+}
+
+void checks_duplicate_ids(const struct registry *reg, const struct ruleset *rs,
+			  struct finding_list *findings)
+{
+	check_model_ids(reg, rs, 0, findings);
+}
+
+void checks_interpolated_groups(const struct registry *reg, const struct ruleset *rs,
+				const uint64_t *hashes, size_t n,
+				struct finding_list *findings)
+{
+	struct group_filter filter;
+
+	if (!n)
+		return;
+	filter.hashes = hashes;
+	filter.n = n;
+	check_interpolated_siblings(reg, rs, &filter, findings);
 }

@@ -1,6 +1,8 @@
 #ifndef MODELAUDIT_CHECKS_H
 #define MODELAUDIT_CHECKS_H
 
+#include <stdint.h>
+
 #include "finding.h"
 #include "registry.h"
 #include "ruleset.h"
@@ -26,5 +28,18 @@ void checks_prepare_model(struct model *m, const struct ruleset *rs);
  */
 void checks_registry(const struct registry *reg, const struct ruleset *rs,
 		     struct finding_list *findings);
+
+/*
+ * The parts of checks_registry() that a history walk runs on the models a
+ * commit changed. checks_duplicate_ids() runs model-duplicate-id alone.
+ * checks_interpolated_groups() runs score-suspect-interpolated on the
+ * scores of the groups whose hashes (struct sibling_key, n of them sorted)
+ * are given, and reports what checks_registry() reports for those groups.
+ */
+void checks_duplicate_ids(const struct registry *reg, const struct ruleset *rs,
+			  struct finding_list *findings);
+void checks_interpolated_groups(const struct registry *reg, const struct ruleset *rs,
+				const uint64_t *hashes, size_t n,
+				struct finding_list *findings);
 
 #endif

@@ -87,7 +87,8 @@ int cmd_diff(int argc, char **argv)
 	memset(&common, 0, sizeof(common));
 	memset(&hopt, 0, sizeof(hopt));
 	memset(&out, 0, sizeof(out));
-	history_json_init(&out.json);
+	memset(&range, 0, sizeof(range));
+	history_json_init(&out.json, stdout, &range);
 	audit_init(&audit);
 
 	if (options_parse(argc, argv, options, &args) < 0) {
@@ -153,7 +154,7 @@ int cmd_diff(int argc, char **argv)
 	}
 
 	if (out.format == DIFF_JSON) {
-		if (history_json_print(stdout, &out.json, &range) < 0)
+		if (history_json_finish(&out.json) < 0)
 			status = EXIT_OPERATIONAL;
 	} else if (out.format == DIFF_MARKDOWN && !out.steps) {
 		printf("No commit in the range changes the registry.\n");

@@ -1,10 +1,12 @@
 #include "history.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <sys/mman.h>
 #endif
 
 #include "alloc.h"
@@ -30,7 +32,8 @@ struct side {
 	size_t nr;
 	size_t alloc;
 	size_t origins_alloc;
-	struct finding_list findings;	/* of checks_registry() */
+	struct finding_list findings;	/* of checks_registry(), once checked is set */
+	int checked;
 };
 
 #define SIDE_CACHE 2
@@ -46,6 +49,35 @@ struct history {
 	int changes_only;		/* from the options of the current run */
 	int explicit_config;		/* from the options of the current run */
 };
+
+#ifdef __GLIBC__
+/*
+ * Grows glibc's heap once and marks it for transparent huge pages. The
+ * tens of megabytes a walk keeps then fault in 2 MiB at a time, not 4 KiB:
+ * the faults took about a tenth of a walk of the llm-stats history. The
+ * trim threshold set in history_open() keeps the freed block in the heap,
+ * and pages never touched cost nothing. The block bypasses the counting
+ * wrappers of alloc.h because the walk never uses it.
+ */
+#define HEAP_RESERVE ((size_t)128 * 1024 * 1024)
+#define HUGE_PAGE ((uintptr_t)2 * 1024 * 1024)
+
+static void heap_reserve_huge_pages(void)
+{
+#if defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
+	char *p = malloc(HEAP_RESERVE);
+	uintptr_t start, end;
+
+	if (!p)
+		return;
+	start = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	end = ((uintptr_t)p + HEAP_RESERVE) & ~(HUGE_PAGE - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+	free(p);
+#endif
+}
+#endif
 
 int history_open(struct history **out, const struct ruleset *rules,
 		 const enum severity *severity,
@@ -77,6 +109,7 @@ int history_open(struct history **out, const struct ruleset *rules,
 	 * when it is freed, at a steady cost.
 	 */
 	mallopt(M_MXFAST, 0);
+	heap_reserve_huge_pages();
 #endif
 	h = xcalloc(1, sizeof(*h));
 	h->repo = repo;
@@ -302,7 +335,6 @@ static void drop_suppressed(struct finding_list *list, const struct side *a,
 /* Fills s from its files (whose data may be loaded already): models and findings. */
 static int side_fill(struct side *s, struct history *h, struct buf *err)
 {
-	struct registry reg = REGISTRY_INIT;
 	size_t i, j;
 
 	history_cache_prefetch(&h->cache, s->files.files, s->files.nr);
@@ -326,16 +358,28 @@ static int side_fill(struct side *s, struct history *h, struct buf *err)
 		free(f->data);
 		f->data = NULL;
 	}
+	return 0;
+}
 
-	if (h->changes_only)
-		return 0;
+/*
+ * Returns the cross-model findings of the whole side, running the checks
+ * on first use: a comparison with a side that shares most models needs
+ * only those of the models that changed (see compare_checks()).
+ */
+static const struct finding_list *side_findings(struct history *h, struct side *s)
+{
+	struct registry reg = REGISTRY_INIT;
+
+	if (s->checked)
+		return &s->findings;
 	reg.models = s->models;
 	reg.nr = s->nr;
 	reg.nfiles = s->files.nr;
 	checks_registry(&reg, h->rules, &s->findings);
 	finding_list_finish(&s->findings, h->severity);
 	drop_suppressed(&s->findings, s, NULL);
-	return 0;
+	s->checked = 1;
+	return &s->findings;
 }
 
 static const struct side *find_side(const struct history *h, const git_oid *commit)
@@ -401,18 +445,37 @@ static int side_of_commit(struct side **out, struct history *h,
 
 /* ---- comparing two sides ---------------------------------------------- */
 
+/* Fingerprints of finished findings have this many hex digits, so memcmp() orders them as strcmp(). */
+#define FINGERPRINT_LEN 32
+
 static int compare_fingerprints(const void *x, const void *y)
 {
 	const struct finding *const *a = x, *const *b = y;
 
-	return strcmp((*a)->fingerprint, (*b)->fingerprint);
+	return memcmp((*a)->fingerprint, (*b)->fingerprint, FINGERPRINT_LEN);
 }
 
-static int compare_pointers(const void *x, const void *y)
+/*
+ * Returns the slot of key in an open-addressing table of pointers (mask + 1
+ * slots, a power of two): its own, or the empty one where it would go.
+ */
+static size_t pointer_slot(const void *const *keys, size_t mask, const void *key)
 {
-	const void *const *a = x, *const *b = y;
+	size_t i = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull & mask;
 
-	return *a < *b ? -1 : *a > *b;
+	while (keys[i] && keys[i] != key)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Returns the mask of a table for count pointers, at most half full. */
+static size_t pointer_mask(size_t count)
+{
+	size_t size = 16;
+
+	while (size < count * 2)
+		size *= 2;
+	return size - 1;
 }
 
 struct finding_refs {
@@ -455,30 +518,43 @@ static void refs_add_entry(struct finding_refs *refs, const struct blob_entry *e
 
 /*
  * Collects the findings of side s that can differ from those of other:
- * the cross-model ones, and those of every cache entry that other does
- * not use. An entry both sides use contributes the same findings to both,
+ * the cross-model ones in cross, and those of every cache entry that
+ * other does not use. An entry both sides use contributes the same findings to both,
  * so leaving it out does not change which findings match.
  */
 static void collect_findings(struct finding_refs *refs, const struct side *s,
-			     const struct side *other)
+			     const struct finding_list *cross, const struct side *other)
 {
-	const struct blob_entry **theirs = NULL;
-	size_t i, n = other ? other->nentries : 0;
+	const void **theirs = NULL;
+	size_t i, n = other ? other->nentries : 0, mask = pointer_mask(n);
 
-	if (n) {
-		theirs = xcalloc(n, sizeof(*theirs));
-		memcpy(theirs, other->entries, n * sizeof(*theirs));
-		qsort(theirs, n, sizeof(*theirs), compare_pointers);
-	}
+	theirs = xcalloc(mask + 1, sizeof(*theirs));
+	for (i = 0; i < n; i++)
+		theirs[pointer_slot(theirs, mask, other->entries[i])] = other->entries[i];
 	for (i = 0; i < s->nentries; i++) {
 		const struct blob_entry *e = s->entries[i];
 
-		if (n && bsearch(&e, theirs, n, sizeof(*theirs), compare_pointers))
+		if (theirs[pointer_slot(theirs, mask, e)])
 			continue;
 		refs_add_entry(refs, e);
 	}
-	refs_add_list(refs, &s->findings);
+	refs_add_list(refs, cross);
 	free(theirs);
+}
+
+/*
+ * Reports whether findings x and y differ at most in their model id and in
+ * how the benchmark name is spelt.
+ */
+static int same_but_model(const struct finding *x, const struct finding *y)
+{
+	int same_benchmark = text_equal(x->benchmark, y->benchmark) ||
+		(x->benchmark && y->benchmark &&
+		 benchmark_names_equal(x->benchmark, y->benchmark));
+
+	return x->rule == y->rule && same_benchmark &&
+	       text_equal(x->variant, y->variant) && text_equal(x->source, y->source) &&
+	       text_equal(x->field, y->field) && text_equal(x->value, y->value);
 }
 
 /*
@@ -497,10 +573,7 @@ static void match_respelt(struct finding_refs *a, struct finding_refs *b)
 		for (j = 0; j < b->nr && x->benchmark; j++) {
 			const struct finding *y = b->items[j];
 
-			if (x->rule == y->rule && text_equal(x->model, y->model) &&
-			    benchmark_names_equal(x->benchmark, y->benchmark) &&
-			    text_equal(x->variant, y->variant) && text_equal(x->source, y->source) &&
-			    text_equal(x->field, y->field) && text_equal(x->value, y->value)) {
+			if (text_equal(x->model, y->model) && same_but_model(x, y)) {
 				b->items[j] = b->items[--b->nr];
 				matched = 1;
 				break;
@@ -526,7 +599,8 @@ static void match_findings(struct finding_refs *a, struct finding_refs *b)
 	if (b->nr > 1)
 		qsort(b->items, b->nr, sizeof(*b->items), compare_fingerprints);
 	while (i < a->nr && j < b->nr) {
-		int c = strcmp(a->items[i]->fingerprint, b->items[j]->fingerprint);
+		int c = memcmp(a->items[i]->fingerprint, b->items[j]->fingerprint,
+			       FINGERPRINT_LEN);
 
 		if (c < 0) {
 			a->items[na++] = a->items[i++];
@@ -544,6 +618,48 @@ static void match_findings(struct finding_refs *a, struct finding_refs *b)
 	a->nr = na;
 	b->nr = nb;
 	match_respelt(a, b);
+}
+
+/*
+ * Clears the findings left in a (old) and b (new) that differ only in the
+ * id of a model renamed by one of changes: renaming a model fixes none of
+ * its findings and introduces none.
+ */
+static void match_renamed(struct finding_refs *a, struct finding_refs *b,
+			  const struct change_list *changes)
+{
+	const struct change **renames = NULL;
+	size_t i, j, k, nrenames = 0, na = 0;
+
+	for (i = 0; i < changes->nr; i++) {
+		if (changes->items[i].kind == CHANGE_MODEL && changes->items[i].op == CHANGE_RENAMED) {
+			renames = xrealloc(renames, xmul(nrenames + 1, sizeof(*renames)));
+			renames[nrenames++] = &changes->items[i];
+		}
+	}
+	for (i = 0; i < a->nr && nrenames; i++) {
+		const struct finding *x = a->items[i];
+		const char *id = NULL;
+		int matched = 0;
+
+		for (k = 0; k < nrenames && !id; k++)
+			if (text_equal(renames[k]->old, x->model))
+				id = renames[k]->new;
+		for (j = 0; j < b->nr && id; j++) {
+			const struct finding *y = b->items[j];
+
+			if (text_equal(y->model, id) && same_but_model(x, y)) {
+				b->items[j] = b->items[--b->nr];
+				matched = 1;
+				break;
+			}
+		}
+		if (!matched)
+			a->items[na++] = x;
+	}
+	if (nrenames)
+		a->nr = na;
+	free(renames);
 }
 
 static void describe_score(struct buf *out, const struct score *s)
@@ -614,6 +730,17 @@ static void history_findings(struct finding_list *out,
 				    "model %s was removed", c->model ? c->model : "(no id)");
 			continue;
 		}
+		if (c->kind == CHANGE_MODEL && c->op == CHANGE_ADDED) {
+			/* A model added with its scores adds each of them. */
+			struct change score = *c;
+			size_t k;
+
+			for (k = 0; k < c->new_model->nscores; k++) {
+				score.new_score = &c->new_model->scores[k];
+				check_score_date(out, &score, commit_day, commit_date);
+			}
+			continue;
+		}
 		if (c->kind != CHANGE_SCORE)
 			continue;
 		if (c->op == CHANGE_REMOVED) {
@@ -650,50 +777,537 @@ static void history_findings(struct finding_list *out,
 	}
 }
 
+/* ---- what a commit changed -------------------------------------------- */
+
+/*
+ * The models of two sides, split into unchanged pairs and changed models.
+ * A pair is one model on both sides, or two built from the same text (the
+ * same origin), which semdiff_models() takes as unchanged. Pairs keep the
+ * order of both sides, and only models with an id are paired. Pairs add
+ * the same to both sides of a comparison. So when the conditions below
+ * hold, comparing the changed models alone gives the same changes and
+ * findings as comparing every model.
+ */
+struct side_delta {
+	struct model **old_models;	/* changed, in the old side's order */
+	const void **old_origins;
+	size_t nold;
+	struct model **new_models;	/* changed, in the new side's order */
+	const void **new_origins;
+	size_t nnew;
+	/*
+	 * No changed model has the id of a paired one, so id matching pairs
+	 * changed models only with changed models.
+	 */
+	int models_apart;
+	/*
+	 * Also: no file has inline suppressions, and either both sides have
+	 * the same ids and every base_model of a changed model names one of
+	 * them, or every base_model names a model on both sides. The
+	 * cross-model findings of the pairs are then the same on both sides.
+	 */
+	int checks_apart;
+};
+
+#define NO_INDEX ((size_t)-1)
+
+static int has_id(const struct model *m)
+{
+	return m->id.s && *m->id.s;
+}
+
+static const void *model_key(const struct side *s, size_t i)
+{
+	return s->origins[i] ? s->origins[i] : (const void *)s->models[i];
+}
+
+/*
+ * Sets old_paired[i] and new_paired[j] for the pairs, found greedily in
+ * the new side's order: each model takes the first unpaired old model of
+ * its key after the old model paired last, so pairs never cross.
+ */
+static void pair_models(unsigned char *old_paired, unsigned char *new_paired,
+			const struct side *old, const struct side *new)
+{
+	size_t mask = pointer_mask(old->nr), i, j, want = 0;
+	const void **keys;
+	size_t *heads, *next;
+
+	keys = xcalloc(mask + 1, sizeof(*keys));
+	heads = xcalloc(mask + 1, sizeof(*heads));
+	next = xcalloc(old->nr + 1, sizeof(*next));
+
+	/*
+	 * Each key heads a chain of old models in increasing order. Models of
+	 * one key have one id, so only the new model's is looked at.
+	 */
+	for (i = old->nr; i-- > 0;) {
+		size_t slot;
+
+		slot = pointer_slot(keys, mask, model_key(old, i));
+		next[i] = keys[slot] ? heads[slot] : NO_INDEX;
+		keys[slot] = model_key(old, i);
+		heads[slot] = i;
+	}
+	for (j = 0; j < new->nr; j++) {
+		size_t slot;
+
+		slot = pointer_slot(keys, mask, model_key(new, j));
+		if (!keys[slot])
+			continue;
+		i = heads[slot];
+		while (i != NO_INDEX && i < want)
+			i = next[i];
+		heads[slot] = i == NO_INDEX ? NO_INDEX : next[i];
+		if (i == NO_INDEX || !has_id(new->models[j]))
+			continue;
+		old_paired[i] = 1;
+		new_paired[j] = 1;
+		want = i + 1;
+	}
+	free(keys);
+	free(heads);
+	free(next);
+}
+
+/* A set of strings, for the ids and base models of the changed models. */
+struct name_set {
+	struct name_slot {
+		const char *s;
+		uint64_t hash;
+		int found;
+	} *slots;
+	size_t mask;
+};
+
+static void name_set_init(struct name_set *set, size_t count)
+{
+	size_t size = 16;
+
+	while (size < count * 2)
+		size *= 2;
+	set->slots = xcalloc(size, sizeof(*set->slots));
+	set->mask = size - 1;
+}
+
+/* Returns the slot of s: its own, or the empty one where it would go. */
+static struct name_slot *name_set_slot(const struct name_set *set, const char *s,
+				       uint64_t hash)
+{
+	size_t i = hash & set->mask;
+
+	while (set->slots[i].s && (set->slots[i].hash != hash || strcmp(set->slots[i].s, s)))
+		i = (i + 1) & set->mask;
+	return &set->slots[i];
+}
+
+static void name_set_add(struct name_set *set, const char *s)
+{
+	uint64_t hash = text_hash(s, strlen(s));
+	struct name_slot *slot = name_set_slot(set, s, hash);
+
+	slot->s = s;
+	slot->hash = hash;
+}
+
+static struct name_slot *name_set_find_hashed(const struct name_set *set, const char *s,
+					      uint64_t hash)
+{
+	struct name_slot *slot = name_set_slot(set, s, hash);
+
+	return slot->s ? slot : NULL;
+}
+
+static struct name_slot *name_set_find(const struct name_set *set, const char *s)
+{
+	return name_set_find_hashed(set, s, text_hash(s, strlen(s)));
+}
+
+static int compare_strings(const void *x, const void *y)
+{
+	const char *const *a = x, *const *b = y;
+
+	return strcmp(*a, *b);
+}
+
+/* Reports whether the changed models of both sides have the same ids, counted with repeats. */
+static int same_changed_ids(const struct side_delta *d)
+{
+	const char **a = xcalloc(d->nold + 1, sizeof(*a));
+	const char **b = xcalloc(d->nnew + 1, sizeof(*b));
+	size_t i, na = 0, nb = 0;
+	int same;
+
+	for (i = 0; i < d->nold; i++)
+		if (has_id(d->old_models[i]))
+			a[na++] = d->old_models[i]->id.s;
+	for (i = 0; i < d->nnew; i++)
+		if (has_id(d->new_models[i]))
+			b[nb++] = d->new_models[i]->id.s;
+	same = na == nb;
+	if (same && na > 1) {
+		qsort(a, na, sizeof(*a), compare_strings);
+		qsort(b, nb, sizeof(*b), compare_strings);
+	}
+	for (i = 0; same && i < na; i++)
+		same = !strcmp(a[i], b[i]);
+	free(a);
+	free(b);
+	return same;
+}
+
+static int has_suppressions(const struct side *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nentries; i++)
+		if (s->entries[i]->suppressions.nr)
+			return 1;
+	return 0;
+}
+
+/*
+ * Fills bases with the base models of the changed models that no changed
+ * model of either side has as id, and returns how many. The pairs must
+ * have them all for checks_apart.
+ */
+static size_t missing_bases(struct name_set *bases, const struct side_delta *d,
+			    const struct name_set *ids)
+{
+	size_t i, n = 0;
+
+	name_set_init(bases, d->nold + d->nnew);
+	for (i = 0; i < d->nold + d->nnew; i++) {
+		const struct model *m = i < d->nold ? d->old_models[i] : d->new_models[i - d->nold];
+
+		if (!m->base_model.s || !*m->base_model.s || name_set_find(ids, m->base_model.s))
+			continue;
+		if (!name_set_find(bases, m->base_model.s)) {
+			name_set_add(bases, m->base_model.s);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Reports whether id names one of the n models. */
+static int names_model(struct model *const *models, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (models[i]->id.s && !strcmp(models[i]->id.s, id))
+			return 1;
+	return 0;
+}
+
+/*
+ * Reports whether the cross-model findings of the pairs are the same on
+ * both sides although the ids of the changed models differ (models added,
+ * removed or renamed). They are when every base_model resolves on both
+ * sides, so none is reported: the base of a pair names a pair (pairs is
+ * the set of their ids) or a changed model on each side, and the base of
+ * a changed model names a pair or a changed model of its side.
+ */
+static int other_ids_apart(const struct side_delta *d, const struct side *new,
+			   const unsigned char *new_paired, const struct name_set *pairs)
+{
+	size_t i;
+
+	for (i = 0; i < d->nold + d->nnew; i++) {
+		const struct model *m = i < d->nold ? d->old_models[i] : d->new_models[i - d->nold];
+		const char *base = m->base_model.s;
+
+		if (!base || !*base || name_set_find(pairs, base))
+			continue;
+		if (i < d->nold ? !names_model(d->old_models, d->nold, base) :
+				  !names_model(d->new_models, d->nnew, base))
+			return 0;
+	}
+	for (i = 0; i < new->nr; i++) {
+		const char *base = new->models[i]->base_model.s;
+
+		if (!new_paired[i] || !base || !*base || name_set_find(pairs, base))
+			continue;
+		if (!names_model(d->old_models, d->nold, base) ||
+		    !names_model(d->new_models, d->nnew, base))
+			return 0;
+	}
+	return 1;
+}
+
+/* Fills d for two sides; see struct side_delta. */
+static void side_delta_fill(struct side_delta *d, const struct side *old,
+			    const struct side *new, int checks)
+{
+	unsigned char *old_paired = xcalloc(old->nr + 1, 1);
+	unsigned char *new_paired = xcalloc(new->nr + 1, 1);
+	struct name_set ids, bases, pairs;
+	size_t i, pending = 0;
+	int same_ids;
+
+	memset(d, 0, sizeof(*d));
+	memset(&bases, 0, sizeof(bases));
+	memset(&pairs, 0, sizeof(pairs));
+	pair_models(old_paired, new_paired, old, new);
+	d->old_models = xcalloc(old->nr + 1, sizeof(*d->old_models));
+	d->old_origins = xcalloc(old->nr + 1, sizeof(*d->old_origins));
+	d->new_models = xcalloc(new->nr + 1, sizeof(*d->new_models));
+	d->new_origins = xcalloc(new->nr + 1, sizeof(*d->new_origins));
+	for (i = 0; i < old->nr; i++) {
+		if (old_paired[i])
+			continue;
+		d->old_models[d->nold] = old->models[i];
+		d->old_origins[d->nold++] = old->origins[i];
+	}
+	for (i = 0; i < new->nr; i++) {
+		if (new_paired[i])
+			continue;
+		d->new_models[d->nnew] = new->models[i];
+		d->new_origins[d->nnew++] = new->origins[i];
+	}
+
+	name_set_init(&ids, d->nold + d->nnew);
+	for (i = 0; i < d->nold; i++)
+		if (d->old_models[i]->id.s)
+			name_set_add(&ids, d->old_models[i]->id.s);
+	for (i = 0; i < d->nnew; i++)
+		if (d->new_models[i]->id.s)
+			name_set_add(&ids, d->new_models[i]->id.s);
+	/*
+	 * Both sides have the same ids when their changed models do, and the
+	 * base models that those lack must be ids of pairs. Otherwise every
+	 * id of the pairs is collected for other_ids_apart().
+	 */
+	d->checks_apart = checks && !has_suppressions(old) && !has_suppressions(new);
+	same_ids = d->checks_apart && same_changed_ids(d);
+	if (same_ids)
+		pending = missing_bases(&bases, d, &ids);
+	else if (d->checks_apart)
+		name_set_init(&pairs, new->nr);
+
+	/* The pairs have the same ids on both sides: one side's are enough. */
+	d->models_apart = 1;
+	for (i = 0; i < new->nr; i++) {
+		const char *id = new->models[i]->id.s;
+		struct name_slot *slot;
+		uint64_t hash;
+
+		if (!new_paired[i])
+			continue;
+		hash = text_hash(id, strlen(id));
+		if (name_set_find_hashed(&ids, id, hash)) {
+			d->models_apart = 0;
+			break;
+		}
+		if (pairs.slots) {
+			slot = name_set_slot(&pairs, id, hash);
+			slot->s = id;
+			slot->hash = hash;
+		}
+		slot = pending ? name_set_find_hashed(&bases, id, hash) : NULL;
+		if (slot && !slot->found) {
+			slot->found = 1;
+			pending--;
+		}
+	}
+	if (same_ids)
+		d->checks_apart = d->models_apart && !pending;
+	else
+		d->checks_apart = d->checks_apart && d->models_apart &&
+				  other_ids_apart(d, new, new_paired, &pairs);
+	free(ids.slots);
+	free(bases.slots);
+	free(pairs.slots);
+	free(old_paired);
+	free(new_paired);
+}
+
+static void side_delta_release(struct side_delta *d)
+{
+	free(d->old_models);
+	free(d->old_origins);
+	free(d->new_models);
+	free(d->new_origins);
+}
+
+static int compare_hashes(const void *x, const void *y)
+{
+	const uint64_t *a = x, *b = y;
+
+	return *a < *b ? -1 : *a > *b;
+}
+
+/*
+ * Fills found with the cross-model findings of side s that can differ from
+ * those of the other side when d->checks_apart is set: model-duplicate-id
+ * among its changed models (no pair shares their ids), and
+ * score-suspect-interpolated in the sibling groups (n hashes, sorted) of
+ * the changed models of both sides. A group has one family, so only the
+ * models of the families of the changed models (nfamilies, distinct) are
+ * read, unless there are more than FAMILIES_MAX of them.
+ */
+#define FAMILIES_MAX 64
+
+static int in_families(const char *const *families, size_t n, const char *family)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (families[i][0] == family[0] && !strcmp(families[i], family))
+			return 1;
+	return 0;
+}
+
+static void changed_findings(struct finding_list *found, struct history *h,
+			     const struct side *s, struct model **changed, size_t nchanged,
+			     const uint64_t *groups, size_t n, const char *const *families,
+			     size_t nfamilies)
+{
+	struct registry reg = REGISTRY_INIT;
+	struct model **kin = NULL;
+	size_t i, nkin = 0;
+
+	reg.models = changed;
+	reg.nr = nchanged;
+	checks_duplicate_ids(&reg, h->rules, found);
+
+	if (n) {
+		kin = xcalloc(s->nr + 1, sizeof(*kin));
+		for (i = 0; i < s->nr; i++) {
+			const struct model *m = s->models[i];
+
+			if (m->nsiblings && (nfamilies > FAMILIES_MAX ||
+					     in_families(families, nfamilies, m->family.s)))
+				kin[nkin++] = s->models[i];
+		}
+		reg.models = kin;
+		reg.nr = nkin;
+		checks_interpolated_groups(&reg, h->rules, groups, n, found);
+		free(kin);
+	}
+	finding_list_finish(found, h->severity);
+	drop_suppressed(found, s, NULL);
+}
+
+/* Fills old_found and new_found as changed_findings() describes. */
+static void compare_checks(struct finding_list *old_found, struct finding_list *new_found,
+			   struct history *h, const struct side *old,
+			   const struct side *new, const struct side_delta *d)
+{
+	const char **families = xcalloc(d->nold + d->nnew + 1, sizeof(*families));
+	uint64_t *groups = NULL;
+	size_t ngroups = 0, nfamilies = 0, alloc = 0, i, k, kept = 0;
+
+	for (i = 0; i < d->nold + d->nnew; i++) {
+		const struct model *m = i < d->nold ? d->old_models[i] : d->new_models[i - d->nold];
+
+		if (!m->nsiblings)
+			continue;
+		/* Models with siblings have a family (checks_prepare_model()). */
+		if (nfamilies <= FAMILIES_MAX && !in_families(families, nfamilies, m->family.s))
+			families[nfamilies++] = m->family.s;
+		XGROW(groups, alloc, ngroups + m->nsiblings);
+		for (k = 0; k < m->nsiblings; k++)
+			groups[ngroups++] = m->siblings[k].hash;
+	}
+	if (ngroups > 1)
+		qsort(groups, ngroups, sizeof(*groups), compare_hashes);
+	for (i = 0; i < ngroups; i++)
+		if (!kept || groups[kept - 1] != groups[i])
+			groups[kept++] = groups[i];
+
+	changed_findings(old_found, h, old, d->old_models, d->nold, groups, kept, families,
+			 nfamilies);
+	changed_findings(new_found, h, new, d->new_models, d->nnew, groups, kept, families,
+			 nfamilies);
+	free(families);
+	free(groups);
+}
+
+/* Appends a shallow copy of f, whose strings stay f's. */
+static void add_borrowed(struct finding_list *list, const struct finding *f)
+{
+	XGROW(list->items, list->alloc, list->nr + 1);
+	list->items[list->nr++] = *f;
+}
+
 /*
  * Compares old (NULL for the empty registry) with new and fills the
- * step's changes, introduced and fixed findings.
+ * step's changes, introduced and fixed findings. The findings are shallow
+ * copies: their strings belong to the sides, or to owned, which must live
+ * as long as the step (see step_release()).
  */
-static void compare_sides(struct history_step *step, struct history *h,
-			  const struct side *old, const struct side *new,
+static void compare_sides(struct history_step *step, struct finding_list *owned,
+			  struct history *h, struct side *old, struct side *new,
 			  long long commit_time)
 {
 	struct finding_refs old_refs = { NULL, 0, 0 }, new_refs = { NULL, 0, 0 };
 	struct finding_list rules_found = FINDING_LIST_INIT;
+	struct finding_list old_cross = FINDING_LIST_INIT, new_cross = FINDING_LIST_INIT;
+	const struct finding_list *old_found = NULL, *new_found;
+	struct side_delta d;
 	size_t i;
 
-	semdiff_models(&step->changes, old ? old->models : NULL, old ? old->nr : 0,
-		       new->models, new->nr, old ? old->origins : NULL, new->origins);
-	if (h->changes_only)
-		return;
-
+	memset(&d, 0, sizeof(d));
 	if (old)
-		collect_findings(&old_refs, old, new);
-	collect_findings(&new_refs, new, old);
+		side_delta_fill(&d, old, new, !h->changes_only);
+	if (d.models_apart)
+		semdiff_models(&step->changes, d.old_models, d.nold, d.new_models, d.nnew,
+			       d.old_origins, d.new_origins);
+	else
+		semdiff_models(&step->changes, old ? old->models : NULL, old ? old->nr : 0,
+			       new->models, new->nr, old ? old->origins : NULL, new->origins);
+	if (h->changes_only)
+		goto done;
+
+	if (d.checks_apart) {
+		compare_checks(&old_cross, &new_cross, h, old, new, &d);
+		old_found = &old_cross;
+		new_found = &new_cross;
+	} else {
+		if (old)
+			old_found = side_findings(h, old);
+		new_found = side_findings(h, new);
+	}
+	if (old)
+		collect_findings(&old_refs, old, old_found, new);
+	collect_findings(&new_refs, new, new_found, old);
 	match_findings(&old_refs, &new_refs);
+	match_renamed(&old_refs, &new_refs, &step->changes);
 	for (i = 0; i < new_refs.nr; i++)
-		finding_list_add_copy(&step->introduced, new_refs.items[i]);
+		add_borrowed(&step->introduced, new_refs.items[i]);
 	for (i = 0; i < old_refs.nr; i++)
-		finding_list_add_copy(&step->fixed, old_refs.items[i]);
+		add_borrowed(&step->fixed, old_refs.items[i]);
 	/* The copies are of finished findings: they only need sorting. */
 	finding_list_sort(&step->fixed);
 
 	history_findings(&rules_found, &step->changes, commit_time);
 	finding_list_finish(&rules_found, h->severity);
 	drop_suppressed(&rules_found, new, old);
-	finding_list_move(&step->introduced, &rules_found);
+	for (i = 0; i < rules_found.nr; i++)
+		add_borrowed(&step->introduced, &rules_found.items[i]);
+	finding_list_move(owned, &rules_found);
 	finding_list_release(&rules_found);
 	finding_list_sort(&step->introduced);
 
+done:
 	free(old_refs.items);
 	free(new_refs.items);
+	finding_list_move(owned, &old_cross);
+	finding_list_move(owned, &new_cross);
+	finding_list_release(&old_cross);
+	finding_list_release(&new_cross);
+	side_delta_release(&d);
 }
 
-static void step_release(struct history_step *step)
+/* Releases a step filled by compare_sides() and the findings it borrowed from owned. */
+static void step_release(struct history_step *step, struct finding_list *owned)
 {
 	change_list_release(&step->changes);
-	finding_list_release(&step->introduced);
-	finding_list_release(&step->fixed);
+	free(step->introduced.items);
+	free(step->fixed.items);
+	finding_list_release(owned);
 	memset(step, 0, sizeof(*step));
 }
 
@@ -713,6 +1327,7 @@ static int run_commit(struct history *h, const git_commit *commit,
 	struct snapshot new_files = SNAPSHOT_INIT, old_files = SNAPSHOT_INIT;
 	struct side *old = NULL, *new = NULL;
 	struct history_step step;
+	struct finding_list owned = FINDING_LIST_INIT;
 	int ret;
 
 	memset(&step, 0, sizeof(step));
@@ -760,12 +1375,12 @@ static int run_commit(struct history *h, const git_commit *commit,
 	step.id = git_commit_id(commit);
 	step.parent = parent ? git_commit_id(parent) : NULL;
 	step.ncommits = 1;
-	compare_sides(&step, h, old, new, commit_local_time(commit));
+	compare_sides(&step, &owned, h, old, new, commit_local_time(commit));
 	if (step.changes.nr || step.introduced.nr || step.fixed.nr)
 		ret = fn(data, &step);
 
 done:
-	step_release(&step);
+	step_release(&step, &owned);
 	snapshot_release(&new_files);
 	snapshot_release(&old_files);
 	git_commit_free(parent);
@@ -852,6 +1467,7 @@ static int run_net(struct history *h, const git_commit *from, const git_commit *
 	struct snapshot new_files = SNAPSHOT_INIT, old_files = SNAPSHOT_INIT;
 	struct side *old = NULL, *new = NULL;
 	struct history_step step;
+	struct finding_list owned = FINDING_LIST_INIT;
 	int ret;
 
 	memset(&step, 0, sizeof(step));
@@ -872,11 +1488,11 @@ static int run_net(struct history *h, const git_commit *from, const git_commit *
 	step.id = git_commit_id(to);
 	step.parent = from ? git_commit_id(from) : NULL;
 	step.ncommits = ncommits;
-	compare_sides(&step, h, old, new, commit_local_time(to));
+	compare_sides(&step, &owned, h, old, new, commit_local_time(to));
 	if (step.changes.nr || step.introduced.nr || step.fixed.nr)
 		ret = fn(data, &step);
 done:
-	step_release(&step);
+	step_release(&step, &owned);
 	snapshot_release(&new_files);
 	snapshot_release(&old_files);
 	return ret;
@@ -922,6 +1538,7 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 	const struct string_list *paths = h->default_registry;
 	struct config cfg;
 	struct history_step step;
+	struct finding_list owned = FINDING_LIST_INIT;
 	int ret;
 	time_t now = time(NULL);
 
@@ -955,11 +1572,11 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 
 	step.label = staged ? "index" : "working tree";
 	step.parent = git_commit_id(head);
-	compare_sides(&step, h, old, &new, (long long)now);
+	compare_sides(&step, &owned, h, old, &new, (long long)now);
 	if (step.changes.nr || step.introduced.nr || step.fixed.nr)
 		ret = fn(data, &step);
 done:
-	step_release(&step);
+	step_release(&step, &owned);
 	side_clear(h, &new);
 	snapshot_release(&old_files);
 	config_release(&cfg);

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "alloc.h"
+#include "jsontext.h"
 #include "report.h"
 
 static void add_value(struct buf *out, const char *s)
@@ -72,7 +72,15 @@ void history_format_time(struct buf *out, git_time_t t)
 	struct tm tm;
 	char text[32];
 
-	gmtime_r(&tt, &tm);
+	/*
+	 * gmtime_r() fails when the year does not fit in an int, which a
+	 * commit can claim because git stores the seconds as written. Such a
+	 * time shows as the epoch rather than as whatever tm held.
+	 */
+	if (!gmtime_r(&tt, &tm)) {
+		tt = 0;
+		gmtime_r(&tt, &tm);
+	}
 	strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	buf_adds(out, text);
 }
@@ -96,301 +104,293 @@ static void add_location(struct buf *out, const struct change *c)
 
 /* ---- text ------------------------------------------------------------- */
 
+/*
+ * Bytes of a report that are gathered before they are written out, so
+ * that a long step is written in parts of about this size.
+ */
+#define WRITE_SIZE (64 * 1024)
+
+/* Writes out text and empties it once it contains WRITE_SIZE bytes or more. */
+static void write_when_full(FILE *out, struct buf *text)
+{
+	if (text->len >= WRITE_SIZE) {
+		fwrite(text->ptr, 1, text->len, out);
+		buf_reset(text);
+	}
+}
+
+static void add_findings_text(FILE *out, struct buf *text,
+			      const struct finding_list *list, int color)
+{
+	size_t i;
+
+	for (i = 0; i < list->nr; i++) {
+		report_add_finding_text(text, &list->items[i], color);
+		write_when_full(out, text);
+	}
+}
+
 void history_print_text(FILE *out, const struct history_step *step, int color)
 {
-	struct report_options ro;
-	struct buf line = BUF_INIT;
+	struct buf text = BUF_INIT;
 	size_t i;
 
 	if (step->commit) {
-		buf_addf(&line, "commit %s", git_oid_tostr_s(step->id));
+		buf_addf(&text, "commit %s", git_oid_tostr_s(step->id));
 		if (step->ncommits > 1)
-			buf_addf(&line, " (%zu commits since %s)", step->ncommits,
+			buf_addf(&text, " (%zu commits since %s)", step->ncommits,
 				 step->parent ? git_oid_tostr_s(step->parent) : "the root");
-		buf_adds(&line, "\nAuthor: ");
-		add_author(&line, step->commit);
-		buf_adds(&line, "\nDate:   ");
-		history_format_time(&line, git_commit_author(step->commit)->when.time);
-		buf_adds(&line, "\n\n    ");
-		report_sanitize(&line, git_commit_summary((git_commit *)step->commit));
-		buf_adds(&line, "\n\n");
+		buf_adds(&text, "\nAuthor: ");
+		add_author(&text, step->commit);
+		buf_adds(&text, "\nDate:   ");
+		history_format_time(&text, git_commit_author(step->commit)->when.time);
+		buf_adds(&text, "\n\n    ");
+		report_sanitize(&text, git_commit_summary((git_commit *)step->commit));
+		buf_adds(&text, "\n\n");
 	} else {
-		buf_addf(&line, "%s against %s\n\n", step->label,
+		buf_addf(&text, "%s against %s\n\n", step->label,
 			 step->parent ? git_oid_tostr_s(step->parent) : "the empty registry");
 	}
-	fputs(line.ptr, out);
 
 	for (i = 0; i < step->changes.nr; i++) {
 		const struct change *c = &step->changes.items[i];
 
-		buf_reset(&line);
-		add_location(&line, c);
-		buf_adds(&line, ": ");
-		history_describe_change(&line, c);
-		fprintf(out, "%s\n", line.ptr);
+		add_location(&text, c);
+		buf_adds(&text, ": ");
+		history_describe_change(&text, c);
+		buf_addch(&text, '\n');
+		write_when_full(out, &text);
 	}
 
-	memset(&ro, 0, sizeof(ro));
-	ro.color = color;
 	if (step->introduced.nr) {
-		fprintf(out, "%sintroduced:\n", step->changes.nr ? "\n" : "");
-		report_text(out, &step->introduced, &ro);
+		buf_adds(&text, step->changes.nr ? "\nintroduced:\n" : "introduced:\n");
+		add_findings_text(out, &text, &step->introduced, color);
 	}
 	if (step->fixed.nr) {
-		fprintf(out, "%sfixed:\n", step->changes.nr || step->introduced.nr ? "\n" : "");
-		report_text(out, &step->fixed, &ro);
+		buf_adds(&text, step->changes.nr || step->introduced.nr ? "\nfixed:\n" : "fixed:\n");
+		add_findings_text(out, &text, &step->fixed, color);
 	}
-	fputc('\n', out);
-	buf_release(&line);
+	buf_addch(&text, '\n');
+	fwrite(text.ptr, 1, text.len, out);
+	buf_release(&text);
 }
 
 /* ---- JSON ------------------------------------------------------------- */
 
-/*
- * The keys, ids, dates and names below are ASCII and registry text passes
- * report_sanitize(), so every string is valid UTF-8 and the _nocheck
- * calls skip jansson's second check of it.
- */
-
-static void set_string(json_t *obj, const char *key, const char *s)
+static void add_oid(struct jsontext *t, const char *key, const git_oid *oid)
 {
-	json_object_set_new_nocheck(obj, key, s ? report_json_string(s) : json_null());
+	if (oid)
+		jsontext_add_name(t, key, git_oid_tostr_s(oid));
+	else
+		jsontext_add_null(t, key);
 }
 
-static json_t *oid_json(const git_oid *oid)
+static void add_change(struct jsontext *t, const struct change *c, struct buf *scratch)
 {
-	return oid ? json_string_nocheck(git_oid_tostr_s(oid)) : json_null();
-}
-
-static json_t *change_json(const struct change *c)
-{
-	json_t *obj = json_object();
-
-	json_object_set_new_nocheck(obj, "op", json_string_nocheck(change_op_name(c->op)));
-	json_object_set_new_nocheck(obj, "kind", json_string_nocheck(change_kind_name(c->kind)));
-	set_string(obj, "model", c->model);
+	jsontext_open(t, NULL, '{');
+	jsontext_add_name(t, "op", change_op_name(c->op));
+	jsontext_add_name(t, "kind", change_kind_name(c->kind));
+	jsontext_add_string(t, "model", c->model);
 	if (c->kind == CHANGE_SCORE) {
-		set_string(obj, "benchmark", c->benchmark);
-		set_string(obj, "variant", c->variant);
+		jsontext_add_string(t, "benchmark", c->benchmark);
+		jsontext_add_string(t, "variant", c->variant);
 	}
 	if (c->kind == CHANGE_SOURCE)
-		set_string(obj, "source", c->source);
-	if (c->field) {
-		struct buf name = BUF_INIT;
-
-		buf_adds(&name, c->field);
-		if (c->subfield)
-			buf_addf(&name, ".%s", c->subfield);
-		set_string(obj, "field", name.ptr);
-		buf_release(&name);
+		jsontext_add_string(t, "source", c->source);
+	if (c->field && c->subfield) {
+		buf_reset(scratch);
+		buf_adds(scratch, c->field);
+		buf_addch(scratch, '.');
+		buf_adds(scratch, c->subfield);
+		jsontext_add_string(t, "field", scratch->ptr);
+	} else if (c->field) {
+		jsontext_add_string(t, "field", c->field);
 	}
 	if (c->op != CHANGE_ADDED)
-		set_string(obj, "old", c->old);
+		jsontext_add_string(t, "old", c->old);
 	if (c->op != CHANGE_REMOVED)
-		set_string(obj, "new", c->new);
-	set_string(obj, "path", c->path);
-	json_object_set_new_nocheck(obj, "line", json_integer(c->pos.line));
-	return obj;
+		jsontext_add_string(t, "new", c->new);
+	jsontext_add_string(t, "path", c->path);
+	jsontext_add_integer(t, "line", c->pos.line);
+	jsontext_close(t, '}');
 }
 
-static json_t *findings_json(const struct finding_list *list)
-{
-	json_t *array = json_array();
-	size_t i;
-
-	for (i = 0; i < list->nr; i++)
-		json_array_append_new(array, report_finding_json(&list->items[i]));
-	return array;
-}
-
-json_t *history_step_json(const struct history_step *step)
-{
-	json_t *obj = json_object(), *parents = json_array(), *changes = json_array();
-	struct buf text = BUF_INIT;
-	size_t i;
-
-	json_object_set_new_nocheck(obj, "commit", oid_json(step->id));
-	if (step->commit && step->ncommits <= 1) {
-		for (i = 0; i < git_commit_parentcount(step->commit); i++)
-			json_array_append_new(parents, oid_json(git_commit_parent_id(step->commit,
-										   (unsigned)i)));
-	} else if (step->parent) {
-		json_array_append_new(parents, oid_json(step->parent));
-	}
-	json_object_set_new_nocheck(obj, "parents", parents);
-	if (step->commit) {
-		add_author(&text, step->commit);
-		json_object_set_new_nocheck(obj, "author", json_string_nocheck(text.ptr));
-		buf_reset(&text);
-		history_format_time(&text, git_commit_author(step->commit)->when.time);
-		json_object_set_new_nocheck(obj, "date", json_string_nocheck(text.ptr));
-		set_string(obj, "subject", git_commit_summary((git_commit *)step->commit));
-	} else {
-		json_object_set_new_nocheck(obj, "author", json_null());
-		json_object_set_new_nocheck(obj, "date", json_null());
-		set_string(obj, "subject", step->label);
-	}
-	if (step->ncommits > 1)
-		json_object_set_new_nocheck(obj, "commits", json_integer((json_int_t)step->ncommits));
-	for (i = 0; i < step->changes.nr; i++)
-		json_array_append_new(changes, change_json(&step->changes.items[i]));
-	json_object_set_new_nocheck(obj, "changes", changes);
-	json_object_set_new_nocheck(obj, "introduced", findings_json(&step->introduced));
-	json_object_set_new_nocheck(obj, "fixed", findings_json(&step->fixed));
-	buf_release(&text);
-	return obj;
-}
-
-json_t *history_range_json(const struct history_range *range)
-{
-	json_t *obj = json_object();
-
-	json_object_set_new_nocheck(obj, "from", range->has_from ? oid_json(&range->from) : json_null());
-	json_object_set_new_nocheck(obj, "to", range->has_to ? oid_json(&range->to) : json_null());
-	return obj;
-}
-
-void history_json_init(struct history_json *j)
+void history_json_init(struct history_json *j, FILE *out,
+		       const struct history_range *range)
 {
 	memset(j, 0, sizeof(*j));
+	j->out = out;
+	j->range = range;
+	jsontext_init(&j->text);
+	buf_init(&j->scratch, 0);
 }
 
 void history_json_release(struct history_json *j)
 {
-	free(j->text);
-	memset(j, 0, sizeof(*j));
+	jsontext_release(&j->text);
+	buf_release(&j->scratch);
 }
 
-/*
- * A step's object is written as the only element of a list in a list,
- * which puts it at the depth of the elements of the document's commits
- * list, so that jansson indents it as the document needs. The text of the
- * outer lists is then dropped: STEP_HEAD before the object, STEP_TAIL after.
- */
-#define STEP_HEAD "[\n  [\n    "
-#define STEP_TAIL "\n  ]\n]"
-#define STEP_HEAD_LEN (sizeof(STEP_HEAD) - 1)
-#define STEP_TAIL_LEN (sizeof(STEP_TAIL) - 1)
-
-struct step_text {
-	struct history_json *j;
-	size_t head;		/* bytes of STEP_HEAD passed so far */
-};
-
-static void json_text_add(struct history_json *j, const char *piece, size_t len)
+/* Writes out the text gathered, or only drops it once a write has failed. */
+static void write_text(struct history_json *j)
 {
-	if (len > j->alloc - j->len)
-		XGROW(j->text, j->alloc, j->len + len);
-	memcpy(j->text + j->len, piece, len);
-	j->len += len;
+	struct buf *text = &j->text.text;
+
+	if (!j->failed && text->len && fwrite(text->ptr, 1, text->len, j->out) != text->len)
+		j->failed = 1;
+	buf_reset(text);
 }
 
-/* Receives jansson's text of the nested lists and keeps it without STEP_HEAD. */
-static int add_step_text(const char *piece, size_t len, void *data)
+static void write_text_when_full(struct history_json *j)
 {
-	struct step_text *t = data;
+	if (j->text.text.len >= WRITE_SIZE)
+		write_text(j);
+}
 
-	while (len && t->head < STEP_HEAD_LEN) {
-		if (*piece != STEP_HEAD[t->head])
-			t->j->failed = 1;
-		piece++;
-		len--;
-		t->head++;
+/* Starts the document: the version, the range and the commits list. */
+static void start_document(struct history_json *j)
+{
+	struct jsontext *t = &j->text;
+	const struct history_range *range = j->range;
+
+	jsontext_open(t, NULL, '{');
+	jsontext_add_integer(t, "version", 1);
+	jsontext_open(t, "range", '{');
+	add_oid(t, "from", range->has_from ? &range->from : NULL);
+	add_oid(t, "to", range->has_to ? &range->to : NULL);
+	jsontext_close(t, '}');
+	jsontext_open(t, "commits", '[');
+	j->started = 1;
+}
+
+static void add_findings(struct history_json *j, const char *key,
+			 const struct finding_list *list)
+{
+	size_t i;
+
+	jsontext_open(&j->text, key, '[');
+	for (i = 0; i < list->nr; i++) {
+		report_add_finding_json(&j->text, &list->items[i]);
+		write_text_when_full(j);
 	}
-	json_text_add(t->j, piece, len);
-	return 0;
+	jsontext_close(&j->text, ']');
 }
 
 void history_json_add(struct history_json *j, const struct history_step *step)
 {
-	json_t *outer = json_array(), *inner = json_array();
-	struct step_text t = { j, 0 };
-	size_t start;
+	struct jsontext *t = &j->text;
+	size_t i;
 
-	json_array_append_new(inner, history_step_json(step));
-	json_array_append_new(outer, inner);
-	if (j->count)
-		json_text_add(j, ",", 1);
-	json_text_add(j, "\n    ", 5);
-	start = j->len;
-	json_dump_callback(outer, add_step_text, &t, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(outer);
-	if (j->len - start < STEP_TAIL_LEN ||
-	    memcmp(j->text + j->len - STEP_TAIL_LEN, STEP_TAIL, STEP_TAIL_LEN))
-		j->failed = 1;
-	else
-		j->len -= STEP_TAIL_LEN;
-	j->count++;
-}
-
-static int add_text(const char *piece, size_t len, void *data)
-{
-	return buf_add(data, piece, len);
-}
-
-int history_json_print(FILE *out, const struct history_json *j,
-		       const struct history_range *range)
-{
-	static const char empty_end[] = "[]\n}";
-	json_t *doc = json_object();
-	struct buf frame = BUF_INIT;
-	size_t head;
-	int ret = 0;
-
-	/*
-	 * jansson writes the document with an empty commits list, which ends
-	 * it, and the commits gathered as text go in place of that list.
-	 */
-	json_object_set_new_nocheck(doc, "version", json_integer(1));
-	json_object_set_new_nocheck(doc, "range", history_range_json(range));
-	json_object_set_new_nocheck(doc, "commits", json_array());
-	json_dump_callback(doc, add_text, &frame, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(doc);
-	if (j->failed || frame.len < sizeof(empty_end) - 1 ||
-	    memcmp(frame.ptr + frame.len - (sizeof(empty_end) - 1), empty_end,
-		   sizeof(empty_end) - 1)) {
-		ret = -1;
-		goto done;
+	if (!j->started)
+		start_document(j);
+	jsontext_open(t, NULL, '{');
+	add_oid(t, "commit", step->id);
+	jsontext_open(t, "parents", '[');
+	if (step->commit && step->ncommits <= 1) {
+		for (i = 0; i < git_commit_parentcount(step->commit); i++)
+			add_oid(t, NULL, git_commit_parent_id(step->commit, (unsigned)i));
+	} else if (step->parent) {
+		add_oid(t, NULL, step->parent);
 	}
-	head = frame.len - (sizeof(empty_end) - 1);
-	fwrite(frame.ptr, 1, head, out);
-	if (j->count) {
-		fputc('[', out);
-		fwrite(j->text, 1, j->len, out);
-		fputs("\n  ]\n}\n", out);
+	jsontext_close(t, ']');
+	if (step->commit) {
+		buf_reset(&j->scratch);
+		add_author(&j->scratch, step->commit);
+		jsontext_add_string(t, "author", j->scratch.ptr);
+		buf_reset(&j->scratch);
+		history_format_time(&j->scratch, git_commit_author(step->commit)->when.time);
+		jsontext_add_name(t, "date", j->scratch.ptr);
+		jsontext_add_string(t, "subject", git_commit_summary((git_commit *)step->commit));
 	} else {
-		fputs(empty_end, out);
-		fputc('\n', out);
+		jsontext_add_null(t, "author");
+		jsontext_add_null(t, "date");
+		jsontext_add_string(t, "subject", step->label);
 	}
-	if (ferror(out))
-		ret = -1;
+	if (step->ncommits > 1)
+		jsontext_add_integer(t, "commits", (json_int_t)step->ncommits);
 
-done:
-	buf_release(&frame);
-	return ret;
+	jsontext_open(t, "changes", '[');
+	for (i = 0; i < step->changes.nr; i++) {
+		add_change(t, &step->changes.items[i], &j->scratch);
+		write_text_when_full(j);
+	}
+	jsontext_close(t, ']');
+	add_findings(j, "introduced", &step->introduced);
+	add_findings(j, "fixed", &step->fixed);
+	jsontext_close(t, '}');
+	write_text(j);
+}
+
+int history_json_finish(struct history_json *j)
+{
+	if (!j->started)
+		start_document(j);
+	jsontext_close(&j->text, ']');
+	jsontext_close(&j->text, '}');
+	buf_addch(&j->text.text, '\n');
+	write_text(j);
+	if (j->failed || ferror(j->out))
+		return -1;
+	return 0;
 }
 
 /* ---- markdown --------------------------------------------------------- */
 
-/* Appends s for a markdown table cell: sanitised, with the characters markdown reads (pipes, backticks, emphasis, tags) escaped. */
-static void add_cell(struct buf *out, const char *s)
-{
-	struct buf clean = BUF_INIT;
-	size_t i;
+/* The markdown of a step while it is being written. */
+struct markdown {
+	FILE *out;
+	struct buf text;	/* text not yet written out */
+	struct buf cell;	/* scratch: a cell's text after report_sanitize() */
+	struct buf location;	/* scratch: a path and line numbers */
+};
 
-	add_value(&clean, s);
-	for (i = 0; i < clean.len; i++) {
-		if (clean.ptr[i] == '|' || clean.ptr[i] == '`' || clean.ptr[i] == '*' ||
-		    clean.ptr[i] == '_' || clean.ptr[i] == '<')
-			buf_addch(out, '\\');
-		buf_addch(out, clean.ptr[i]);
+/*
+ * Appends s for a markdown table cell: sanitised, with the characters
+ * markdown reads (pipes, backticks, emphasis, links, tags, entities and
+ * the backslash itself) escaped.
+ */
+static void add_cell(struct markdown *md, const char *s)
+{
+	const char *p = s ? s : "(none)";
+
+	if (p[report_clean_length(p)]) {
+		buf_reset(&md->cell);
+		report_sanitize(&md->cell, p);
+		p = md->cell.ptr;
 	}
-	buf_release(&clean);
+	for (;;) {
+		size_t n = strcspn(p, "|`*_<[]&~\\");
+
+		buf_add(&md->text, p, n);
+		p += n;
+		if (!*p)
+			break;
+		buf_addch(&md->text, '\\');
+		buf_addch(&md->text, *p);
+		p++;
+	}
 }
 
-static void markdown_findings(struct buf *out, const char *title,
+/*
+ * Appends a location (a path and line numbers, already sanitised) as code,
+ * or as escaped text when the path contains a backtick or a pipe, which a
+ * code span in a table cannot hold.
+ */
+static void add_code(struct markdown *md, const struct buf *location)
+{
+	if (strpbrk(location->ptr, "`|")) {
+		add_cell(md, location->ptr);
+		return;
+	}
+	buf_addch(&md->text, '`');
+	buf_add(&md->text, location->ptr, location->len);
+	buf_addch(&md->text, '`');
+}
+
+static void markdown_findings(struct markdown *md, const char *title,
 			      const struct finding_list *list)
 {
+	struct buf *out = &md->text;
 	size_t i;
 
 	if (!list->nr)
@@ -399,78 +399,89 @@ static void markdown_findings(struct buf *out, const char *title,
 	for (i = 0; i < list->nr; i++) {
 		const struct finding *f = &list->items[i];
 
-		buf_addf(out, "- **%s** `", severity_name(f->severity));
-		report_sanitize(out, f->path);
-		buf_addf(out, ":%u:%u` ", f->pos.line, f->pos.column);
-		add_cell(out, f->message);
+		buf_addf(out, "- **%s** ", severity_name(f->severity));
+		buf_reset(&md->location);
+		report_sanitize(&md->location, f->path);
+		buf_addf(&md->location, ":%u:%u", f->pos.line, f->pos.column);
+		add_code(md, &md->location);
+		buf_addch(out, ' ');
+		add_cell(md, f->message);
 		buf_addf(out, " (`%s`)\n", rule_table[f->rule].id);
+		write_when_full(md->out, out);
 	}
 }
 
 void history_print_markdown(FILE *out, const struct history_step *step)
 {
-	struct buf md = BUF_INIT;
+	struct markdown markdown = { out, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct markdown *md = &markdown;
+	struct buf *text = &md->text;
 	size_t i;
 
 	if (step->commit) {
-		buf_addf(&md, "### `%.12s` ", git_oid_tostr_s(step->id));
-		add_cell(&md, git_commit_summary((git_commit *)step->commit));
-		buf_adds(&md, "\n\n");
-		add_cell(&md, git_commit_author(step->commit)->name);
-		buf_adds(&md, ", ");
-		history_format_time(&md, git_commit_author(step->commit)->when.time);
+		buf_addf(text, "### `%.12s` ", git_oid_tostr_s(step->id));
+		add_cell(md, git_commit_summary((git_commit *)step->commit));
+		buf_adds(text, "\n\n");
+		add_cell(md, git_commit_author(step->commit)->name);
+		buf_adds(text, ", ");
+		history_format_time(text, git_commit_author(step->commit)->when.time);
 		if (step->ncommits > 1)
-			buf_addf(&md, " (%zu commits)", step->ncommits);
-		buf_adds(&md, "\n");
+			buf_addf(text, " (%zu commits)", step->ncommits);
+		buf_adds(text, "\n");
 	} else {
-		buf_addf(&md, "### %s\n", step->label);
+		buf_addf(text, "### %s\n", step->label);
 	}
 
 	if (step->changes.nr) {
-		buf_adds(&md, "\n| change | model | what | old | new | where |\n"
+		buf_adds(text, "\n| change | model | what | old | new | where |\n"
 			 "| --- | --- | --- | --- | --- | --- |\n");
 		for (i = 0; i < step->changes.nr; i++) {
 			const struct change *c = &step->changes.items[i];
 
-			buf_addf(&md, "| %s %s | ", change_op_name(c->op), change_kind_name(c->kind));
-			add_cell(&md, c->model);
-			buf_adds(&md, " | ");
+			buf_addf(text, "| %s %s | ", change_op_name(c->op), change_kind_name(c->kind));
+			add_cell(md, c->model);
+			buf_adds(text, " | ");
 			if (c->kind == CHANGE_SCORE) {
-				add_cell(&md, c->benchmark);
+				add_cell(md, c->benchmark);
 				if (c->variant) {
-					buf_adds(&md, " (");
-					add_cell(&md, c->variant);
-					buf_adds(&md, ")");
+					buf_adds(text, " (");
+					add_cell(md, c->variant);
+					buf_adds(text, ")");
 				}
 				if (c->field) {
-					buf_adds(&md, ": ");
-					add_cell(&md, c->field);
+					buf_adds(text, ": ");
+					add_cell(md, c->field);
 				}
 			} else if (c->kind == CHANGE_SOURCE) {
-				add_cell(&md, c->source);
+				add_cell(md, c->source);
 				if (c->field) {
-					buf_adds(&md, ": ");
-					add_cell(&md, c->field);
+					buf_adds(text, ": ");
+					add_cell(md, c->field);
 				}
 			} else if (c->kind != CHANGE_MODEL) {
-				add_cell(&md, c->field);
+				add_cell(md, c->field);
 				if (c->subfield)
-					buf_addf(&md, " %s", c->subfield);
+					buf_addf(text, " %s", c->subfield);
 			}
-			buf_adds(&md, " | ");
+			buf_adds(text, " | ");
 			if (c->op != CHANGE_ADDED)
-				add_cell(&md, c->old);
-			buf_adds(&md, " | ");
+				add_cell(md, c->old);
+			buf_adds(text, " | ");
 			if (c->op != CHANGE_REMOVED)
-				add_cell(&md, c->new);
-			buf_adds(&md, " | `");
-			add_location(&md, c);
-			buf_adds(&md, "` |\n");
+				add_cell(md, c->new);
+			buf_adds(text, " | ");
+			buf_reset(&md->location);
+			add_location(&md->location, c);
+			add_code(md, &md->location);
+			buf_adds(text, " |\n");
+			write_when_full(out, text);
 		}
 	}
-	markdown_findings(&md, "Introduced", &step->introduced);
-	markdown_findings(&md, "Fixed", &step->fixed);
-	buf_adds(&md, "\n");
-	fputs(md.ptr, out);
-	buf_release(&md);
+	markdown_findings(md, "Introduced", &step->introduced);
+	markdown_findings(md, "Fixed", &step->fixed);
+	buf_adds(text, "\n");
+	fwrite(text->ptr, 1, text->len, out);
+	buf_release(&md->text);
+	buf_release(&md->cell);
+	buf_release(&md->location);
 }

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "history.h"
+#include "jsontext.h"
 
 /* The formats of `diff`: text, JSON and markdown, one step at a time. */
 
@@ -18,38 +19,38 @@ void history_format_time(struct buf *out, git_time_t t);
 /* Prints a step as a text block: the commit, its changes, then findings. */
 void history_print_text(FILE *out, const struct history_step *step, int color);
 
-/* Returns the JSON object of a step, as in the `commits` list of `diff --format json`. */
-json_t *history_step_json(const struct history_step *step);
-
-/* Returns the JSON object of the range ("from" and "to" full ids, or null). */
-json_t *history_range_json(const struct history_range *range);
-
 /*
- * The document of `diff --format json`, gathered one step at a time: each
- * step's JSON tree is turned into text and freed as soon as the step is
- * reported, so that a long history does not hold the trees of every step.
+ * The document of `diff --format json`, written to a file one step at a
+ * time: a long history is never held whole, as text or as a tree.
  */
 struct history_json {
-	char *text;		/* the elements of the commits list so far */
-	size_t len;
-	size_t alloc;
-	size_t count;		/* elements in text */
-	int failed;		/* jansson's text was not laid out as expected */
+	FILE *out;
+	const struct history_range *range;	/* filled before the first step */
+	struct jsontext text;	/* text not yet written out */
+	struct buf scratch;
+	int started;		/* the document's start is written */
+	int failed;		/* a write failed: the rest is dropped */
 };
 
-void history_json_init(struct history_json *j);
+/*
+ * Prepares to write the document to out. range is read when the first
+ * step or the end is written, so history_run() may fill it in between.
+ */
+void history_json_init(struct history_json *j, FILE *out,
+		       const struct history_range *range);
 void history_json_release(struct history_json *j);
 
-/* Appends the JSON object of a step (history_step_json()) to the commits. */
+/*
+ * Writes the JSON object of a step as the next element of the commits
+ * list, after the start of the document (version, range) for the first.
+ */
 void history_json_add(struct history_json *j, const struct history_step *step);
 
 /*
- * Prints the whole document, indented by two spaces: the version, the
- * range and the commits gathered. Returns 0, or -1 on a write error or
- * when jansson's text was not laid out as expected.
+ * Ends the document, after its start when no step came, and writes out
+ * what is left. Returns 0, or -1 when a write failed.
  */
-int history_json_print(FILE *out, const struct history_json *j,
-		       const struct history_range *range);
+int history_json_finish(struct history_json *j);
 
 /* Prints a step as markdown for a pull-request comment. */
 void history_print_markdown(FILE *out, const struct history_step *step);

@@ -19,7 +19,7 @@ struct command {
 static const struct command commands[] = {
 	{ "check", cmd_check, "check [<path>...] [--staged | --rev <rev>]",
 	  "audit the registry" },
-	{ "diff", cmd_diff, "diff [<since> | <a>..<b> | --root] [--first-parent] [--net] [--staged]",
+	{ "diff", cmd_diff, "diff [<since> | <a>..<b> | --root [<rev>]] [--first-parent] [--net] [--staged]",
 	  "per-commit semantic diff with findings" },
 	{ "blame", cmd_blame, "blame <model-id> [<benchmark>]",
 	  "provenance trail of scores" },

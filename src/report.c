@@ -1,9 +1,11 @@
 #include "report.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "jsontext.h"
 #include "rules.h"
 
 #define COLOR_RESET "\033[0m"
@@ -58,17 +60,46 @@ static size_t kept_sequence_length(const unsigned char *p)
 	return width;
 }
 
+/* Eight copies of the byte b, to test eight bytes at a time. */
+#define EVERY_BYTE(b) (UINT64_C(0x0101010101010101) * (b))
+
+/* Returns the length of the printable ASCII (0x20..0x7E) at the start of the len bytes at p. */
+static size_t printable_length(const unsigned char *p, size_t len)
+{
+	size_t n = 0;
+
+	/*
+	 * A word contains a byte below 0x20 exactly when subtracting 0x20
+	 * from each byte sets the top bit of a byte whose top bit was clear,
+	 * and a byte above 0x7E exactly when a byte has its top bit set
+	 * before or after adding 1 to each byte. A borrow or carry between
+	 * bytes starts only at a byte outside the range, which the test
+	 * then finds.
+	 */
+	while (len - n >= 8) {
+		uint64_t w;
+
+		memcpy(&w, p + n, sizeof(w));
+		if (((w - EVERY_BYTE(0x20)) & ~w & EVERY_BYTE(0x80)) ||
+		    (((w + EVERY_BYTE(0x01)) | w) & EVERY_BYTE(0x80)))
+			break;
+		n += 8;
+	}
+	while (n < len && p[n] >= 0x20 && p[n] < 0x7F)
+		n++;
+	return n;
+}
+
 size_t report_clean_length(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
+	size_t len = strlen(s), n = 0;
 
 	for (;;) {
 		size_t width;
 
-		while (p[n] >= 0x20 && p[n] < 0x7F)
-			n++;
-		if (!p[n])
+		n += printable_length(p + n, len - n);
+		if (n == len)
 			return n;
 		width = kept_sequence_length(p + n);
 		if (!width)
@@ -136,34 +167,42 @@ static void print_source(FILE *out, const struct finding *f,
 	buf_release(&line);
 }
 
+void report_add_finding_text(struct buf *out, const struct finding *f, int color)
+{
+	if (color)
+		buf_adds(out, COLOR_BOLD);
+	report_sanitize(out, f->path);
+	buf_addf(out, ":%u:%u:", f->pos.line, f->pos.column);
+	if (color) {
+		buf_adds(out, COLOR_RESET " ");
+		buf_adds(out, severity_color(f->severity));
+	} else {
+		buf_addch(out, ' ');
+	}
+	buf_adds(out, severity_name(f->severity));
+	buf_adds(out, color ? ":" COLOR_RESET " " : ": ");
+	report_sanitize(out, f->message);
+	buf_adds(out, color ? " " COLOR_DIM "[" : " [");
+	buf_adds(out, rule_table[f->rule].id);
+	buf_adds(out, color ? "]" COLOR_RESET "\n" : "]\n");
+}
+
 void report_text(FILE *out, const struct finding_list *findings,
 		 const struct report_options *o)
 {
-	struct buf path = BUF_INIT, message = BUF_INIT;
+	struct buf line = BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < findings->nr; i++) {
 		const struct finding *f = &findings->items[i];
 
-		buf_reset(&path);
-		buf_reset(&message);
-		report_sanitize(&path, f->path);
-		report_sanitize(&message, f->message);
-		if (o->color)
-			fprintf(out, COLOR_BOLD "%s:%u:%u:" COLOR_RESET " %s%s:" COLOR_RESET
-				" %s " COLOR_DIM "[%s]" COLOR_RESET "\n",
-				path.ptr, f->pos.line, f->pos.column,
-				severity_color(f->severity), severity_name(f->severity),
-				message.ptr, rule_table[f->rule].id);
-		else
-			fprintf(out, "%s:%u:%u: %s: %s [%s]\n", path.ptr, f->pos.line,
-				f->pos.column, severity_name(f->severity), message.ptr,
-				rule_table[f->rule].id);
+		buf_reset(&line);
+		report_add_finding_text(&line, f, o->color);
+		fwrite(line.ptr, 1, line.len, out);
 		if (o->show_source && o->source_line && f->pos.line)
 			print_source(out, f, o);
 	}
-	buf_release(&path);
-	buf_release(&message);
+	buf_release(&line);
 }
 
 /*
@@ -209,6 +248,25 @@ json_t *report_finding_json(const struct finding *f)
 	set_string(obj, "variant", f->variant);
 	set_string(obj, "fingerprint", f->fingerprint);
 	return obj;
+}
+
+void report_add_finding_json(struct jsontext *t, const struct finding *f)
+{
+	jsontext_open(t, NULL, '{');
+	jsontext_add_name(t, "rule", rule_table[f->rule].id);
+	jsontext_add_name(t, "severity", severity_name(f->severity));
+	jsontext_add_string(t, "message", f->message);
+	jsontext_add_string(t, "path", f->path);
+	jsontext_add_integer(t, "line", f->pos.line);
+	jsontext_add_integer(t, "column", f->pos.column);
+	if (f->model)
+		jsontext_add_string(t, "model", f->model);
+	if (f->benchmark)
+		jsontext_add_string(t, "benchmark", f->benchmark);
+	if (f->variant)
+		jsontext_add_string(t, "variant", f->variant);
+	jsontext_add_name(t, "fingerprint", f->fingerprint);
+	jsontext_close(t, '}');
 }
 
 /* Bytes of JSON text gathered before each write. */

@@ -40,12 +40,23 @@ void report_sanitize(struct buf *out, const char *s);
  */
 size_t report_clean_length(const char *s);
 
+/*
+ * Appends the line of a finding that report_text() prints, with its
+ * newline and, when color is set, the terminal's color sequences.
+ */
+void report_add_finding_text(struct buf *out, const struct finding *f, int color);
+
 /* Prints one finding a line: "path:line:col: severity: message [rule-id]". */
 void report_text(FILE *out, const struct finding_list *findings,
 		 const struct report_options *options);
 
 /* Returns a new JSON object for one finding, as `check --format json` prints it. */
 json_t *report_finding_json(const struct finding *f);
+
+struct jsontext;
+
+/* Writes the object of report_finding_json() for f as the next value of t. */
+void report_add_finding_json(struct jsontext *t, const struct finding *f);
 
 /* Returns a JSON string of s after report_sanitize(). */
 json_t *report_json_string(const char *s);

@@ -59,18 +59,31 @@ static const char *score_benchmark(const struct score *s)
 	return s->canonical ? s->canonical : s->benchmark.s;
 }
 
+/*
+ * The same name as written is the same benchmark, and most scores of a
+ * changed model keep theirs: strcmp() settles them before the slower
+ * comparison that ignores case and separators.
+ */
+static int same_benchmark(const char *a, const char *b)
+{
+	if (a && b && !strcmp(a, b))
+		return 1;
+	return benchmark_names_equal(a, b);
+}
+
 int semdiff_same_identity(const struct score *a, const struct score *b)
 {
-	return benchmark_names_equal(score_benchmark(a), score_benchmark(b)) &&
+	return same_benchmark(score_benchmark(a), score_benchmark(b)) &&
 	       text_equal(a->variant.s, b->variant.s) &&
 	       text_equal(score_source(a), score_source(b));
 }
 
+/* Equal text is an equal value, which spares most calls the parse of decimal_equal(). */
 static int value_equal(const char *a, const char *b)
 {
 	if (!a || !b)
 		return a == b;
-	return decimal_equal(a, b);
+	return !strcmp(a, b) || decimal_equal(a, b);
 }
 
 /* ---- fields of a model ------------------------------------------------ */
@@ -311,7 +324,7 @@ static void diff_score_pair(struct change_list *out, const struct model *old,
 	}
 	if (!text_equal(a->variant.s, b->variant.s))
 		score_field(out, old, new, a, b, "variant", &a->variant, &b->variant);
-	if (!benchmark_names_equal(score_benchmark(a), score_benchmark(b)))
+	if (!same_benchmark(score_benchmark(a), score_benchmark(b)))
 		score_field(out, old, new, a, b, "benchmark", &a->benchmark, &b->benchmark);
 	if (!text_equal(a->reported_by.s, b->reported_by.s))
 		score_field(out, old, new, a, b, "reported_by", &a->reported_by, &b->reported_by);
@@ -408,6 +421,25 @@ static void count_left(size_t *left, const struct score_ref *refs, size_t n,
 }
 
 /*
+ * Reports whether old and new have as many scores and each score has the
+ * identity of the other side's score at its index. The first pass of
+ * pair_scores() then pairs them index by index: each new score in turn
+ * takes the first unpaired old score of its identity, which is the one at
+ * its own index. An edit of values or dates keeps the identities.
+ */
+static int scores_pair_in_order(const struct model *old, const struct model *new)
+{
+	size_t i;
+
+	if (old->nscores != new->nscores)
+		return 0;
+	for (i = 0; i < new->nscores; i++)
+		if (!semdiff_same_identity(&old->scores[i], &new->scores[i]))
+			return 0;
+	return 1;
+}
+
+/*
  * Fills old_match[i] with the index of the new score paired with old score
  * i (or -1), in three passes of decreasing strictness. Every pass pairs
  * only scores of the same benchmark, so each new score is compared with
@@ -416,14 +448,22 @@ static void count_left(size_t *left, const struct score_ref *refs, size_t n,
 void semdiff_pair_scores(size_t *old_match, size_t *new_match,
 			 const struct model *old, const struct model *new)
 {
-	struct score_ref *old_refs = sorted_score_refs(old);
-	struct score_ref *new_refs = sorted_score_refs(new);
-	char **new_keys = xcalloc(new->nscores + 1, sizeof(*new_keys));
-	size_t *old_left = xcalloc(old->nscores + 1, sizeof(size_t));
-	size_t *new_left = xcalloc(new->nscores + 1, sizeof(size_t));
+	struct score_ref *old_refs, *new_refs;
+	char **new_keys;
+	size_t *old_left, *new_left;
 	size_t i, j, k;
 	int pass;
 
+	if (scores_pair_in_order(old, new)) {
+		for (i = 0; i < old->nscores; i++)
+			old_match[i] = new_match[i] = i;
+		return;
+	}
+	old_refs = sorted_score_refs(old);
+	new_refs = sorted_score_refs(new);
+	new_keys = xcalloc(new->nscores + 1, sizeof(*new_keys));
+	old_left = xcalloc(old->nscores + 1, sizeof(size_t));
+	new_left = xcalloc(new->nscores + 1, sizeof(size_t));
 	for (i = 0; i < old->nscores; i++)
 		old_match[i] = (size_t)-1;
 	for (j = 0; j < new->nscores; j++)

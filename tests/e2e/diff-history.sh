@@ -96,6 +96,24 @@ print(sum(1 for f in commit[\"introduced\"] if f[\"rule\"] == \"score-missing-da
 	test_cmp expected actual
 '
 
+test_expect_success 'model added with scores of the next day' '
+	clone &&
+	run_ma 1 diff 9966436484~1..9966436484 &&
+	grep -c "^data/models/qwen/qvq-72b-preview.yaml:[0-9]*:15: error: score of .* is dated 2024-12-25, after its commit (2024-12-24) \[date-after-commit\]$" out >actual &&
+	echo 4 >expected &&
+	test_cmp expected actual
+'
+
+test_expect_success 'renamed models keep their findings' '
+	clone &&
+	run_ma 1 diff 6eeacdab1685~1..6eeacdab1685 &&
+	grep -c "renamed model gpt-4" out >actual &&
+	sed -n "/^introduced:/,/^\$/p" out | sed "1d;/^\$/d" | cut -d: -f1 | sort -u >>actual &&
+	! grep "^fixed:" out &&
+	printf "2\ndata/models/openai/gpt-4-0613.yaml\n" >expected &&
+	test_cmp expected actual
+'
+
 test_expect_success 'merge compared with its first parent' '
 	clone &&
 	run_ma 0 diff --root --format json --fail-on never &&
@@ -174,9 +192,9 @@ test_expect_success 'root reports unchanged to the byte' '
 		sha256sum <out | cut -d" " -f1 || exit 1
 	done >actual &&
 	cat >expected <<-EOF &&
-	d2a80eb3370802f838c8ac1c5adcf2375c33d4541804964a94ce6a72d65b1dbb
-	5f754230a5a144626c02646e9fe6b0ad51b0eed44f438b6cea878448a40f9901
-	de844e4f1f92017cec2a806fe99ef955a8c3ad98ee5eaa6877606509e9b2edc3
+	f11893eea3f778a2d6bddf8edd6c2a38ba03352b41541694c5fc3962f55cc60d
+	e9dd45e2934f519cfb98911b87f2c2b22fdab5ec28b94a97f982d603d106ada9
+	57e84c17c80c786c1709ef1f83af7dff911c0908e5b3111618e193b38a83d1ca
 	EOF
 	test_cmp expected actual
 '
@@ -185,7 +203,7 @@ test_expect_success 'reports the same on three threads' '
 	clone &&
 	MODELAUDIT_THREADS=3 run_ma 0 diff --root --format json --fail-on never &&
 	sha256sum <out | cut -d" " -f1 >actual &&
-	echo 5f754230a5a144626c02646e9fe6b0ad51b0eed44f438b6cea878448a40f9901 >expected &&
+	echo e9dd45e2934f519cfb98911b87f2c2b22fdab5ec28b94a97f982d603d106ada9 >expected &&
 	test_cmp expected actual
 '
 

@@ -183,6 +183,15 @@ test_expect_success 'score dated after its commit' '
 	grep "^data/models.yaml:13:15: error: score of MMLU (5-shot) is dated 2025-03-01, after its commit (2025-02-01) \[date-after-commit\]$" out
 '
 
+test_expect_success 'added model with a score dated later' '
+	setup &&
+	{ registry 0.8050 && registry 0.7 2025-03-01 acme-13b | sed 1d; } >data/models.yaml &&
+	GIT_COMMITTER_DATE=2025-02-01T12:00:00Z git commit -qam "new model" &&
+	run_ma 1 diff HEAD~1 &&
+	grep "^data/models.yaml:15: added model acme-13b$" out &&
+	grep "^data/models.yaml:26:15: error: score of MMLU (5-shot) is dated 2025-03-01, after its commit (2025-02-01) \[date-after-commit\]$" out
+'
+
 test_expect_success 'score dated on its commit day' '
 	setup &&
 	registry 0.8050 2025-01-01 >data/models.yaml && git commit -qam "same day" &&
@@ -235,6 +244,17 @@ test_expect_success 'renamed model reported as renamed' '
 	run_ma 0 diff HEAD~1 &&
 	grep "^data/models.yaml:2: renamed model acme-7b -> acme-7b-instruct$" out &&
 	! grep model-removed out
+'
+
+test_expect_success 'renamed model keeps its findings' '
+	make_repo repo && cd repo && mkdir data &&
+	registry 0.8 2024-07-01 acme-7b | sed "/date:/d" >data/models.yaml &&
+	git add . && git commit -qm one &&
+	registry 0.8 2024-07-01 acme-7b-v2 | sed "/date:/d" >data/models.yaml &&
+	git commit -qam rename &&
+	run_ma 0 diff HEAD~1 --fail-on note &&
+	grep "^data/models.yaml:2: renamed model acme-7b -> acme-7b-v2$" out &&
+	! grep score-missing-date out
 '
 
 test_expect_success 'removed score and model' '
@@ -674,6 +694,16 @@ test_expect_success 'failed write exits 4 with one message' '
 	test "$status" = 4 &&
 	echo "modelaudit: error: cannot write the report: Bad file descriptor" >expected &&
 	test_cmp expected err
+'
+
+test_expect_success 'markdown escapes links and odd paths' '
+	make_repo md && cd md && mkdir data &&
+	echo "registry: [data/]" >.modelaudit.yaml &&
+	registry 0.8 >"data/a\`b|c.yaml" && git add . && git commit -qm one &&
+	registry 0.8 | sed "s/variant: 5-shot/variant: \"see [here](https:\/\/e.vil)\"/" >"data/a\`b|c.yaml" &&
+	git commit -qam two &&
+	run_ma 0 diff HEAD~1 --format markdown --fail-on never &&
+	grep -F "| see \[here\](https://e.vil) | data/a\\\`b\|c.yaml:11 |" out
 '
 
 test_expect_success 'help matches the man page synopsis' '

@@ -5,7 +5,9 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "jsontext.h"
 #include "report.h"
+#include "semdiff.h"
 
 /* Replaces the contents of out with s as report_sanitize() writes it. */
 static void sanitized(struct buf *out, const char *s)
@@ -72,6 +74,44 @@ static void test_clean_length_stops_at_escape(void)
 	CHECK_INT(report_clean_length("ok\xC2\x85"), 2);
 	CHECK_INT(report_clean_length("ok\xE2\x82"), 2);
 	CHECK_INT(report_clean_length("\xF0\x9F\x98\x80\x7F"), 4);
+}
+
+/*
+ * Puts each byte at the edges of printable ASCII at each offset of a
+ * 40-byte line, so that it falls at every place of the eight-byte words
+ * report_clean_length() tests at once.
+ */
+static void test_clean_length_at_every_offset(void)
+{
+	static const unsigned char edges[] = { 0x01, 0x1F, 0x7F, 0x80, 0x9F, 0xA0, 0xFF };
+	static const unsigned char kept[] = { 0x20, 0x7E };
+	char line[41];
+	size_t i, offset;
+
+	for (i = 0; i < sizeof(edges); i++) {
+		for (offset = 0; offset < 40; offset++) {
+			memset(line, 'a', 40);
+			line[40] = '\0';
+			line[offset] = (char)edges[i];
+			CHECK_INT(report_clean_length(line), offset);
+		}
+	}
+	for (i = 0; i < sizeof(kept); i++) {
+		for (offset = 0; offset < 40; offset++) {
+			memset(line, 'a', 40);
+			line[40] = '\0';
+			line[offset] = (char)kept[i];
+			CHECK_INT(report_clean_length(line), 40);
+		}
+	}
+	for (offset = 0; offset < 38; offset++) {
+		memset(line, 'a', 40);
+		line[40] = '\0';
+		memcpy(line + offset, "\xE2\x80\x94", 3);
+		CHECK_INT(report_clean_length(line), 40);
+		line[offset + 2] = 'a';
+		CHECK_INT(report_clean_length(line), offset);
+	}
 }
 
 static void test_json_string_is_sanitized(void)
@@ -176,15 +216,87 @@ static void test_print_json_reports_write_error(void)
 	json_decref(doc);
 }
 
+/* Checks that jansson writes name in quotes and unchanged, as jsontext_add_name() does. */
+static void check_plain_name(const char *name)
+{
+	json_t *string = json_string(name);
+	char *text = json_dumps(string, JSON_ENCODE_ANY);
+	struct buf expected = BUF_INIT;
+
+	buf_addf(&expected, "\"%s\"", name);
+	CHECK_STR(text, expected.ptr);
+	free(text);
+	json_decref(string);
+	buf_release(&expected);
+}
+
+static void test_names_need_no_escape(void)
+{
+	int i;
+
+	for (i = 0; i < RULE_COUNT; i++)
+		check_plain_name(rule_table[i].id);
+	for (i = SEVERITY_OFF; i <= SEVERITY_ERROR; i++)
+		check_plain_name(severity_name((enum severity)i));
+	for (i = CHANGE_ADDED; i <= CHANGE_RENAMED; i++)
+		check_plain_name(change_op_name((enum change_op)i));
+	for (i = CHANGE_MODEL; i <= CHANGE_FIELD; i++)
+		check_plain_name(change_kind_name((enum change_kind)i));
+}
+
+/* Checks report_add_finding_json() against jansson's text of report_finding_json() inside a list. */
+static void check_finding_text(const struct finding *f)
+{
+	struct jsontext t;
+	json_t *list = json_array();
+	char *expected;
+
+	jsontext_init(&t);
+	jsontext_open(&t, NULL, '[');
+	report_add_finding_json(&t, f);
+	report_add_finding_json(&t, f);
+	jsontext_close(&t, ']');
+	json_array_append_new(list, report_finding_json(f));
+	json_array_append_new(list, report_finding_json(f));
+	expected = json_dumps(list, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	CHECK_STR(t.text.ptr, expected);
+	free(expected);
+	json_decref(list);
+	jsontext_release(&t);
+}
+
+static void test_finding_text_matches_tree(void)
+{
+	struct finding_list list = FINDING_LIST_INIT;
+	struct finding_context ctx = { 0 };
+	struct pos pos = { 12, 5 };
+	size_t i;
+
+	finding_add(&list, RULE_URL_INSECURE, "data/\x1b[31mm.yaml", pos, NULL,
+		    "insecure URL 'http://acme.org/\"card\"\\'");
+	ctx.model = "acme-7b";
+	finding_add(&list, RULE_SCORE_MISSING_DATE, "m.yaml", pos, &ctx, "no date");
+	ctx.benchmark = "MM\x1b[31mLU";
+	ctx.variant = "5-shot \"cot\"";
+	finding_add(&list, RULE_SCORE_MISSING_DATE, "m.yaml", pos, &ctx, "no date \xFF");
+	finding_list_finish(&list, NULL);
+	for (i = 0; i < list.nr; i++)
+		check_finding_text(&list.items[i]);
+	finding_list_release(&list);
+}
+
 int main(void)
 {
 	RUN(test_sanitize_keeps_plain_text);
 	RUN(test_sanitize_escapes_controls);
 	RUN(test_sanitize_escapes_invalid_utf8);
 	RUN(test_clean_length_stops_at_escape);
+	RUN(test_clean_length_at_every_offset);
 	RUN(test_json_string_is_sanitized);
 	RUN(test_print_json_matches_jansson);
 	RUN(test_print_json_small_value);
 	RUN(test_print_json_reports_write_error);
+	RUN(test_names_need_no_escape);
+	RUN(test_finding_text_matches_tree);
 	return unit_done();
 }
