@@ -158,13 +158,19 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 				ret = AUDIT_ERROR;
 	} else {
 		for (i = 0; i < a->config.registry.nr && !ret; i++) {
-			char *p = path_join(a->config.root, a->config.registry.items[i]);
+			const char *item = a->config.registry.items[i];
+			char *p = path_join(a->config.root, item);
 
-			if (collect_registry_files(&files, p, err) < 0) {
+			/* As in git, where a link's target is not part of the tree. */
+			if (path_has_link(a->config.root, item)) {
+				buf_setf(err, "%s: a registry path must not be or pass through "
+					 "a symbolic link", p);
 				ret = AUDIT_ERROR;
-				if (a->config.path)
-					buf_addf(err, " (the registry: key of %s)", a->config.path);
+			} else if (collect_registry_files(&files, p, err) < 0) {
+				ret = AUDIT_ERROR;
 			}
+			if (ret && a->config.path)
+				buf_addf(err, " (the registry: key of %s)", a->config.path);
 			free(p);
 		}
 	}

@@ -277,6 +277,7 @@ int cmd_blame(int argc, char **argv)
 		history_set_verbose(h, common.verbose);
 		hopt.root = 1;
 		hopt.changes_only = 1;
+		hopt.explicit_config = common.config != NULL;
 		ret = history_run(h, &hopt, blame_add_step, &blame, NULL, &err);
 	}
 	if (ret == 0)

@@ -109,6 +109,7 @@ int cmd_diff(int argc, char **argv)
 		goto done;
 	}
 	hopt.rev = args.nr ? args.items[0] : NULL;
+	hopt.explicit_config = common.config != NULL;
 	if (hopt.staged && (hopt.rev || hopt.root)) {
 		fprintf(stderr, "modelaudit: error: --staged compares the index with HEAD and takes no revision or --root\n");
 		status = EXIT_USAGE;
@@ -147,7 +148,8 @@ int cmd_diff(int argc, char **argv)
 	ret = history_run(h, &hopt, print_step, &out, &range, &err);
 	if (ret < 0) {
 		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
-		status = ret == GITREPO_BAD_SPEC ? EXIT_USAGE : EXIT_OPERATIONAL;
+		status = ret == GITREPO_BAD_SPEC ? EXIT_USAGE :
+			 ret == HISTORY_INVALID_CONFIG ? EXIT_CONFIG : EXIT_OPERATIONAL;
 		goto done;
 	}
 

@@ -35,7 +35,10 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Lists dir recursively into files; depth bounds symlink loops. */
+/*
+ * Lists dir recursively into files. Symbolic links are skipped, as in a
+ * git tree, where a link is stored as its target's name and not followed.
+ */
 static int walk(struct string_list *files, const char *dir, int depth, struct buf *err)
 {
 	DIR *d;
@@ -71,7 +74,7 @@ static int walk(struct string_list *files, const char *dir, int depth, struct bu
 		char *child = path_join(dir, names.items[i]);
 		struct stat st;
 
-		if (stat(child, &st) < 0) {
+		if (lstat(child, &st) < 0) {
 			buf_setf(err, "%s: %s", child, strerror(errno));
 			free(child);
 			ret = -1;
@@ -90,6 +93,29 @@ static int walk(struct string_list *files, const char *dir, int depth, struct bu
 		free((char *)names.items[i]);
 	string_list_release(&names);
 	return ret;
+}
+
+int path_has_link(const char *dir, const char *path)
+{
+	size_t i;
+	int found = 0;
+
+	if (path[0] == '/')
+		return 0;
+	for (i = 1; path[i - 1] && !found; i++) {
+		char *prefix, *full;
+		struct stat st;
+
+		/* A prefix ending in a slash would make lstat() follow a link. */
+		if ((path[i] != '/' && path[i] != '\0') || path[i - 1] == '/')
+			continue;
+		prefix = xstrndup(path, i);
+		full = path_join(dir, prefix);
+		found = !lstat(full, &st) && S_ISLNK(st.st_mode);
+		free(full);
+		free(prefix);
+	}
+	return found;
 }
 
 int collect_registry_files(struct string_list *files, const char *path,

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "alloc.h"
+#include "fsutil.h"
 
 /* Registry files larger than this are rejected rather than read. */
 #define GITREPO_MAX_FILE (512u * 1024 * 1024)
@@ -71,6 +72,14 @@ const char *gitrepo_workdir(const struct gitrepo *repo)
 	return git_repository_workdir(repo->git);
 }
 
+void gitrepo_add_shallow_hint(struct gitrepo *repo, struct buf *err)
+{
+	if (git_repository_is_shallow(repo->git) != 1)
+		return;
+	buf_adds(err, " (the repository is a shallow clone, which lacks the commits "
+		 "before its oldest ones: run 'git fetch --unshallow', or use a full clone)");
+}
+
 int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 			   const char *rev, struct buf *err)
 {
@@ -84,7 +93,13 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 		return GITREPO_ERROR;
 	}
 	if (ret < 0) {
+		const git_error *e = git_error_last();
+		int missing_object = e && e->klass == GIT_ERROR_ODB;
+
 		buf_setf(err, "unknown revision '%s': %s", rev, git_reason());
+		/* HEAD~5 in a clone of depth 2 names a commit that is not there. */
+		if (missing_object)
+			gitrepo_add_shallow_hint(repo, err);
 		return ret == GIT_EINVALIDSPEC ? GITREPO_BAD_SPEC : GITREPO_ERROR;
 	}
 	ret = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
@@ -378,17 +393,29 @@ static int list_index(struct snapshot *out, struct gitrepo *repo,
 		plen = strlen(path);
 		for (j = 0; j < count; j++) {
 			const git_index_entry *e = git_index_get_byindex(repo->index, j);
+			int exact = !strcmp(e->path, path);
+			int below = !exact && !strncmp(e->path, path, plen) && e->path[plen] == '/';
+			int listed = exact || (below && has_yaml_suffix(e->path) &&
+					       !strstr(e->path + plen, "/."));
 
-			if (GIT_INDEX_ENTRY_STAGE(e) != 0 || S_ISLNK(e->mode))
+			/*
+			 * An intent-to-add entry (git add -N) has no content staged,
+			 * so it counts as absent, as in git diff --cached.
+			 */
+			if ((!exact && !below) || S_ISLNK(e->mode) ||
+			    (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD))
 				continue;
-			if (!strcmp(e->path, path)) {
-				snapshot_add(out, e->path, &e->id);
-				matched = 1;
-			} else if (!strncmp(e->path, path, plen) && e->path[plen] == '/') {
-				matched = 1;
-				if (has_yaml_suffix(e->path) && !strstr(e->path + plen, "/."))
-					snapshot_add(out, e->path, &e->id);
+			if (GIT_INDEX_ENTRY_STAGE(e) != 0) {
+				if (!listed)
+					continue;
+				buf_setf(err, "%s: unmerged in the index (resolve the conflict, "
+					 "then stage the file with 'git add')", e->path);
+				free(path);
+				return GITREPO_ERROR;
 			}
+			matched = 1;
+			if (listed)
+				snapshot_add(out, e->path, &e->id);
 		}
 		if (!matched)
 			snapshot_add_missing(out, path);
@@ -422,7 +449,8 @@ static int list_worktree_dir(struct snapshot *out, const char *workdir,
 			continue;
 		buf_setf(&child, "%s/%s", rel, d->d_name);
 		buf_setf(&full, "%s%s", workdir, child.ptr);
-		if (stat(full.ptr, &st) < 0)
+		/* A symbolic link is skipped, as the commit and index readers skip it. */
+		if (lstat(full.ptr, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			ret = list_worktree_dir(out, workdir, child.ptr, err);
@@ -464,13 +492,19 @@ static int list_worktree(struct snapshot *out, struct gitrepo *repo,
 			ret = GITREPO_ERROR;
 			break;
 		}
+		/*
+		 * A path that is or passes through a symbolic link names nothing,
+		 * as in a commit, where a link is not followed.
+		 */
 		buf_setf(&full, "%s%s", workdir, path);
-		if (stat(full.ptr, &st) < 0)
+		if (path_has_link(workdir, path) || stat(full.ptr, &st) < 0)
 			snapshot_add_missing(out, path);
 		else if (S_ISDIR(st.st_mode))
 			ret = list_worktree_dir(out, workdir, path, err);
-		else
+		else if (S_ISREG(st.st_mode))
 			snapshot_add(out, path, NULL);
+		else
+			snapshot_add_missing(out, path);
 		sort_from(out, first);
 		free(path);
 	}
@@ -618,7 +652,14 @@ int gitrepo_read_config(struct buf *text, int *found, struct gitrepo *repo,
 		if (ret < 0)
 			return ret;
 		e = git_index_get_bypath(repo->index, GITREPO_CONFIG_NAME, 0);
-		if (!e)
+		if (!e && (git_index_get_bypath(repo->index, GITREPO_CONFIG_NAME, 1) ||
+			   git_index_get_bypath(repo->index, GITREPO_CONFIG_NAME, 2) ||
+			   git_index_get_bypath(repo->index, GITREPO_CONFIG_NAME, 3))) {
+			buf_setf(err, "%s: unmerged in the index (resolve the conflict, "
+				 "then stage the file with 'git add')", GITREPO_CONFIG_NAME);
+			return GITREPO_ERROR;
+		}
+		if (!e || (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD))
 			return 0;
 		ret = gitrepo_load_blob(&data, &len, repo, &e->id,
 					GITREPO_CONFIG_NAME, err);

@@ -47,6 +47,7 @@ struct history {
 	struct side sides[SIDE_CACHE];	/* the sides built last, for linear walks */
 	unsigned next_side;
 	int changes_only;		/* from the options of the current run */
+	int explicit_config;		/* from the options of the current run */
 };
 
 #ifdef __GLIBC__
@@ -170,12 +171,39 @@ static const char *git_reason(void)
 	return e && e->message ? e->message : "unknown libgit2 error";
 }
 
+/* Fills err for a revision walk that failed, naming the range walked. */
+static void walk_failed(const struct history_options *options, struct history *h,
+			struct buf *err)
+{
+	const char *rev = options->rev ? options->rev : "HEAD";
+
+	if (options->root || strstr(rev, ".."))
+		buf_setf(err, "cannot walk the history of '%s': %s", rev, git_reason());
+	else
+		buf_setf(err, "cannot walk the history of '%s..HEAD': %s", rev, git_reason());
+	gitrepo_add_shallow_hint(h->repo, err);
+}
+
 /* ---- building a side -------------------------------------------------- */
 
 /*
- * Lists the registry files of a commit: the registry paths come from the
- * commit's own configuration file, or from the default when it has none.
+ * Returns the registry paths of commit, whose tree is tree: those of the
+ * commit's own configuration file, or the default when it has none that
+ * can be used or when --config names the configuration of every commit.
  */
+static int registry_paths(const struct string_list **out, struct history *h,
+			  const git_tree *tree, const git_commit *commit,
+			  struct buf *err)
+{
+	if (h->explicit_config) {
+		*out = h->default_registry;
+		return 0;
+	}
+	return history_cache_registry_paths(out, &h->cache, tree, git_commit_id(commit),
+					    h->default_registry, err);
+}
+
+/* Lists the registry files of a commit. */
 static int list_commit(struct snapshot *out, struct history *h,
 		       const git_commit *commit, struct buf *err)
 {
@@ -188,8 +216,7 @@ static int list_commit(struct snapshot *out, struct history *h,
 			 git_oid_tostr_s(git_commit_id(commit)), git_reason());
 		return GITREPO_ERROR;
 	}
-	ret = history_cache_registry_paths(&paths, &h->cache, tree,
-					   h->default_registry, err);
+	ret = registry_paths(&paths, h, tree, commit, err);
 	if (!ret)
 		ret = gitrepo_list_tree(out, h->repo, tree, paths, err);
 	git_tree_free(tree);
@@ -229,9 +256,9 @@ static int same_registry(int *same, struct history *h, const git_commit *a,
 		ret = GITREPO_ERROR;
 		goto done;
 	}
-	ret = history_cache_registry_paths(&pa, &h->cache, ta, h->default_registry, err);
+	ret = registry_paths(&pa, h, ta, a, err);
 	if (!ret)
-		ret = history_cache_registry_paths(&pb, &h->cache, tb, h->default_registry, err);
+		ret = registry_paths(&pb, h, tb, b, err);
 	if (ret < 0 || pa->nr != pb->nr)
 		goto done;
 	for (i = 0; i < pa->nr; i++) {
@@ -1308,6 +1335,7 @@ static int run_commit(struct history *h, const git_commit *commit,
 	    git_commit_parent(&parent, commit, 0) < 0) {
 		buf_setf(err, "cannot read the parent of commit %s: %s",
 			 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+		gitrepo_add_shallow_hint(h->repo, err);
 		return GITREPO_ERROR;
 	}
 
@@ -1470,6 +1498,35 @@ done:
 	return ret;
 }
 
+/*
+ * Sets *paths to the registry paths that the configuration file of the
+ * working tree or the index names, parsed into cfg, or leaves it when
+ * there is none. An invalid one is an error, as for `check`, and one that
+ * names no registry gives data/models.yaml.
+ */
+static int snapshot_registry_paths(const struct string_list **paths, struct config *cfg,
+				   struct history *h, enum snapshot_kind kind,
+				   struct buf *err)
+{
+	struct buf text = BUF_INIT;
+	int found = 0, ret;
+
+	ret = gitrepo_read_config(&text, &found, h->repo, kind, NULL, err);
+	if (ret < 0 || !found)
+		goto done;
+	if (config_parse(cfg, kind == SNAPSHOT_INDEX ? "(index):" GITREPO_CONFIG_NAME :
+			 GITREPO_CONFIG_NAME, text.ptr, text.len, err) < 0) {
+		ret = HISTORY_INVALID_CONFIG;
+		goto done;
+	}
+	if (!cfg->registry.nr)
+		string_list_append(&cfg->registry, "data/models.yaml");
+	*paths = &cfg->registry;
+done:
+	buf_release(&text);
+	return ret;
+}
+
 /* Compares the working tree or the index with HEAD. */
 static int run_snapshot(struct history *h, int staged, history_fn fn, void *data,
 			struct history_range *range, struct buf *err)
@@ -1477,13 +1534,12 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 	enum snapshot_kind kind = staged ? SNAPSHOT_INDEX : SNAPSHOT_WORKTREE;
 	git_commit *head = NULL;
 	struct snapshot old_files = SNAPSHOT_INIT;
-	struct buf text = BUF_INIT;
 	struct side new, *old = NULL;
 	const struct string_list *paths = h->default_registry;
 	struct config cfg;
 	struct history_step step;
 	struct finding_list owned = FINDING_LIST_INIT;
-	int found = 0, ret;
+	int ret;
 	time_t now = time(NULL);
 
 	memset(&new, 0, sizeof(new));
@@ -1496,12 +1552,11 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 		git_oid_cpy(&range->from, git_commit_id(head));
 		range->has_from = 1;
 	}
-	ret = gitrepo_read_config(&text, &found, h->repo, kind, NULL, err);
-	if (ret < 0)
-		goto done;
-	if (found && config_parse(&cfg, GITREPO_CONFIG_NAME, text.ptr, text.len, err) == 0 &&
-	    cfg.registry.nr)
-		paths = &cfg.registry;
+	if (!h->explicit_config) {
+		ret = snapshot_registry_paths(&paths, &cfg, h, kind, err);
+		if (ret < 0)
+			goto done;
+	}
 	ret = gitrepo_read_snapshot(&new.files, h->repo, kind, NULL, paths, err);
 	if (ret < 0)
 		goto done;
@@ -1525,7 +1580,6 @@ done:
 	side_clear(h, &new);
 	snapshot_release(&old_files);
 	config_release(&cfg);
-	buf_release(&text);
 	git_commit_free(head);
 	return ret;
 }
@@ -1543,6 +1597,7 @@ int history_run(struct history *h, const struct history_options *options,
 	if (range)
 		memset(range, 0, sizeof(*range));
 	h->changes_only = options->changes_only;
+	h->explicit_config = options->explicit_config;
 	if (!options->rev && !options->root)
 		return run_snapshot(h, options->staged, fn, data, range, err);
 
@@ -1563,7 +1618,17 @@ int history_run(struct history *h, const struct history_options *options,
 	ret = walk_new(&walk, h, from, to, options->first_parent, err);
 	if (ret < 0)
 		goto done;
-	while (git_revwalk_next(&id, walk) == 0) {
+	for (;;) {
+		int next = git_revwalk_next(&id, walk);
+
+		/* Only GIT_ITEROVER ends the walk, and any other negative return is an error. */
+		if (next == GIT_ITEROVER)
+			break;
+		if (next < 0) {
+			walk_failed(options, h, err);
+			ret = GITREPO_ERROR;
+			goto done;
+		}
 		ncommits++;
 		if (options->net)
 			continue;

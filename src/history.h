@@ -14,8 +14,9 @@
  * The registry through git history: for each commit of a range, the
  * semantic diff against its first parent and the findings it introduced
  * and fixed. Each side is built from the registry files the commit's own
- * .modelaudit.yaml names (or the working tree's configuration when the
- * commit has none) and audited as `check` would audit it.
+ * .modelaudit.yaml names (or the current configuration when the commit
+ * has none that can be used, or when it came from --config) and audited
+ * as `check` would audit it.
  *
  * What was parsed and found is cached per blob id for the whole run, so no
  * blob is parsed twice, and a commit whose registry files are those of its
@@ -36,6 +37,12 @@ struct history_options {
 	int staged;		/* with rev NULL: the index, not the working tree */
 	int net;		/* one report for the whole range */
 	int changes_only;	/* report changes, no findings (skips the checks) */
+	/*
+	 * The configuration came from --config: its registry paths apply to
+	 * every commit, the working tree and the index, whose own
+	 * .modelaudit.yaml is not read.
+	 */
+	int explicit_config;
 };
 
 /* One reported step: a commit, the working tree, the index, or a whole range. */
@@ -65,10 +72,14 @@ struct history_range {
 	int has_to;		/* 0 for the working tree or the index */
 };
 
+/* Return of history_run() for an invalid .modelaudit.yaml in the working tree or index. */
+#define HISTORY_INVALID_CONFIG (-3)
+
 /*
  * Opens the repository of the current directory for history walks. rules,
- * severity and default_registry (the registry paths used for a commit
- * without .modelaudit.yaml) must outlive the history.
+ * severity and default_registry must outlive the history.
+ * default_registry, the registry paths of the current configuration,
+ * applies to a commit without a usable .modelaudit.yaml.
  */
 int history_open(struct history **out, const struct ruleset *rules,
 		 const enum severity *severity,
@@ -77,8 +88,10 @@ int history_open(struct history **out, const struct ruleset *rules,
 /*
  * Walks what options name and calls fn for each step that changes the
  * registry. range, when not NULL, is filled before the first call. Returns
- * 0, the callback's negative return, or a GITREPO_* code with a message in
- * err (GITREPO_BAD_SPEC for a revision that is not valid syntax).
+ * 0, the callback's negative return, HISTORY_INVALID_CONFIG, or a
+ * GITREPO_* code with a message in err (GITREPO_BAD_SPEC for a revision
+ * that is not valid syntax). A commit that cannot be read, including one
+ * beyond the boundary of a shallow clone, is a GITREPO_ERROR.
  */
 int history_run(struct history *h, const struct history_options *options,
 		history_fn fn, void *data, struct history_range *range,

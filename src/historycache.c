@@ -12,7 +12,7 @@
 struct config_entry {
 	git_oid oid;
 	struct config config;
-	int usable;		/* parsed and names a registry */
+	int usable;		/* parsed, and names no path outside the repository */
 	struct config_entry *next;
 };
 
@@ -465,13 +465,42 @@ void history_cache_prefetch(struct history_cache *cache,
 	free(jobs);
 }
 
+/*
+ * Parses the configuration text of c and reports whether it can be used.
+ * It cannot when it is invalid or names a registry path outside the
+ * repository, and why then contains the reason. One that names no
+ * registry gets the default, data/models.yaml, as `check --rev` gives it.
+ */
+static int config_usable(struct config_entry *c, const char *text, size_t len,
+			 struct buf *why)
+{
+	size_t i;
+
+	if (config_parse(&c->config, GITREPO_CONFIG_NAME, text, len, why) < 0)
+		return 0;
+	for (i = 0; i < c->config.registry.nr; i++) {
+		char *normal = gitrepo_normalize_path(c->config.registry.items[i]);
+
+		if (!normal) {
+			buf_setf(why, "%s: registry path '%s' is outside the repository",
+				 GITREPO_CONFIG_NAME, c->config.registry.items[i]);
+			return 0;
+		}
+		free(normal);
+	}
+	if (!c->config.registry.nr)
+		string_list_append(&c->config.registry, "data/models.yaml");
+	return 1;
+}
+
 int history_cache_registry_paths(const struct string_list **out,
 				 struct history_cache *cache, const git_tree *tree,
+				 const git_oid *commit,
 				 const struct string_list *fallback, struct buf *err)
 {
 	const git_tree_entry *te = git_tree_entry_byname(tree, GITREPO_CONFIG_NAME);
 	struct config_entry *c;
-	struct buf text = BUF_INIT, why = BUF_INIT;
+	struct buf why = BUF_INIT;
 	char *data = NULL;
 	size_t len = 0;
 	int ret;
@@ -494,18 +523,21 @@ int history_cache_registry_paths(const struct string_list **out,
 	c = xcalloc(1, sizeof(*c));
 	git_oid_cpy(&c->oid, git_tree_entry_id(te));
 	config_init(&c->config);
-	/* A commit whose configuration is invalid keeps the default registry. */
-	c->usable = config_parse(&c->config, GITREPO_CONFIG_NAME, data, len, &why) == 0 &&
-		    c->config.registry.nr;
+	c->usable = config_usable(c, data, len, &why);
+	/*
+	 * A commit whose configuration cannot be used keeps the registry of
+	 * the current one, as if it had none, because a mistake fixed in a
+	 * later commit must not stop every walk through it.
+	 */
 	if (cache->verbose && !c->usable)
-		fprintf(stderr, "modelaudit: %s of %s not used: %s\n", GITREPO_CONFIG_NAME,
-			git_oid_tostr_s(git_tree_entry_id(te)), why.len ? why.ptr : "no registry");
+		fprintf(stderr, "modelaudit: configuration of commit %s not used, so the "
+			"registry paths of the current one apply: %s\n",
+			git_oid_tostr_s(commit), why.ptr);
 	c->next = cache->configs;
 	cache->configs = c;
 	if (c->usable)
 		*out = &c->config.registry;
 	free(data);
-	buf_release(&text);
 	buf_release(&why);
 	return 0;
 }

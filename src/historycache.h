@@ -120,11 +120,15 @@ void history_cache_unpin(struct history_cache *cache, const struct blob_entry *e
 
 /*
  * Returns in *out the registry paths that the .modelaudit.yaml of tree
- * configures, or fallback when tree has none, or one that is invalid or
- * names no registry. The list lives as long as the cache.
+ * configures (data/models.yaml when it names none), or fallback when tree
+ * has none or one that cannot be used: invalid, or naming a path outside
+ * the repository. commit is the commit of tree, named in the message that
+ * --verbose prints about a configuration not used. The list lives as long
+ * as the cache.
  */
 int history_cache_registry_paths(const struct string_list **out,
 				 struct history_cache *cache, const git_tree *tree,
+				 const git_oid *commit,
 				 const struct string_list *fallback, struct buf *err);
 
 #endif

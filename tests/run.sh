@@ -17,10 +17,14 @@ failed=0
 failed_names=""
 log=$(mktemp)
 
+# Leaks of the libraries that modelaudit cannot free are listed in these
+# files, each with its reason.
+export LSAN_OPTIONS="suppressions=$TOP/tests/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+
 if [ "${VALGRIND:-0}" = 1 ]; then
 	wrapper=$(mktemp)
-	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite "%s" "$@"\n' \
-		"$TOP/modelaudit" > "$wrapper"
+	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --suppressions="%s" "%s" "$@"\n' \
+		"$TOP/tests/valgrind.supp" "$TOP/modelaudit" > "$wrapper"
 	chmod +x "$wrapper"
 	export MODELAUDIT="$wrapper"
 fi

@@ -98,6 +98,79 @@ test_expect_success 'staged path from a subdirectory gets a hint' '
 	run_ma 0 check --staged data/models.yaml
 '
 
+test_expect_success 'staged unmerged file exits 4' '
+	setup &&
+	printf "%s" "$good" >data/models.yaml && git add . && git commit -qm one &&
+	git checkout -q -b side &&
+	printf "%s" "$bad" >data/models.yaml && git commit -qam side &&
+	git checkout -q main &&
+	printf "%s" "$good" | sed "s/name: Acme 7B/name: Acme Seven B/" >data/models.yaml &&
+	git commit -qam main &&
+	! git merge -q side >/dev/null 2>&1 &&
+	run_ma 4 check --staged &&
+	echo "modelaudit: error: data/models.yaml: unmerged in the index (resolve the conflict, then stage the file with '"'"'git add'"'"')" >expected &&
+	test_cmp expected err &&
+	printf "%s" "$good" >data/models.yaml && git add data/models.yaml &&
+	run_ma 0 check --staged
+'
+
+test_expect_success 'staged unmerged configuration exits 4' '
+	setup &&
+	printf "%s" "$good" >data/models.yaml &&
+	echo "registry: [data/models.yaml]" >.modelaudit.yaml && git add . && git commit -qm one &&
+	git checkout -q -b side &&
+	echo "registry: [data/]" >.modelaudit.yaml && git commit -qam side &&
+	git checkout -q main &&
+	echo "registry: [data/models.yaml, data/]" >.modelaudit.yaml && git commit -qam main &&
+	! git merge -q side >/dev/null 2>&1 &&
+	echo "registry: [data/]" >.modelaudit.yaml &&
+	echo "modelaudit: error: .modelaudit.yaml: unmerged in the index (resolve the conflict, then stage the file with '"'"'git add'"'"')" >expected &&
+	run_ma 4 check --staged &&
+	test_cmp expected err &&
+	run_ma 4 diff --staged &&
+	test_cmp expected err &&
+	run_ma 0 check --staged --config /dev/null
+'
+
+test_expect_success 'intent-to-add file is not staged' '
+	setup &&
+	echo "registry: [data/]" >.modelaudit.yaml &&
+	printf "%s" "$good" >data/m1.yaml && git add . && git commit -qm one &&
+	printf "%s" "$bad" >data/m2.yaml && git add -N data/m2.yaml &&
+	run_ma 0 check --staged &&
+	test_cmp /dev/null out &&
+	echo "0 errors, 0 warnings, 0 notes in 1 file (1 model, 0 scores)" >expected &&
+	test_cmp expected err &&
+	run_ma 4 check --staged data/m2.yaml &&
+	echo "modelaudit: error: data/m2.yaml: not found in the index" >expected &&
+	test_cmp expected err &&
+	run_ma 0 install-hook &&
+	echo hello >README && git add README &&
+	git commit -qm readme &&
+	git rev-parse -q --verify HEAD~1
+'
+
+test_expect_success 'registry path through a symbolic link' '
+	setup &&
+	mkdir real && printf "%s" "$bad" >real/models.yaml &&
+	rmdir data && ln -s real data &&
+	git add . && git commit -qm one &&
+	run_ma 4 check &&
+	echo "modelaudit: error: data/models.yaml: a registry path must not be or pass through a symbolic link" >expected &&
+	test_cmp expected err &&
+	run_ma 4 check --rev HEAD &&
+	echo "modelaudit: error: data/models.yaml: not found in HEAD" >expected &&
+	test_cmp expected err &&
+	run_ma 4 check --staged &&
+	echo "modelaudit: error: data/models.yaml: not found in the index" >expected &&
+	test_cmp expected err &&
+	run_ma 0 diff &&
+	test_cmp /dev/null out &&
+	run_ma 1 check real/models.yaml --quiet &&
+	echo "real/models.yaml:2:5: error: model '"'"'acme-7b'"'"' has no '"'"'name'"'"' [schema-required]" >expected &&
+	test_cmp expected out
+'
+
 test_expect_success 'staged and rev together exit 2' '
 	run_ma 2 check --staged --rev HEAD
 '

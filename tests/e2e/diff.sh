@@ -480,6 +480,222 @@ test_expect_success 'threads give the same report on broken files' '
 	test "$(cat count)" -eq 3
 '
 
+# four_scores: a repository "src" of four commits, each setting the score.
+four_scores() {
+	make_repo src && cd src && mkdir data &&
+	for v in 0.80 0.81 0.82 0.83; do
+		registry $v >data/models.yaml && git add . && git commit -qm "score $v" || return 1
+	done
+}
+
+# A failed walk leaks in libgit2 (see tests/lsan.supp), which LeakSanitizer
+# can tell apart only with full allocation stacks.
+full_stacks() {
+	ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	export ASAN_OPTIONS
+}
+
+test_expect_success 'shallow clone walk exits 4' '
+	full_stacks &&
+	four_scores && cd .. &&
+	git clone -q --depth 2 "file://$PWD/src" shallow && cd shallow &&
+	missing=$(git -C ../src rev-parse HEAD~2) &&
+	hint="(the repository is a shallow clone, which lacks the commits before its oldest ones: run '\''git fetch --unshallow'\'', or use a full clone)" &&
+	for args in "diff HEAD~1" "diff HEAD~1 --net" "diff --root" "blame acme-7b"; do
+		run_ma 4 $args &&
+		test_cmp /dev/null out &&
+		test "$(wc -l <err)" -eq 1 &&
+		grep -F "$missing" err &&
+		grep -F "$hint" err || exit 1
+	done &&
+	run_ma 4 diff HEAD~1 &&
+	grep "^modelaudit: error: cannot walk the history of '\''HEAD~1\.\.HEAD'\'': " err &&
+	run_ma 4 diff --root &&
+	grep "^modelaudit: error: cannot walk the history of '\''HEAD'\'': " err &&
+	run_ma 4 diff HEAD~3 &&
+	grep "^modelaudit: error: unknown revision '\''HEAD~3'\'': " err &&
+	grep -F "$hint" err &&
+	run_ma 4 check --rev HEAD~3 &&
+	grep -F "$hint" err &&
+	git fetch -q --unshallow &&
+	run_ma 0 diff --root &&
+	grep -c "changed score" out >count && echo 3 >expected && test_cmp expected count
+'
+
+test_expect_success 'missing commit object exits 4' '
+	full_stacks &&
+	four_scores &&
+	gone=$(git rev-parse HEAD~2) &&
+	rm .git/objects/$(echo $gone | cut -c1-2)/$(echo $gone | cut -c3-) &&
+	for args in "diff HEAD~1" "diff --root" "diff --root --net" "blame acme-7b"; do
+		run_ma 4 $args &&
+		test_cmp /dev/null out &&
+		test "$(wc -l <err)" -eq 1 &&
+		grep "^modelaudit: error: cannot walk the history of .*$gone" err &&
+		! grep shallow err || exit 1
+	done
+'
+
+test_expect_success 'unusable commit configurations are skipped' '
+	setup &&
+	echo "registry: [../x.yaml]" >.modelaudit.yaml && git add . && git commit -qm outside &&
+	printf "registry: [data/models.yaml\n" >.modelaudit.yaml && git commit -qam "invalid YAML" &&
+	printf "severity:\n  no-such-rule: off\n" >.modelaudit.yaml && git commit -qam "unknown rule" &&
+	echo "registry: [data/models.yaml]" >.modelaudit.yaml &&
+	registry 0.81 >data/models.yaml && git commit -qam fixed &&
+	for range in HEAD~4..HEAD~3 HEAD~3..HEAD~2 HEAD~2..HEAD~1; do
+		run_ma 0 diff $range &&
+		test_cmp /dev/null out || exit 1
+	done &&
+	run_ma 0 diff HEAD~4 &&
+	grep -c "changed score" out >count && echo 1 >expected && test_cmp expected count &&
+	! grep "not used" err &&
+	run_ma 0 diff --root --verbose &&
+	prefix="modelaudit: configuration of commit" &&
+	suffix="not used, so the registry paths of the current one apply:" &&
+	grep -c "^$prefix" err >count && echo 3 >expected && test_cmp expected count &&
+	grep -F "$prefix $(git rev-parse HEAD~3) $suffix .modelaudit.yaml: registry path '\''../x.yaml'\'' is outside the repository" err &&
+	grep -F "$prefix $(git rev-parse HEAD~2) $suffix .modelaudit.yaml:2:1: invalid YAML" err &&
+	grep -F "$prefix $(git rev-parse HEAD~1) $suffix .modelaudit.yaml:2:3: unknown rule '\''no-such-rule'\''" err &&
+	run_ma 0 blame acme-7b --verbose &&
+	grep -c "^$prefix" err >count && echo 3 >expected && test_cmp expected count &&
+	grep "^    0.8050  $(git rev-parse --short=10 HEAD~4)  " out &&
+	run_ma 3 check --rev HEAD~2 &&
+	grep "^modelaudit: error: HEAD~2:.modelaudit.yaml:2:1: invalid YAML" err
+'
+
+test_expect_success 'configuration without registry names the default' '
+	make_repo repo && cd repo && mkdir data &&
+	echo "registry: [data/a.yaml]" >.modelaudit.yaml &&
+	registry 0.8 2024-07-01 a-7b >data/a.yaml && registry 0.7 2024-07-01 b-7b >data/models.yaml &&
+	git add . && git commit -qm one &&
+	printf "severity:\n  score-removed: off\n" >.modelaudit.yaml && git commit -qam "default registry" &&
+	echo "registry: [data/a.yaml]" >.modelaudit.yaml &&
+	run_ma 0 diff HEAD~1 &&
+	grep "^data/a.yaml:2: removed model a-7b$" out &&
+	grep "^data/models.yaml:2: added model b-7b$" out &&
+	run_ma 0 check --rev HEAD --quiet --format json &&
+	grep "\"models\": 1," out
+'
+
+test_expect_success 'working tree and index configuration stay strict' '
+	setup &&
+	printf "registry: [data/models.yaml\n" >.modelaudit.yaml &&
+	run_ma 3 diff &&
+	grep "^modelaudit: error: .modelaudit.yaml:2:1: invalid YAML" err &&
+	git add .modelaudit.yaml &&
+	echo "registry: [data/models.yaml]" >.modelaudit.yaml &&
+	run_ma 3 diff --staged &&
+	grep "^modelaudit: error: (index):.modelaudit.yaml:2:1: invalid YAML" err &&
+	run_ma 3 check --staged &&
+	grep "^modelaudit: error: (index):.modelaudit.yaml:2:1: invalid YAML" err
+'
+
+test_expect_success 'explicit config applies to every commit' '
+	make_repo repo && cd repo && mkdir data other &&
+	echo "registry: [data/models.yaml]" >.modelaudit.yaml &&
+	registry 0.80 >data/models.yaml && registry 0.50 2024-07-01 other-7b >other/models.yaml &&
+	git add . && git commit -qm one &&
+	registry 0.81 >data/models.yaml && registry 0.51 2024-07-01 other-7b >other/models.yaml &&
+	git commit -qam two &&
+	echo "registry: [other/models.yaml]" >../other.yaml &&
+	run_ma 0 diff HEAD~1 --config ../other.yaml &&
+	grep "^other/models.yaml:12: changed score other-7b MMLU (5-shot): score 0.50 -> 0.51$" out &&
+	grep "score-changed-without-source" out &&
+	! grep "^data/" out &&
+	run_ma 0 diff --root --config ../other.yaml &&
+	grep "^other/models.yaml:2: added model other-7b$" out &&
+	! grep "^data/" out &&
+	run_ma 0 blame other-7b --config ../other.yaml &&
+	grep "^    0.51  $(git rev-parse --short=10 HEAD)  " out &&
+	grep "^    0.50  $(git rev-parse --short=10 HEAD~1)  " out &&
+	registry 0.52 2024-07-01 other-7b >other/models.yaml &&
+	run_ma 0 diff --config ../other.yaml &&
+	grep "^other/models.yaml:12: changed score other-7b MMLU (5-shot): score 0.51 -> 0.52$" out &&
+	git add other/models.yaml &&
+	run_ma 0 diff --staged --config ../other.yaml &&
+	grep "score 0.51 -> 0.52$" out &&
+	printf "registry: [other/models.yaml]\nseverity:\n  score-changed-without-source: off\n" >../quiet.yaml &&
+	run_ma 0 diff HEAD~1 --config ../quiet.yaml &&
+	grep "score 0.50 -> 0.51$" out &&
+	! grep "score-changed-without-source" out
+'
+
+test_expect_success 'symbolic links in a registry directory are skipped' '
+	make_repo repo && cd repo && mkdir data more &&
+	echo "registry: [data/]" >.modelaudit.yaml &&
+	registry 0.8 >data/m1.yaml &&
+	echo "not a registry" >../target.yaml &&
+	registry 0.7 2024-07-01 b-7b >more/b.yaml &&
+	ln -s ../../target.yaml data/link.yaml &&
+	ln -s ../more data/more &&
+	git add . && git commit -qm one &&
+	git status --porcelain >../status && test_cmp /dev/null ../status &&
+	run_ma 0 diff &&
+	test_cmp /dev/null out &&
+	run_ma 0 diff --staged &&
+	test_cmp /dev/null out &&
+	run_ma 0 diff --root &&
+	! grep "link.yaml\|b-7b" out &&
+	run_ma 0 check --rev HEAD &&
+	mv out rev.out && mv err rev.err &&
+	run_ma 0 check &&
+	test_cmp rev.out out && test_cmp rev.err err &&
+	run_ma 0 check --staged &&
+	test_cmp rev.out out && test_cmp rev.err err &&
+	echo "1 error, 0 warnings, 0 notes in 1 file (0 models, 0 scores)" >expected &&
+	run_ma 1 check data/link.yaml &&
+	test_cmp expected err
+'
+
+test_expect_success 'unmerged registry file exits 4' '
+	setup &&
+	git checkout -q -b side &&
+	registry 0.81 >data/models.yaml && git commit -qam side &&
+	git checkout -q main &&
+	registry 0.82 >data/models.yaml && git commit -qam main &&
+	! git merge -q side >/dev/null 2>&1 &&
+	run_ma 4 diff --staged &&
+	test_cmp /dev/null out &&
+	echo "modelaudit: error: data/models.yaml: unmerged in the index (resolve the conflict, then stage the file with '\''git add'\'')" >expected &&
+	test_cmp expected err &&
+	registry 0.83 >data/models.yaml && git add data/models.yaml &&
+	run_ma 0 diff --staged &&
+	grep "score 0.82 -> 0.83$" out
+'
+
+test_expect_success 'intent-to-add file is not staged' '
+	make_repo repo && cd repo && mkdir data &&
+	echo "registry: [data/]" >.modelaudit.yaml &&
+	registry 0.8 >data/m1.yaml && git add . && git commit -qm one &&
+	registry 0.7 2024-07-01 b-7b >data/m2.yaml && git add -N data/m2.yaml &&
+	git diff --cached --name-only >staged && test_cmp /dev/null staged &&
+	run_ma 0 diff --staged &&
+	test_cmp /dev/null out &&
+	run_ma 0 diff &&
+	grep "^data/m2.yaml:2: added model b-7b$" out
+'
+
+test_expect_success 'failed write exits 4 with one message' '
+	test -w /dev/full || { echo "/dev/full is not available: skipped"; exit 0; } &&
+	setup &&
+	registry 0.81 2099-01-01 >data/models.yaml && git commit -qam "future date" &&
+	echo "modelaudit: error: cannot write the report: No space left on device" >expected &&
+	for args in "diff HEAD~1" "diff HEAD~1 --format json" "diff HEAD~1 --format markdown" \
+		    "diff --root --net" "blame acme-7b" "blame acme-7b --format json" \
+		    "check" "check --format json" "check --format sarif" "rules" "diff --help"; do
+		status=0 &&
+		"$MODELAUDIT" $args >/dev/full 2>err || status=$? &&
+		test "$status" = 4 &&
+		test_cmp expected err || { echo "modelaudit $args"; exit 1; }
+	done &&
+	status=0 &&
+	"$MODELAUDIT" rules >&- 2>err || status=$? &&
+	test "$status" = 4 &&
+	echo "modelaudit: error: cannot write the report: Bad file descriptor" >expected &&
+	test_cmp expected err
+'
+
 test_expect_success 'markdown escapes links and odd paths' '
 	make_repo md && cd md && mkdir data &&
 	echo "registry: [data/]" >.modelaudit.yaml &&
