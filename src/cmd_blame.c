@@ -317,6 +317,17 @@ int cmd_blame(int argc, char **argv)
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
+	if (!shown && !scores) {
+		struct buf line = BUF_INIT;
+
+		/* A model with no scores gets one line, so that the output is never empty. */
+		report_sanitize(&line, m->path);
+		buf_addf(&line, ":%u: model ", m->pos.line);
+		report_sanitize(&line, id);
+		buf_adds(&line, " has no scores");
+		printf("%s\n", line.ptr);
+		buf_release(&line);
+	}
 	if (scores) {
 		json_t *doc = json_object();
 

@@ -508,6 +508,15 @@ for c in json.load(sys.stdin)[\"commits\"]:
 	test_cmp expected out
 '
 
+test_expect_success 'llm-stats model without scores says so' '
+	git clone -q "$(fixture llm-stats-history.bundle)" llm && cd llm &&
+	run_ma 0 blame deepseek-r1 &&
+	echo "data/models/deepseek/deepseek-r1.yaml:2: model deepseek-r1 has no scores" >expected &&
+	test_cmp expected out &&
+	run_ma 0 blame deepseek-r1 --format json &&
+	grep "\"scores\": \[\]" out
+'
+
 test_expect_success 'help matches the man page synopsis' '
 	"$MODELAUDIT" blame --help | sed -n "1s/^usage: //p" >expected &&
 	sed -n "/^\.SH SYNOPSIS/,/^\.SH/s/^\.B //p" "$TOP/man/modelaudit-blame.1" | sed "s/\\\\//g" >actual &&
