@@ -1004,10 +1004,10 @@ static int names_model(struct model *const *models, size_t n, const char *id)
 /*
  * Reports whether the cross-model findings of the pairs are the same on
  * both sides although the ids of the changed models differ (models added,
- * removed or renamed). They are when every base_model resolves on both
- * sides, so none is reported: the base of a pair names a pair (pairs is
- * the set of their ids) or a changed model on each side, and the base of
- * a changed model names a pair or a changed model of its side.
+ * removed or renamed). That holds when every base_model resolves on both
+ * sides, so that none is reported. The base of a pair must name a pair
+ * (pairs is the set of their ids) or a changed model on each side. The
+ * base of a changed model must name a pair or a changed model of its side.
  */
 static int other_ids_apart(const struct side_delta *d, const struct side *new,
 			   const unsigned char *new_paired, const struct name_set *pairs)

@@ -70,11 +70,11 @@ static size_t printable_length(const unsigned char *p, size_t len)
 
 	/*
 	 * A word contains a byte below 0x20 exactly when subtracting 0x20
-	 * from each byte sets the top bit of a byte whose top bit was clear,
-	 * and a byte above 0x7E exactly when a byte has its top bit set
-	 * before or after adding 1 to each byte. A borrow or carry between
-	 * bytes starts only at a byte outside the range, which the test
-	 * then finds.
+	 * from each byte sets the top bit of a byte whose top bit was clear.
+	 * It contains a byte above 0x7E exactly when a byte has its top bit
+	 * set before or after adding 1 to each byte. A borrow or carry
+	 * between bytes starts only at a byte outside the range, which the
+	 * test then finds.
 	 */
 	while (len - n >= 8) {
 		uint64_t w;
