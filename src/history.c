@@ -19,6 +19,10 @@
  * One side of a comparison: the registry of one commit (or snapshot), its
  * files and the findings of auditing it, severities applied. The findings
  * of each file stay in its cache entry; the side keeps the cross-model ones.
+ *
+ * A file that does not load (a broken entry) is followed in entries by
+ * the entry of the last version of its path that loaded, whose models the
+ * side shows in its place (see side_fill()).
  */
 struct side {
 	git_oid commit;
@@ -332,31 +336,162 @@ static void drop_suppressed(struct finding_list *list, const struct side *a,
 	list->nr = kept;
 }
 
-/* Fills s from its files (whose data may be loaded already): models and findings. */
-static int side_fill(struct side *s, struct history *h, struct buf *err)
+/*
+ * Returns in *out the entry of the last version of path that loaded,
+ * walking first parents from commit start (itself included), pinned, or
+ * NULL when a commit on the way has no file at path or the walk reaches a
+ * root commit first.
+ */
+static int find_loaded(const struct blob_entry **out, struct history *h,
+		       const git_oid *start, const char *path, struct buf *err)
 {
-	size_t i, j;
+	git_commit *commit = NULL, *parent = NULL;
+	git_oid last;
+	int have_last = 0, ret = 0;
+
+	*out = NULL;
+	if (git_commit_lookup(&commit, gitrepo_git(h->repo), start) < 0) {
+		buf_setf(err, "cannot read commit %s: %s", git_oid_tostr_s(start), git_reason());
+		gitrepo_add_shallow_hint(h->repo, err);
+		return GITREPO_ERROR;
+	}
+	for (;;) {
+		git_tree *tree = NULL;
+		git_tree_entry *te = NULL;
+		git_oid oid;
+		int blob;
+
+		if (git_commit_tree(&tree, commit) < 0) {
+			buf_setf(err, "cannot read the tree of commit %s: %s",
+				 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+			ret = GITREPO_ERROR;
+			break;
+		}
+		blob = git_tree_entry_bypath(&te, tree, path) == 0 &&
+		       git_tree_entry_type(te) == GIT_OBJECT_BLOB;
+		if (blob)
+			git_oid_cpy(&oid, git_tree_entry_id(te));
+		git_tree_entry_free(te);
+		git_tree_free(tree);
+		if (!blob)
+			break;
+
+		/* A file stays broken through the commits that do not touch it: read it once. */
+		if (!have_last || !git_oid_equal(&oid, &last)) {
+			const struct blob_entry *e;
+
+			ret = history_cache_get(&e, &h->cache, &oid, path, NULL, 0, err);
+			if (ret < 0)
+				break;
+			if (!e->broken) {
+				*out = e;
+				break;
+			}
+			history_cache_unpin(&h->cache, e);
+			git_oid_cpy(&last, &oid);
+			have_last = 1;
+		}
+
+		if (!git_commit_parentcount(commit))
+			break;
+		if (git_commit_parent(&parent, commit, 0) < 0) {
+			buf_setf(err, "cannot read the parent of commit %s: %s",
+				 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+			gitrepo_add_shallow_hint(h->repo, err);
+			ret = GITREPO_ERROR;
+			break;
+		}
+		git_commit_free(commit);
+		commit = parent;
+		parent = NULL;
+	}
+	git_commit_free(commit);
+	return ret;
+}
+
+/*
+ * Returns in *out, pinned, the entry whose models stand for those of the
+ * broken file at path: the one that before (the side of the commit before,
+ * or NULL) shows for path, or else the one find_loaded() finds from
+ * commit start. NULL when there is none, or when start is NULL too.
+ */
+static int carried_entry(const struct blob_entry **out, struct history *h,
+			 const struct side *before, const git_oid *start,
+			 const char *path, struct buf *err)
+{
+	size_t i;
+
+	*out = NULL;
+	if (before) {
+		for (i = 0; i < before->nentries; i++) {
+			const struct blob_entry *e = before->entries[i];
+
+			if (!e->broken && !strcmp(e->path, path)) {
+				history_cache_pin(&h->cache, e);
+				*out = e;
+				return 0;
+			}
+		}
+		return 0;
+	}
+	if (!start)
+		return 0;
+	return find_loaded(out, h, start, path, err);
+}
+
+/* Appends entry e, which the caller has pinned, and its models to s. */
+static void side_add_entry(struct side *s, const struct blob_entry *e)
+{
+	size_t j;
+
+	XGROW(s->entries, s->entries_alloc, s->nentries + 1);
+	s->entries[s->nentries++] = e;
+	for (j = 0; j < e->nmodels; j++) {
+		XGROW(s->models, s->alloc, s->nr + 1);
+		XGROW(s->origins, s->origins_alloc, s->nr + 1);
+		s->origins[s->nr] = e->origins ? e->origins[j] : NULL;
+		s->models[s->nr++] = e->models[j];
+	}
+}
+
+/*
+ * Fills s from its files (whose data may be loaded already): models and
+ * findings. before is the side of the commit that comes before s (its
+ * first parent, or HEAD for the working tree and the index) when it is at
+ * hand, and start that commit, or NULL when there is none.
+ *
+ * A file that does not load keeps the models of the last version of its
+ * path that did: a commit that breaks the YAML then reports the loader's
+ * findings, not every model of the file as removed, and the commit that
+ * repairs it reports what changed since that version. The version is
+ * looked up along first parents only, and a commit on the way without the
+ * file ends the search, so a file that is new and broken shows no models.
+ */
+static int side_fill(struct side *s, struct history *h, const struct side *before,
+		     const git_oid *start, struct buf *err)
+{
+	size_t i;
 
 	history_cache_prefetch(&h->cache, s->files.files, s->files.nr);
 	for (i = 0; i < s->files.nr; i++) {
 		struct snapshot_file *f = &s->files.files[i];
-		const struct blob_entry *e;
+		const struct blob_entry *e, *carried;
 		int ret;
 
 		ret = history_cache_get(&e, &h->cache, &f->oid, f->path, f->data,
 					f->len, err);
 		if (ret < 0)
 			return ret;
-		XGROW(s->entries, s->entries_alloc, s->nentries + 1);
-		s->entries[s->nentries++] = e;
-		for (j = 0; j < e->nmodels; j++) {
-			XGROW(s->models, s->alloc, s->nr + 1);
-			XGROW(s->origins, s->origins_alloc, s->nr + 1);
-			s->origins[s->nr] = e->origins ? e->origins[j] : NULL;
-			s->models[s->nr++] = e->models[j];
-		}
+		side_add_entry(s, e);
 		free(f->data);
 		f->data = NULL;
+		if (!e->broken)
+			continue;
+		ret = carried_entry(&carried, h, before, start, f->path, err);
+		if (ret < 0)
+			return ret;
+		if (carried)
+			side_add_entry(s, carried);
 	}
 	return 0;
 }
@@ -422,6 +557,8 @@ static int side_of_commit(struct side **out, struct history *h,
 			  const struct side *protect, struct buf *err)
 {
 	struct side *s;
+	const struct side *before = NULL;
+	const git_oid *parent = NULL;
 	int found, ret;
 
 	s = side_slot(h, git_commit_id(commit), protect, &found);
@@ -433,7 +570,11 @@ static int side_of_commit(struct side **out, struct history *h,
 	git_oid_cpy(&s->commit, git_commit_id(commit));
 	s->files = *files;
 	memset(files, 0, sizeof(*files));
-	ret = side_fill(s, h, err);
+	if (git_commit_parentcount(commit) > 0) {
+		parent = git_commit_parent_id(commit, 0);
+		before = find_side(h, parent);
+	}
+	ret = side_fill(s, h, before, parent, err);
 	if (ret < 0) {
 		side_clear(h, s);
 		return ret;
@@ -1566,7 +1707,7 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 	ret = side_of_commit(&old, h, head, &old_files, NULL, err);
 	if (ret < 0)
 		goto done;
-	ret = side_fill(&new, h, err);
+	ret = side_fill(&new, h, old, git_commit_id(head), err);
 	if (ret < 0)
 		goto done;
 
