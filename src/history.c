@@ -337,10 +337,10 @@ static void drop_suppressed(struct finding_list *list, const struct side *a,
 }
 
 /*
- * Returns in *out the entry of the last version of path that loaded,
- * walking first parents from commit start (itself included), pinned, or
- * NULL when a commit on the way has no file at path or the walk reaches a
- * root commit first.
+ * Finds the last version of path that loaded, walking first parents from
+ * commit start (itself included), and returns its entry, pinned, in *out.
+ * *out is NULL when a commit on the way has no file at path, or when every
+ * version up to the root commit is broken.
  */
 static int find_loaded(const struct blob_entry **out, struct history *h,
 		       const git_oid *start, const char *path, struct buf *err)
@@ -376,7 +376,7 @@ static int find_loaded(const struct blob_entry **out, struct history *h,
 		if (!blob)
 			break;
 
-		/* A file stays broken through the commits that do not touch it: read it once. */
+		/* The commits that do not touch a broken file have its blob too, which is read once. */
 		if (!have_last || !git_oid_equal(&oid, &last)) {
 			const struct blob_entry *e;
 
@@ -410,10 +410,10 @@ static int find_loaded(const struct blob_entry **out, struct history *h,
 }
 
 /*
- * Returns in *out, pinned, the entry whose models stand for those of the
- * broken file at path: the one that before (the side of the commit before,
- * or NULL) shows for path, or else the one find_loaded() finds from
- * commit start. NULL when there is none, or when start is NULL too.
+ * Returns in *out, pinned, the entry whose models replace those of the
+ * broken file at path, or NULL when there is none. With before (the side
+ * of the commit before) it is the loaded entry that before has for path.
+ * Without it, find_loaded() searches from commit start, unless start is NULL.
  */
 static int carried_entry(const struct blob_entry **out, struct history *h,
 			 const struct side *before, const git_oid *start,
@@ -461,11 +461,11 @@ static void side_add_entry(struct side *s, const struct blob_entry *e)
  * hand, and start that commit, or NULL when there is none.
  *
  * A file that does not load keeps the models of the last version of its
- * path that did: a commit that breaks the YAML then reports the loader's
- * findings, not every model of the file as removed, and the commit that
- * repairs it reports what changed since that version. The version is
- * looked up along first parents only, and a commit on the way without the
- * file ends the search, so a file that is new and broken shows no models.
+ * path that did. So a commit that breaks the YAML reports the loader's
+ * findings, not every model of the file as removed. The commit that
+ * repairs it reports what changed since that version. The search follows
+ * first parents only, and a commit on the way without the file ends it,
+ * so a file that is new and broken shows no models.
  */
 static int side_fill(struct side *s, struct history *h, const struct side *before,
 		     const git_oid *start, struct buf *err)

@@ -231,6 +231,47 @@ test_expect_success 'blame follows rename made in repair' '
 	test_cmp expected out
 '
 
+test_expect_success 'emptied file keeps its models' '
+	setup &&
+	: >data/models.yaml && git commit -qam empty &&
+	run_ma 1 diff HEAD~1 &&
+	{
+		header HEAD empty &&
+		printf "introduced:\n%s\n\n" "data/models.yaml:1:1: error: file holds no YAML document: a registry file needs a \`models\` list [yaml-multiple-documents]"
+	} >expected &&
+	test_cmp expected out
+'
+
+test_expect_success 'invalid UTF-8 keeps the models' '
+	setup &&
+	registry 0.81 0.50 2024-08-01 | sed "s/Acme 7B/Acme \\xff/" >text &&
+	printf "$(cat text)\n" >data/models.yaml && git commit -qam latin1 &&
+	run_ma 1 diff HEAD~1 &&
+	{
+		header HEAD latin1 &&
+		printf "introduced:\n%s\n\n" "data/models.yaml:3:16: error: invalid UTF-8 byte 0xFF [yaml-encoding]"
+	} >expected &&
+	test_cmp expected out
+'
+
+test_expect_success 'broken file raises no suppression-unused' '
+	make_repo repo && cd repo && mkdir data &&
+	registry 0.80 0.50 | sed "3a\\
+    # modelaudit: ignore schema-unknown-field the upstream card spells it so\\
+    flavour: base" >data/models.yaml &&
+	git add . && git commit -qm one &&
+	{ cat data/models.yaml && echo "  - id: [unclosed"; } >broken.yaml &&
+	mv broken.yaml data/models.yaml && git commit -qam break &&
+	run_ma 0 check data/models.yaml --rev HEAD~1 &&
+	test ! -s out &&
+	run_ma 1 diff HEAD~1 &&
+	{
+		header HEAD break &&
+		printf "introduced:\n%s\n\n" "$(echo "$SYNTAX" | sed "s/:20:/:22:/; s/line 19/line 21/")"
+	} >expected &&
+	test_cmp expected out
+'
+
 test_expect_success 'new broken file carries nothing' '
 	make_repo repo && cd repo && mkdir data &&
 	echo "registry: [data/]" >.modelaudit.yaml &&
