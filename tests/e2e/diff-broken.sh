@@ -1,6 +1,6 @@
 #!/bin/sh
 # diff and blame across commits whose registry file does not load: the
-# models of the last version that loaded stand in for the broken file.
+# models of the last version that loaded replace those of the broken file.
 . "$(dirname "$0")/../lib.sh"
 
 # registry MMLU-VALUE GSM8K-VALUE [MMLU-DATE [GSM8K-DATE]]: a registry
