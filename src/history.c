@@ -336,11 +336,42 @@ static void drop_suppressed(struct finding_list *list, const struct side *a,
 	list->nr = kept;
 }
 
+static const struct side *find_side(const struct history *h, const git_oid *commit)
+{
+	size_t i;
+
+	for (i = 0; i < SIDE_CACHE; i++)
+		if (h->sides[i].valid && git_oid_equal(&h->sides[i].commit, commit))
+			return &h->sides[i];
+	return NULL;
+}
+
+/* Returns the entry that s has loaded for path, its own or carried, or NULL. */
+static const struct blob_entry *side_loaded_entry(const struct side *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->nentries; i++) {
+		const struct blob_entry *e = s->entries[i];
+
+		if (!e->broken && !strcmp(e->path, path))
+			return e;
+	}
+	return NULL;
+}
+
 /*
  * Finds the last version of path that loaded, walking first parents from
  * commit start (itself included), and returns its entry, pinned, in *out.
  * *out is NULL when a commit on the way has no file at path, or when every
- * version up to the root commit is broken.
+ * version up to the root commit is broken. A commit whose side is cached
+ * (usually start itself, the side compared with) ends the walk with what
+ * that side shows for path, its own version or the one it carries.
+ *
+ * NOTE: without a cached side on the way, each call walks back over every
+ * commit since the file last loaded. A walk of many branches (no
+ * --first-parent) through a file that stays broken for long can spend
+ * time there.
  */
 static int find_loaded(const struct blob_entry **out, struct history *h,
 		       const git_oid *start, const char *path, struct buf *err)
@@ -356,11 +387,18 @@ static int find_loaded(const struct blob_entry **out, struct history *h,
 		return GITREPO_ERROR;
 	}
 	for (;;) {
+		const struct side *known = find_side(h, git_commit_id(commit));
 		git_tree *tree = NULL;
 		git_tree_entry *te = NULL;
 		git_oid oid;
 		int blob;
 
+		if (known) {
+			*out = side_loaded_entry(known, path);
+			if (*out)
+				history_cache_pin(&h->cache, *out);
+			break;
+		}
 		if (git_commit_tree(&tree, commit) < 0) {
 			buf_setf(err, "cannot read the tree of commit %s: %s",
 				 git_oid_tostr_s(git_commit_id(commit)), git_reason());
@@ -409,36 +447,6 @@ static int find_loaded(const struct blob_entry **out, struct history *h,
 	return ret;
 }
 
-/*
- * Returns in *out, pinned, the entry whose models replace those of the
- * broken file at path, or NULL when there is none. With before (the side
- * of the commit before) it is the loaded entry that before has for path.
- * Without it, find_loaded() searches from commit start, unless start is NULL.
- */
-static int carried_entry(const struct blob_entry **out, struct history *h,
-			 const struct side *before, const git_oid *start,
-			 const char *path, struct buf *err)
-{
-	size_t i;
-
-	*out = NULL;
-	if (before) {
-		for (i = 0; i < before->nentries; i++) {
-			const struct blob_entry *e = before->entries[i];
-
-			if (!e->broken && !strcmp(e->path, path)) {
-				history_cache_pin(&h->cache, e);
-				*out = e;
-				return 0;
-			}
-		}
-		return 0;
-	}
-	if (!start)
-		return 0;
-	return find_loaded(out, h, start, path, err);
-}
-
 /* Appends entry e, which the caller has pinned, and its models to s. */
 static void side_add_entry(struct side *s, const struct blob_entry *e)
 {
@@ -456,9 +464,8 @@ static void side_add_entry(struct side *s, const struct blob_entry *e)
 
 /*
  * Fills s from its files (whose data may be loaded already): models and
- * findings. before is the side of the commit that comes before s (its
- * first parent, or HEAD for the working tree and the index) when it is at
- * hand, and start that commit, or NULL when there is none.
+ * findings. start is the commit that comes before s (its first parent, or
+ * HEAD for the working tree and the index), or NULL when there is none.
  *
  * A file that does not load keeps the models of the last version of its
  * path that did. So a commit that breaks the YAML reports the loader's
@@ -467,8 +474,8 @@ static void side_add_entry(struct side *s, const struct blob_entry *e)
  * first parents only, and a commit on the way without the file ends it,
  * so a file that is new and broken shows no models.
  */
-static int side_fill(struct side *s, struct history *h, const struct side *before,
-		     const git_oid *start, struct buf *err)
+static int side_fill(struct side *s, struct history *h, const git_oid *start,
+		     struct buf *err)
 {
 	size_t i;
 
@@ -485,9 +492,9 @@ static int side_fill(struct side *s, struct history *h, const struct side *befor
 		side_add_entry(s, e);
 		free(f->data);
 		f->data = NULL;
-		if (!e->broken)
+		if (!e->broken || !start)
 			continue;
-		ret = carried_entry(&carried, h, before, start, f->path, err);
+		ret = find_loaded(&carried, h, start, f->path, err);
 		if (ret < 0)
 			return ret;
 		if (carried)
@@ -515,16 +522,6 @@ static const struct finding_list *side_findings(struct history *h, struct side *
 	drop_suppressed(&s->findings, s, NULL);
 	s->checked = 1;
 	return &s->findings;
-}
-
-static const struct side *find_side(const struct history *h, const git_oid *commit)
-{
-	size_t i;
-
-	for (i = 0; i < SIDE_CACHE; i++)
-		if (h->sides[i].valid && git_oid_equal(&h->sides[i].commit, commit))
-			return &h->sides[i];
-	return NULL;
 }
 
 /*
@@ -557,7 +554,6 @@ static int side_of_commit(struct side **out, struct history *h,
 			  const struct side *protect, struct buf *err)
 {
 	struct side *s;
-	const struct side *before = NULL;
 	const git_oid *parent = NULL;
 	int found, ret;
 
@@ -570,11 +566,9 @@ static int side_of_commit(struct side **out, struct history *h,
 	git_oid_cpy(&s->commit, git_commit_id(commit));
 	s->files = *files;
 	memset(files, 0, sizeof(*files));
-	if (git_commit_parentcount(commit) > 0) {
+	if (git_commit_parentcount(commit) > 0)
 		parent = git_commit_parent_id(commit, 0);
-		before = find_side(h, parent);
-	}
-	ret = side_fill(s, h, before, parent, err);
+	ret = side_fill(s, h, parent, err);
 	if (ret < 0) {
 		side_clear(h, s);
 		return ret;
@@ -1707,7 +1701,7 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 	ret = side_of_commit(&old, h, head, &old_files, NULL, err);
 	if (ret < 0)
 		goto done;
-	ret = side_fill(&new, h, old, git_commit_id(head), err);
+	ret = side_fill(&new, h, git_commit_id(head), err);
 	if (ret < 0)
 		goto done;
 

@@ -285,6 +285,23 @@ test_expect_success 'new broken file carries nothing' '
 	test_cmp expected out
 '
 
+test_expect_success 'broken file moved reads as new' '
+	make_repo repo && cd repo && mkdir data &&
+	echo "registry: [data/]" >.modelaudit.yaml &&
+	registry 0.80 0.50 >data/models.yaml && git add . && git commit -qm one &&
+	broken 0.80 0.50 >data/models.yaml && git commit -qam break &&
+	git mv data/models.yaml data/acme.yaml && git commit -qm move &&
+	run_ma 1 diff HEAD~1 &&
+	{
+		header HEAD move &&
+		echo "data/models.yaml:2: removed model acme-7b" &&
+		printf "\nintroduced:\n%s\n" "$(echo "$SYNTAX" | sed s/models.yaml/acme.yaml/)" &&
+		echo "data/models.yaml:2:5: warning: model acme-7b was removed [model-removed]" &&
+		printf "\nfixed:\n%s\n\n" "$SYNTAX"
+	} >expected &&
+	test_cmp expected out
+'
+
 test_expect_success 'root commit broken carries nothing' '
 	make_repo repo && cd repo && mkdir data &&
 	broken 0.80 0.50 >data/models.yaml && git add . && git commit -qm one &&
