@@ -213,6 +213,34 @@ test_expect_success 'fail-on warning exits 1' '
 	run_ma 1 diff HEAD~1 --fail-on warning
 '
 
+test_expect_success 'relabelled score keeps its findings' '
+	setup &&
+	registry 0.8050 | grep -v "date:" >data/models.yaml &&
+	git commit -qam "no date" &&
+	registry 0.8050 | grep -v "date:" | sed "s/5-shot/5-shot, CoT/" >data/models.yaml &&
+	git commit -qam "new variant" &&
+	registry 0.8050 | grep -v "date:" | sed "s/5-shot/5-shot, CoT/; s|acme.org/card|acme.org/card-v2|" >data/models.yaml &&
+	git commit -qam "new URL" &&
+	run_ma 0 diff HEAD~2 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:11: changed score acme-7b MMLU (5-shot, CoT): variant 5-shot -> 5-shot, CoT
+	data/models.yaml:8: changed source acme-7b card: url https://acme.org/card -> https://acme.org/card-v2
+	data/models.yaml:13: changed score acme-7b MMLU (5-shot, CoT): source https://acme.org/card -> https://acme.org/card-v2
+	EOF
+	grep "^data/" out >actual &&
+	test_cmp expected actual
+'
+
+test_expect_success 'respelt benchmark is a change' '
+	setup &&
+	registry 0.8050 | sed "s/benchmark: MMLU/benchmark: mmlu/" >data/models.yaml &&
+	git commit -qam "respell" &&
+	run_ma 0 diff HEAD~1 --fail-on note &&
+	grep "^data/" out >actual &&
+	echo "data/models.yaml:10: changed score acme-7b mmlu (5-shot): benchmark MMLU -> mmlu" >expected &&
+	test_cmp expected actual
+'
+
 test_expect_success 'fail-on judges each commit unless net' '
 	setup &&
 	registry 0.8050 | grep -v "date:" >data/models.yaml &&
