@@ -832,7 +832,7 @@ static void test_hand_built_model(void)
 	CHECK_STR(first(RULE_SCORE_OUT_OF_RANGE)->path, "hand.yaml");
 }
 
-/* A file the loader stops on counts as broken and keeps no model; one that loads does not. */
+/* A file the loader stops on counts as broken and keeps no model, but one that loads does not. */
 static void test_broken_file_counted(void)
 {
 	static const char *const broken[] = {
