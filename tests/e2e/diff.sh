@@ -404,6 +404,21 @@ test_expect_success 'empty markdown report says what was compared' '
 	test_cmp expected actual
 '
 
+test_expect_success 'commit in latin-1 shown in UTF-8' '
+	setup &&
+	registry 0.81 >data/models.yaml &&
+	printf "caf\351 scores\n" >msg &&
+	GIT_AUTHOR_NAME=$(printf "Jos\351") git -c i18n.commitEncoding=ISO-8859-1 \
+		commit -qa -F msg &&
+	run_ma 0 diff HEAD~1 &&
+	sed -n "2p;5p" out >actual &&
+	printf "Author: Jos\303\251 <author@example.org>\n    caf\303\251 scores\n" >expected &&
+	test_cmp expected actual &&
+	run_ma 0 diff HEAD~1 --format markdown &&
+	grep -c -e "$(printf "caf\303\251 scores")" -e "^$(printf "Jos\303\251"), " out >actual &&
+	echo 2 >expected && test_cmp expected actual
+'
+
 test_expect_success 'range with two ends' '
 	setup &&
 	registry 0.81 >data/models.yaml && git commit -qam two &&
