@@ -19,6 +19,10 @@
  * One side of a comparison: the registry of one commit (or snapshot), its
  * files and the findings of auditing it, severities applied. The findings
  * of each file stay in its cache entry; the side keeps the cross-model ones.
+ *
+ * A file that does not load (a broken entry) is followed in entries by
+ * the entry of the last version of its path that loaded, whose models the
+ * side shows in its place (see side_fill()).
  */
 struct side {
 	git_oid commit;
@@ -332,31 +336,169 @@ static void drop_suppressed(struct finding_list *list, const struct side *a,
 	list->nr = kept;
 }
 
-/* Fills s from its files (whose data may be loaded already): models and findings. */
-static int side_fill(struct side *s, struct history *h, struct buf *err)
+static const struct side *find_side(const struct history *h, const git_oid *commit)
 {
-	size_t i, j;
+	size_t i;
+
+	for (i = 0; i < SIDE_CACHE; i++)
+		if (h->sides[i].valid && git_oid_equal(&h->sides[i].commit, commit))
+			return &h->sides[i];
+	return NULL;
+}
+
+/* Returns the entry that s has loaded for path, its own or carried, or NULL. */
+static const struct blob_entry *side_loaded_entry(const struct side *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->nentries; i++) {
+		const struct blob_entry *e = s->entries[i];
+
+		if (!e->broken && !strcmp(e->path, path))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * Finds the last version of path that loaded, walking first parents from
+ * commit start (itself included), and returns its entry, pinned, in *out.
+ * *out is NULL when a commit on the way has no file at path, or when every
+ * version up to the root commit is broken. A commit whose side is cached
+ * (usually start itself, the side compared with) ends the walk with what
+ * that side shows for path, its own version or the one it carries.
+ *
+ * NOTE: without a cached side on the way, each call walks back over every
+ * commit since the file last loaded. A walk of many branches (no
+ * --first-parent) through a file that stays broken for long can spend
+ * time there.
+ */
+static int find_loaded(const struct blob_entry **out, struct history *h,
+		       const git_oid *start, const char *path, struct buf *err)
+{
+	git_commit *commit = NULL, *parent = NULL;
+	git_oid last;
+	int have_last = 0, ret = 0;
+
+	*out = NULL;
+	if (git_commit_lookup(&commit, gitrepo_git(h->repo), start) < 0) {
+		buf_setf(err, "cannot read commit %s: %s", git_oid_tostr_s(start), git_reason());
+		gitrepo_add_shallow_hint(h->repo, err);
+		return GITREPO_ERROR;
+	}
+	for (;;) {
+		const struct side *known = find_side(h, git_commit_id(commit));
+		git_tree *tree = NULL;
+		git_tree_entry *te = NULL;
+		git_oid oid;
+		int blob;
+
+		if (known) {
+			*out = side_loaded_entry(known, path);
+			if (*out)
+				history_cache_pin(&h->cache, *out);
+			break;
+		}
+		if (git_commit_tree(&tree, commit) < 0) {
+			buf_setf(err, "cannot read the tree of commit %s: %s",
+				 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+			ret = GITREPO_ERROR;
+			break;
+		}
+		blob = git_tree_entry_bypath(&te, tree, path) == 0 &&
+		       git_tree_entry_type(te) == GIT_OBJECT_BLOB;
+		if (blob)
+			git_oid_cpy(&oid, git_tree_entry_id(te));
+		git_tree_entry_free(te);
+		git_tree_free(tree);
+		if (!blob)
+			break;
+
+		/* The commits that do not touch a broken file have its blob too, which is read once. */
+		if (!have_last || !git_oid_equal(&oid, &last)) {
+			const struct blob_entry *e;
+
+			ret = history_cache_get(&e, &h->cache, &oid, path, NULL, 0, err);
+			if (ret < 0)
+				break;
+			if (!e->broken) {
+				*out = e;
+				break;
+			}
+			history_cache_unpin(&h->cache, e);
+			git_oid_cpy(&last, &oid);
+			have_last = 1;
+		}
+
+		if (!git_commit_parentcount(commit))
+			break;
+		if (git_commit_parent(&parent, commit, 0) < 0) {
+			buf_setf(err, "cannot read the parent of commit %s: %s",
+				 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+			gitrepo_add_shallow_hint(h->repo, err);
+			ret = GITREPO_ERROR;
+			break;
+		}
+		git_commit_free(commit);
+		commit = parent;
+		parent = NULL;
+	}
+	git_commit_free(commit);
+	return ret;
+}
+
+/* Appends entry e, which the caller has pinned, and its models to s. */
+static void side_add_entry(struct side *s, const struct blob_entry *e)
+{
+	size_t j;
+
+	XGROW(s->entries, s->entries_alloc, s->nentries + 1);
+	s->entries[s->nentries++] = e;
+	for (j = 0; j < e->nmodels; j++) {
+		XGROW(s->models, s->alloc, s->nr + 1);
+		XGROW(s->origins, s->origins_alloc, s->nr + 1);
+		s->origins[s->nr] = e->origins ? e->origins[j] : NULL;
+		s->models[s->nr++] = e->models[j];
+	}
+}
+
+/*
+ * Fills s from its files (whose data may be loaded already): models and
+ * findings. start is the commit that comes before s (its first parent, or
+ * HEAD for the working tree and the index), or NULL when there is none.
+ *
+ * A file that does not load keeps the models of the last version of its
+ * path that did. So a commit that breaks the YAML reports the loader's
+ * findings, not every model of the file as removed. The commit that
+ * repairs it reports what changed since that version. The search follows
+ * first parents only, and a commit on the way without the file ends it,
+ * so a file that is new and broken shows no models.
+ */
+static int side_fill(struct side *s, struct history *h, const git_oid *start,
+		     struct buf *err)
+{
+	size_t i;
 
 	history_cache_prefetch(&h->cache, s->files.files, s->files.nr);
 	for (i = 0; i < s->files.nr; i++) {
 		struct snapshot_file *f = &s->files.files[i];
-		const struct blob_entry *e;
+		const struct blob_entry *e, *carried;
 		int ret;
 
 		ret = history_cache_get(&e, &h->cache, &f->oid, f->path, f->data,
 					f->len, err);
 		if (ret < 0)
 			return ret;
-		XGROW(s->entries, s->entries_alloc, s->nentries + 1);
-		s->entries[s->nentries++] = e;
-		for (j = 0; j < e->nmodels; j++) {
-			XGROW(s->models, s->alloc, s->nr + 1);
-			XGROW(s->origins, s->origins_alloc, s->nr + 1);
-			s->origins[s->nr] = e->origins ? e->origins[j] : NULL;
-			s->models[s->nr++] = e->models[j];
-		}
+		side_add_entry(s, e);
 		free(f->data);
 		f->data = NULL;
+		if (!e->broken || !start)
+			continue;
+		ret = find_loaded(&carried, h, start, f->path, err);
+		if (ret < 0)
+			return ret;
+		if (carried)
+			side_add_entry(s, carried);
 	}
 	return 0;
 }
@@ -380,16 +522,6 @@ static const struct finding_list *side_findings(struct history *h, struct side *
 	drop_suppressed(&s->findings, s, NULL);
 	s->checked = 1;
 	return &s->findings;
-}
-
-static const struct side *find_side(const struct history *h, const git_oid *commit)
-{
-	size_t i;
-
-	for (i = 0; i < SIDE_CACHE; i++)
-		if (h->sides[i].valid && git_oid_equal(&h->sides[i].commit, commit))
-			return &h->sides[i];
-	return NULL;
 }
 
 /*
@@ -422,6 +554,7 @@ static int side_of_commit(struct side **out, struct history *h,
 			  const struct side *protect, struct buf *err)
 {
 	struct side *s;
+	const git_oid *parent = NULL;
 	int found, ret;
 
 	s = side_slot(h, git_commit_id(commit), protect, &found);
@@ -433,7 +566,9 @@ static int side_of_commit(struct side **out, struct history *h,
 	git_oid_cpy(&s->commit, git_commit_id(commit));
 	s->files = *files;
 	memset(files, 0, sizeof(*files));
-	ret = side_fill(s, h, err);
+	if (git_commit_parentcount(commit) > 0)
+		parent = git_commit_parent_id(commit, 0);
+	ret = side_fill(s, h, parent, err);
 	if (ret < 0) {
 		side_clear(h, s);
 		return ret;
@@ -1621,7 +1756,7 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 	ret = side_of_commit(&old, h, head, &old_files, NULL, err);
 	if (ret < 0)
 		goto done;
-	ret = side_fill(&new, h, err);
+	ret = side_fill(&new, h, git_commit_id(head), err);
 	if (ret < 0)
 		goto done;
 

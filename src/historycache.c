@@ -162,6 +162,15 @@ static void cache_drop(struct history_cache *cache, struct blob_entry *e)
 	}
 }
 
+void history_cache_pin(struct history_cache *cache, const struct blob_entry *entry)
+{
+	struct blob_entry *e = (struct blob_entry *)entry;
+
+	if (!e->pins && e->rebuildable)
+		idle_remove(cache, e);
+	e->pins++;
+}
+
 void history_cache_unpin(struct history_cache *cache, const struct blob_entry *entry)
 {
 	struct blob_entry *e = (struct blob_entry *)entry;
@@ -204,6 +213,29 @@ static void place_findings(struct finding_list *dst, const struct finding_list *
 }
 
 /*
+ * Drops the suppression-unused findings of a broken entry, and its
+ * suppressions. A file that does not load has no models for them to
+ * cover, and a side shows the models of an older version in its place
+ * (see side_fill() in history.c), whose lines they do not name.
+ */
+static void entry_forget_suppressions(struct blob_entry *e)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < e->findings.nr; i++) {
+		struct finding *f = &e->findings.items[i];
+
+		if (f->rule == RULE_SUPPRESSION_UNUSED) {
+			finding_clear(f);
+			continue;
+		}
+		e->findings.items[kept++] = *f;
+	}
+	e->findings.nr = kept;
+	suppress_release(&e->suppressions);
+}
+
+/*
  * Applies the file's inline suppressions to its findings, as check does.
  * The entry must have all its findings in its own list (no parts).
  *
@@ -216,6 +248,8 @@ static void entry_suppress(struct history_cache *cache, struct blob_entry *e,
 	suppress_scan(&e->suppressions, e->path, text, len);
 	if (suppress_apply(&e->suppressions, &e->findings, cache->severity))
 		finding_list_finish(&e->findings, cache->severity);
+	if (e->broken)
+		entry_forget_suppressions(e);
 }
 
 static void copy_suppressions(struct suppress_list *dst, const struct suppress_list *src,
@@ -254,6 +288,7 @@ static struct blob_entry *entry_moved(const struct blob_entry *base, const char 
 	for (i = 0; i < base->nmodels; i++)
 		e->models[i] = model_place(base->models[i], e->path, 0, 0);
 	e->nmodels = base->nmodels;
+	e->broken = base->broken;
 	place_findings(&e->findings, &base->findings, e->path, 0);
 	copy_suppressions(&e->suppressions, &base->suppressions, e->path);
 	return e;
@@ -339,6 +374,7 @@ static struct blob_entry *entry_from_file(struct history_cache *cache,
 	finding_list_finish(&e->findings, cache->severity);
 	e->models = reg.models;
 	e->nmodels = reg.nr;
+	e->broken = reg.nbroken > 0;
 	cache->parsed_files++;
 	return e;
 }

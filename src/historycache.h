@@ -52,6 +52,11 @@ struct blob_entry {
 	char *shared;			/* per model: owned by the chunk table, not freed here */
 	const void **origins;		/* per model: the chunk it was built from, or NULL */
 	int rebuildable;		/* built from cached chunks, so cheap to build again */
+	/*
+	 * The file failed to load (yaml-syntax, invalid UTF-8, a limit hit):
+	 * it has no models, and its findings are those of the loader.
+	 */
+	int broken;
 	unsigned pins;			/* sides that use the entry */
 	struct blob_entry *next;	/* in the hash bucket */
 	/* In the cache's idle list: rebuildable, and no side uses it. */
@@ -117,6 +122,9 @@ int history_cache_suppressed(const struct blob_entry *e, const struct finding *f
  * stay, so that no file is parsed twice.
  */
 void history_cache_unpin(struct history_cache *cache, const struct blob_entry *entry);
+
+/* Counts one more use of an entry that history_cache_get() returned, as another call would. */
+void history_cache_pin(struct history_cache *cache, const struct blob_entry *entry);
 
 /*
  * Returns in *out the registry paths that the .modelaudit.yaml of tree

@@ -1126,6 +1126,7 @@ static void add_file_whole(struct registry *reg, const struct ruleset *rules,
 			}
 		}
 		file_findings.nr = kept;
+		reg->nbroken++;
 		while (reg->nr > first_model) {
 			struct model *m = reg->models[--reg->nr];
 
@@ -1417,6 +1418,7 @@ void registry_add_files(struct registry *reg, const struct ruleset *rules,
 
 		take_models(reg, &b->reg, &b->pool);
 		reg->nfiles += b->reg.nfiles;
+		reg->nbroken += b->reg.nbroken;
 		finding_list_move(findings, &b->findings);
 		finding_list_release(&b->findings);
 		registry_release(&b->reg);

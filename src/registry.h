@@ -111,6 +111,11 @@ struct registry {
 	size_t nr;
 	size_t alloc;
 	size_t nfiles;
+	/*
+	 * Files that could not be parsed to the end (a finding of the loader
+	 * such as yaml-syntax stopped them), whose models were dropped.
+	 */
+	size_t nbroken;
 	size_t nscores;
 	/*
 	 * When set, registry_add_file() takes the memory of its models from
@@ -137,7 +142,7 @@ struct registry {
 	size_t npart_pools;
 };
 
-#define REGISTRY_INIT { NULL, 0, 0, 0, 0, NULL, 0, 0, 0, NULL, 0 }
+#define REGISTRY_INIT { NULL, 0, 0, 0, 0, 0, NULL, 0, 0, 0, NULL, 0 }
 
 /*
  * Builds a model from one item of a `models` sequence. Problems of shape

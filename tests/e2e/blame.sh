@@ -310,7 +310,8 @@ test_expect_success 'registry that failed to parse keeps trails' '
 	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam fixed &&
 	run_ma 0 diff HEAD~1 --fail-on never &&
-	grep "added model m1" out &&
+	! grep "added model m1" out &&
+	grep "^fixed:$" out &&
 	run_ma 0 blame m1 &&
 	cat >expected <<-EOF &&
 	data/models.yaml:10: MMLU (5-shot) 0.80

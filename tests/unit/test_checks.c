@@ -832,6 +832,32 @@ static void test_hand_built_model(void)
 	CHECK_STR(first(RULE_SCORE_OUT_OF_RANGE)->path, "hand.yaml");
 }
 
+/* A file the loader stops on counts as broken and keeps no model, but one that loads does not. */
+static void test_broken_file_counted(void)
+{
+	static const char *const broken[] = {
+		HEAD CARD SCORE("MMLU", "0.8", "2024-08-01") "  - id: [unclosed\n",
+		"",
+		HEAD "    name: \xff\n",
+	};
+	struct registry reg = REGISTRY_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+		finding_list_release(&findings);
+		registry_add_file(&reg, &rules, "t.yaml", broken[i], strlen(broken[i]), &findings);
+		CHECK_INT(reg.nbroken, i + 1);
+		CHECK_INT(reg.nr, 0);
+	}
+	finding_list_release(&findings);
+	registry_add_file(&reg, &rules, "t.yaml", HEAD CARD, strlen(HEAD CARD), &findings);
+	CHECK_INT(reg.nbroken, 3);
+	CHECK_INT(reg.nr, 1);
+	CHECK_INT(reg.nfiles, 4);
+	registry_release(&reg);
+	finding_list_release(&findings);
+}
+
 int main(void)
 {
 	struct buf err = BUF_INIT;
@@ -873,6 +899,7 @@ int main(void)
 	RUN(test_source_published_in_future);
 	RUN(test_messages_escape_registry_text);
 	RUN(test_hand_built_model);
+	RUN(test_broken_file_counted);
 
 	finding_list_release(&findings);
 	ruleset_release(&rules);
