@@ -362,6 +362,11 @@ int gitrepo_tree_config(struct buf *text, int *found, struct gitrepo *repo,
 
 static int load_index(struct gitrepo *repo, struct buf *err)
 {
+	/* libgit2 gives a bare repository an empty index, which would read as a registry removed. */
+	if (git_repository_is_bare(repo->git)) {
+		buf_setf(err, "cannot read the git index: the repository is bare");
+		return GITREPO_ERROR;
+	}
 	if (repo->index)
 		return git_index_read(repo->index, 0) < 0 ? GITREPO_ERROR : 0;
 	if (git_repository_index(&repo->index, repo->git) < 0) {

@@ -1,6 +1,7 @@
 #include "history.h"
 
 #include <stdint.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -888,24 +889,35 @@ static void check_score_date(struct finding_list *out, const struct change *c,
 	buf_release(&what);
 }
 
+/* The commit time of the working tree and the index, which have no commit to date them. */
+#define NO_COMMIT_TIME LLONG_MIN
+
 /*
  * Appends the findings of the history rules to out: the changes only the
  * commit context can judge. commit_time is the committer's time as
- * seconds since the epoch, already shifted to the committer's time zone.
+ * seconds since the epoch, already shifted to the committer's time zone,
+ * or NO_COMMIT_TIME. Without a commit, date-after-commit does not apply:
+ * a date after today is check's date-in-future.
  */
 static void history_findings(struct finding_list *out,
 			     const struct change_list *changes, long long commit_time)
 {
 	const struct score *last = NULL;
-	long commit_day = (long)(commit_time >= 0 ? commit_time / 86400 :
-				 -((-commit_time + 86399) / 86400));
-	char commit_date[16];
-	time_t t = (time_t)commit_day * 86400;
+	int dated = commit_time != NO_COMMIT_TIME;
+	long commit_day = 0;
+	char commit_date[16] = "";
 	struct tm tm;
 	size_t i;
 
-	gmtime_r(&t, &tm);
-	strftime(commit_date, sizeof(commit_date), "%Y-%m-%d", &tm);
+	if (dated) {
+		time_t t;
+
+		commit_day = (long)(commit_time >= 0 ? commit_time / 86400 :
+				    -((-commit_time + 86399) / 86400));
+		t = (time_t)commit_day * 86400;
+		gmtime_r(&t, &tm);
+		strftime(commit_date, sizeof(commit_date), "%Y-%m-%d", &tm);
+	}
 
 	for (i = 0; i < changes->nr; i++) {
 		const struct change *c = &changes->items[i];
@@ -924,7 +936,7 @@ static void history_findings(struct finding_list *out,
 			struct change score = *c;
 			size_t k;
 
-			for (k = 0; k < c->new_model->nscores; k++) {
+			for (k = 0; k < c->new_model->nscores && dated; k++) {
 				score.new_score = &c->new_model->scores[k];
 				check_score_date(out, &score, commit_day, commit_date);
 			}
@@ -942,7 +954,7 @@ static void history_findings(struct finding_list *out,
 			continue;
 		}
 		/* A changed score has one change per field: judge its date once. */
-		if (c->new_score != last)
+		if (c->new_score != last && dated)
 			check_score_date(out, c, commit_day, commit_date);
 		last = c->new_score;
 		if (c->op == CHANGE_CHANGED && !strcmp(c->field, "score")) {
@@ -1730,7 +1742,6 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 	struct history_step step;
 	struct finding_list owned = FINDING_LIST_INIT;
 	int ret;
-	time_t now = time(NULL);
 
 	memset(&new, 0, sizeof(new));
 	memset(&step, 0, sizeof(step));
@@ -1762,7 +1773,7 @@ static int run_snapshot(struct history *h, int staged, history_fn fn, void *data
 
 	step.label = staged ? "index" : "working tree";
 	step.parent = git_commit_id(head);
-	compare_sides(&step, &owned, h, old, &new, (long long)now);
+	compare_sides(&step, &owned, h, old, &new, NO_COMMIT_TIME);
 	if (step.changes.nr || step.introduced.nr || step.fixed.nr)
 		ret = fn(data, &step);
 done:

@@ -343,7 +343,21 @@ test_expect_success 'bare repository walks history' '
 	run_ma 0 diff HEAD~1 &&
 	grep "score 0.8050 -> 0.81$" out &&
 	run_ma 4 diff &&
-	grep "bare" err
+	grep "bare" err &&
+	run_ma 4 diff --staged &&
+	echo "modelaudit: error: cannot read the git index: the repository is bare" >expected &&
+	test_cmp expected err
+'
+
+test_expect_success 'working tree dated later is date-in-future only' '
+	setup &&
+	registry 0.8050 2999-01-01 >data/models.yaml &&
+	run_ma 1 diff &&
+	grep -c "\[date-in-future\]$" out >count && echo 1 >expected && test_cmp expected count &&
+	! grep date-after-commit out &&
+	git add data/models.yaml &&
+	run_ma 1 diff --staged &&
+	! grep date-after-commit out
 '
 
 test_expect_success 'linked worktree and detached HEAD' '
