@@ -50,6 +50,8 @@ static void copy_score(struct score *dst, struct arena *a, const struct score *s
 	dst->benchmark.s = copy_text(a, src->benchmark.s);
 	dst->variant.s = copy_text(a, src->variant.s);
 	dst->value.s = copy_text(a, src->value.s);
+	dst->date.s = copy_text(a, src->date.s);
+	dst->reported_by.s = copy_text(a, src->reported_by.s);
 	dst->source.s = copy_text(a, src->source.s);
 	dst->canonical = copy_text(a, src->canonical);
 	dst->source_url = copy_text(a, src->source_url);
