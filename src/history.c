@@ -1281,6 +1281,12 @@ static void compare_sides(struct history_step *step, struct finding_list *owned,
 	size_t i;
 
 	memset(&d, 0, sizeof(d));
+	if (old) {
+		step->old_models = old->models;
+		step->nold = old->nr;
+	}
+	step->new_models = new->models;
+	step->nnew = new->nr;
 	if (old)
 		side_delta_fill(&d, old, new, !h->changes_only);
 	if (d.models_apart)

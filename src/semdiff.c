@@ -421,7 +421,7 @@ static void count_left(size_t *left, const struct score_ref *refs, size_t n,
 }
 
 /*
- * Reports whether two scores of one identity say the same: value, date and
+ * Reports whether two scores of one identity have the same value, date and
  * reported_by, the fields diff_score_pair() compares besides the identity.
  */
 static int same_content(const struct score *a, const struct score *b)
@@ -445,11 +445,11 @@ static int identity_repeated(const struct model *m, size_t i)
  * Reports whether old and new have as many scores, each score has the
  * identity of the other side's score at its index, and every score whose
  * content changed has an identity of its own. The passes of
- * semdiff_pair_scores() then pair them index by index: each new score in
- * turn takes the first unpaired old score of its identity, which is the
- * one at its own index, unless an entry of a repeated identity finds its
- * content in another entry, as when two such entries swap places. An edit
- * of values or dates keeps the identities.
+ * semdiff_pair_scores() would then pair them index by index. Each new
+ * score in turn takes the first unpaired old score of its identity, which
+ * is the one at its own index. Only entries of a repeated identity can
+ * find their content at another index, as when two of them swap places.
+ * An edit of values or dates keeps the identities.
  */
 static int scores_pair_in_order(const struct model *old, const struct model *new)
 {
@@ -470,10 +470,10 @@ static int scores_pair_in_order(const struct model *old, const struct model *new
 /*
  * Fills old_match[i] with the index of the new score paired with old score
  * i (or -1), in four passes of decreasing strictness. The first pairs
- * scores of one identity and the same content, so that entries of a
- * repeated identity that only moved keep their partners; the second pairs
- * the rest of an identity in order. Every pass pairs only scores of the
- * same benchmark, so each new score is compared with the old scores of its
+ * scores of one identity and the same content, so entries of a repeated
+ * identity that only moved keep their partners. The second pairs the rest
+ * of an identity in order. Every pass pairs only scores of the same
+ * benchmark, so each new score is compared with the old scores of its
  * benchmark alone, found by binary search.
  */
 void semdiff_pair_scores(size_t *old_match, size_t *new_match,
@@ -820,7 +820,7 @@ static struct model_ref *sorted_refs(struct model *const *models, size_t n)
 	return refs;
 }
 
-/* Reports whether new is old unchanged: the same model, the same text, or no change found. */
+/* Reports whether new[j] is old[i] unchanged: the same model, the same text, or no change found. */
 static int model_unchanged(struct model *const *old, size_t i, struct model *const *new,
 			   size_t j, const void *const *old_same, const void *const *new_same)
 {
