@@ -213,6 +213,18 @@ test_expect_success 'fail-on warning exits 1' '
 	run_ma 1 diff HEAD~1 --fail-on warning
 '
 
+test_expect_success 'fail-on judges each commit unless net' '
+	setup &&
+	registry 0.8050 | grep -v "date:" >data/models.yaml &&
+	git commit -qam "drop the date" &&
+	registry 0.8050 >data/models.yaml && git commit -qam "restore the date" &&
+	run_ma 1 diff HEAD~2 &&
+	grep -c "score-missing-date" out >count && echo 2 >expected &&
+	test_cmp expected count &&
+	run_ma 0 diff HEAD~2 --net &&
+	test_cmp /dev/null out
+'
+
 test_expect_success 'registry renamed keeps its models' '
 	setup &&
 	echo "registry: [data/models.yaml]" >.modelaudit.yaml &&
@@ -345,6 +357,23 @@ test_expect_success 'markdown report' '
 	registry 0.81 >data/models.yaml && git commit -qam two &&
 	run_ma 0 diff HEAD~1 --format markdown &&
 	grep "^| changed score | acme-7b | MMLU (5-shot): score | 0.8050 | 0.81 | \`data/models.yaml:12\` |$" out
+'
+
+test_expect_success 'empty markdown report says what was compared' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	registry 0.8050 >data/models.yaml && git commit -qam three &&
+	for args in "HEAD" "HEAD~2 --net" "" "--staged"; do
+		run_ma 0 diff $args --format markdown &&
+		sed -n 3p out >>actual || return 1
+	done &&
+	cat >expected <<-\EOF &&
+	No commit in the range changes the registry.
+	The range as a whole does not change the registry.
+	The working tree does not change the registry.
+	The index does not change the registry.
+	EOF
+	test_cmp expected actual
 '
 
 test_expect_success 'range with two ends' '
