@@ -213,6 +213,34 @@ test_expect_success 'fail-on warning exits 1' '
 	run_ma 1 diff HEAD~1 --fail-on warning
 '
 
+test_expect_success 'relabelled score keeps its findings' '
+	setup &&
+	registry 0.8050 | grep -v "date:" >data/models.yaml &&
+	git commit -qam "no date" &&
+	registry 0.8050 | grep -v "date:" | sed "s/5-shot/5-shot, CoT/" >data/models.yaml &&
+	git commit -qam "new variant" &&
+	registry 0.8050 | grep -v "date:" | sed "s/5-shot/5-shot, CoT/; s|acme.org/card|acme.org/card-v2|" >data/models.yaml &&
+	git commit -qam "new URL" &&
+	run_ma 0 diff HEAD~2 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:11: changed score acme-7b MMLU (5-shot, CoT): variant 5-shot -> 5-shot, CoT
+	data/models.yaml:8: changed source acme-7b card: url https://acme.org/card -> https://acme.org/card-v2
+	data/models.yaml:13: changed score acme-7b MMLU (5-shot, CoT): source https://acme.org/card -> https://acme.org/card-v2
+	EOF
+	grep "^data/" out >actual &&
+	test_cmp expected actual
+'
+
+test_expect_success 'respelt benchmark is a change' '
+	setup &&
+	registry 0.8050 | sed "s/benchmark: MMLU/benchmark: mmlu/" >data/models.yaml &&
+	git commit -qam "respell" &&
+	run_ma 0 diff HEAD~1 --fail-on note &&
+	grep "^data/" out >actual &&
+	echo "data/models.yaml:10: changed score acme-7b mmlu (5-shot): benchmark MMLU -> mmlu" >expected &&
+	test_cmp expected actual
+'
+
 test_expect_success 'fail-on judges each commit unless net' '
 	setup &&
 	registry 0.8050 | grep -v "date:" >data/models.yaml &&
@@ -352,6 +380,25 @@ test_expect_success 'merge compared with its first parent' '
 	grep "\"subject\": \"side\"" out
 '
 
+test_expect_success 'branch that merged main in, judged at the merge base' '
+	setup &&
+	git checkout -q -b feature &&
+	registry 0.81 2024-07-02 >data/models.yaml && git commit -qam "feature score" &&
+	git checkout -q main &&
+	registry 0.70 2024-07-01 b-7b | sed 1d | grep -v "date:" >>data/models.yaml &&
+	git commit -qam "main adds a model with no date" &&
+	git checkout -q feature && git merge -q --no-edit main >/dev/null &&
+	run_ma 1 diff main..feature &&
+	grep -c "score-missing-date" out >count && echo 1 >expected && test_cmp expected count &&
+	run_ma 0 diff main...feature --net &&
+	grep "^data/" out >actual &&
+	cat >expected <<-EOF &&
+	data/models.yaml:12: changed score acme-7b MMLU (5-shot): score 0.8050 -> 0.81
+	data/models.yaml:13: changed score acme-7b MMLU (5-shot): date 2024-07-01 -> 2024-07-02
+	EOF
+	test_cmp expected actual
+'
+
 test_expect_success 'markdown report' '
 	setup &&
 	registry 0.81 >data/models.yaml && git commit -qam two &&
@@ -374,6 +421,21 @@ test_expect_success 'empty markdown report says what was compared' '
 	The index does not change the registry.
 	EOF
 	test_cmp expected actual
+'
+
+test_expect_success 'commit in latin-1 shown in UTF-8' '
+	setup &&
+	registry 0.81 >data/models.yaml &&
+	printf "caf\351 scores\n" >msg &&
+	GIT_AUTHOR_NAME=$(printf "Jos\351") git -c i18n.commitEncoding=ISO-8859-1 \
+		commit -qa -F msg &&
+	run_ma 0 diff HEAD~1 &&
+	sed -n "2p;5p" out >actual &&
+	printf "Author: Jos\303\251 <author@example.org>\n    caf\303\251 scores\n" >expected &&
+	test_cmp expected actual &&
+	run_ma 0 diff HEAD~1 --format markdown &&
+	grep -c -e "$(printf "caf\303\251 scores")" -e "^$(printf "Jos\303\251"), " out >actual &&
+	echo 2 >expected && test_cmp expected actual
 '
 
 test_expect_success 'range with two ends' '
