@@ -451,15 +451,18 @@ static void check_sources(const struct checker *c)
 		ctx.source = src->url.s;
 		for (j = 0; is_set(&src->id) && j < i; j++) {
 			const struct source *first = &m->sources[j];
+			struct finding_context repeat = ctx;
 
 			if (!first->id.s || strcmp(first->id.s, src->id.s))
 				continue;
+			/* Not the URL of the later source, for a fingerprint that a swap keeps. */
+			repeat.source = NULL;
 			buf_reset(&msg);
 			buf_adds(&msg, "source id ");
 			add_quoted(&msg, src->id.s);
 			buf_addf(&msg, " is already used on line %u: give each source of "
 				 "a model its own id", (unsigned)first->id.pos.line);
-			report(c, RULE_SOURCE_DUPLICATE_ID, src->id.pos, &ctx, &msg);
+			report(c, RULE_SOURCE_DUPLICATE_ID, src->id.pos, &repeat, &msg);
 			break;
 		}
 
@@ -881,7 +884,12 @@ static void check_duplicate_scores(const struct checker *c)
 		}
 		sc = &m->scores[keys[i].index];
 		earlier = &m->scores[keys[first].index];
-		ctx = score_context(c, sc, "benchmarks", sc->value.s);
+		/*
+		 * No value in the context: the finding falls on whichever entry
+		 * comes later, so a value would change the fingerprint when the
+		 * entries only swap places.
+		 */
+		ctx = score_context(c, sc, "benchmarks", NULL);
 		buf_reset(&what);
 		describe_score(&what, c, sc);
 		buf_reset(&msg);

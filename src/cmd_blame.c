@@ -84,6 +84,63 @@ static const struct model *find_model(const struct registry *reg, const char *id
 	return NULL;
 }
 
+/*
+ * Prints an error that names the places of the models of reg with the id
+ * and returns 1 when there are several of them, or returns 0.
+ */
+static int report_ambiguous(const struct registry *reg, const char *id)
+{
+	struct buf msg = BUF_INIT;
+	size_t i, n = 0;
+
+	for (i = 0; i < reg->nr; i++)
+		if (reg->models[i]->id.s && !strcmp(reg->models[i]->id.s, id))
+			n++;
+	if (n < 2)
+		return 0;
+	buf_adds(&msg, "model id '");
+	report_sanitize(&msg, id);
+	buf_addf(&msg, "' is used by %zu models at HEAD (", n);
+	n = 0;
+	for (i = 0; i < reg->nr; i++) {
+		const struct model *m = reg->models[i];
+
+		if (!m->id.s || strcmp(m->id.s, id))
+			continue;
+		if (n++)
+			buf_adds(&msg, ", ");
+		report_sanitize(&msg, m->path);
+		buf_addf(&msg, ":%u", (unsigned)m->pos.line);
+	}
+	buf_adds(&msg, "), and blame keeps one trail per id, so it cannot tell which values are "
+		 "whose: give each model its own id");
+	fprintf(stderr, "modelaudit: error: %s\n", msg.ptr);
+	buf_release(&msg);
+	return 1;
+}
+
+/*
+ * Prints a warning when a commit had several models with id while one of
+ * them changed, so that the trails may mix their values.
+ */
+static void warn_shared(const struct blame *blame, const char *id)
+{
+	struct buf msg = BUF_INIT;
+	const git_oid *commit;
+	const char *places;
+
+	if (!blame_shared(&commit, &places, blame, id))
+		return;
+	buf_addf(&msg, "commit %.10s had several models with id '", git_oid_tostr_s(commit));
+	report_sanitize(&msg, id);
+	buf_adds(&msg, "' (");
+	report_sanitize(&msg, places);
+	buf_adds(&msg, "), and blame keeps one trail per id: the values up to that commit "
+		 "may be those of another model");
+	fprintf(stderr, "modelaudit: warning: %s\n", msg.ptr);
+	buf_release(&msg);
+}
+
 /* Appends "value  commit  date  author  subject" for one event. */
 static void describe_event(struct buf *out, git_repository *git,
 			   const struct blame_event *e)
@@ -299,6 +356,12 @@ int cmd_blame(int argc, char **argv)
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
+
+	if (report_ambiguous(&head.registry, id)) {
+		status = EXIT_OPERATIONAL;
+		goto done;
+	}
+	warn_shared(&blame, id);
 
 	trails = xcalloc(m->nscores + 1, sizeof(*trails));
 	blame_find_trails(trails, &blame, m);

@@ -1426,6 +1426,37 @@ static void compare_checks(struct finding_list *old_found, struct finding_list *
 	free(groups);
 }
 
+/*
+ * Drops the model-removed findings of list whose model id another model of
+ * side s still has: dropping one of two models that share an id removes no
+ * model id from the registry. The change itself is still reported.
+ */
+static void drop_ids_kept(struct finding_list *list, const struct side *s)
+{
+	struct name_set ids;
+	size_t i, kept = 0;
+
+	for (i = 0; i < list->nr && list->items[i].rule != RULE_MODEL_REMOVED; i++)
+		;
+	if (i == list->nr)
+		return;
+	name_set_init(&ids, s->nr);
+	for (i = 0; i < s->nr; i++)
+		if (has_id(s->models[i]))
+			name_set_add(&ids, s->models[i]->id.s);
+	for (i = 0; i < list->nr; i++) {
+		struct finding *f = &list->items[i];
+
+		if (f->rule == RULE_MODEL_REMOVED && f->model && name_set_find(&ids, f->model)) {
+			finding_clear(f);
+			continue;
+		}
+		list->items[kept++] = *f;
+	}
+	list->nr = kept;
+	free(ids.slots);
+}
+
 /* Appends a shallow copy of f, whose strings stay f's. */
 static void add_borrowed(struct finding_list *list, const struct finding *f)
 {
@@ -1451,6 +1482,12 @@ static void compare_sides(struct history_step *step, struct finding_list *owned,
 	size_t i;
 
 	memset(&d, 0, sizeof(d));
+	if (old) {
+		step->old_models = old->models;
+		step->nold = old->nr;
+	}
+	step->new_models = new->models;
+	step->nnew = new->nr;
 	if (old)
 		side_delta_fill(&d, old, new, !h->changes_only);
 	if (d.models_apart)
@@ -1485,6 +1522,7 @@ static void compare_sides(struct history_step *step, struct finding_list *owned,
 	finding_list_sort(&step->fixed);
 
 	history_findings(&rules_found, &step->changes, commit_time);
+	drop_ids_kept(&rules_found, new);
 	finding_list_finish(&rules_found, h->severity);
 	drop_suppressed(&rules_found, new, old);
 	for (i = 0; i < rules_found.nr; i++)

@@ -55,6 +55,11 @@ struct history_step {
 	struct change_list changes;
 	struct finding_list introduced;	/* new findings, history rules included */
 	struct finding_list fixed;	/* findings of the old side now gone */
+	/* Every model of each side, in registry order; none for the empty registry. */
+	struct model *const *old_models;
+	size_t nold;
+	struct model *const *new_models;
+	size_t nnew;
 };
 
 /*

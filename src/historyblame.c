@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "semdiff.h"
 #include "values.h"
 
@@ -50,6 +51,8 @@ static void copy_score(struct score *dst, struct arena *a, const struct score *s
 	dst->benchmark.s = copy_text(a, src->benchmark.s);
 	dst->variant.s = copy_text(a, src->variant.s);
 	dst->value.s = copy_text(a, src->value.s);
+	dst->date.s = copy_text(a, src->date.s);
+	dst->reported_by.s = copy_text(a, src->reported_by.s);
 	dst->source.s = copy_text(a, src->source.s);
 	dst->canonical = copy_text(a, src->canonical);
 	dst->source_url = copy_text(a, src->source_url);
@@ -66,6 +69,7 @@ static void blame_model_free(struct blame_model *bm)
 	free(bm->trails);
 	arena_release(&bm->arena);
 	free(bm->id);
+	free(bm->shared_places);
 	free(bm);
 }
 
@@ -335,13 +339,115 @@ static void model_update(struct blame_model *bm, const struct model *old,
 	free(closed);
 }
 
+/* The models of one side of a step with an id, sorted by id, then in registry order. */
+struct id_index {
+	struct id_ref {
+		const struct model *m;
+		size_t index;
+	} *refs;
+	size_t nr;
+	int built;
+};
+
+static int compare_id_refs(const void *x, const void *y)
+{
+	const struct id_ref *a = x, *b = y;
+	int c = strcmp(a->m->id.s, b->m->id.s);
+
+	if (c)
+		return c;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static void id_index_build(struct id_index *ix, struct model *const *models, size_t n)
+{
+	size_t i;
+
+	ix->built = 1;
+	ix->refs = xcalloc(n + 1, sizeof(*ix->refs));
+	for (i = 0; i < n; i++) {
+		if (!models[i]->id.s)
+			continue;
+		ix->refs[ix->nr].m = models[i];
+		ix->refs[ix->nr].index = i;
+		ix->nr++;
+	}
+	if (ix->nr > 1)
+		qsort(ix->refs, ix->nr, sizeof(*ix->refs), compare_id_refs);
+}
+
+/* Returns how many models of ix have id, and sets *first to the first of them. */
+static size_t id_index_count(size_t *first, const struct id_index *ix, const char *id)
+{
+	size_t lo = 0, hi = ix->nr, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ix->refs[mid].m->id.s, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < ix->nr && !strcmp(ix->refs[end].m->id.s, id); end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+/* The step being recorded, with the id indexes of its sides, built on first use. */
+struct step_ids {
+	const struct history_step *step;
+	struct id_index old;
+	struct id_index new;
+};
+
+/*
+ * Records on bm that the step changed a model whose id several models of
+ * the step's commit or of its parent have, so that the trails of bm may
+ * mix theirs: which commit had them, and where.
+ */
+static void note_shared(struct blame_model *bm, struct step_ids *ids,
+			const struct model *old, const struct model *new)
+{
+	const struct history_step *step = ids->step;
+	const struct id_index *ix = &ids->new;
+	const git_oid *commit = step->id;
+	struct buf places = BUF_INIT;
+	size_t first, n, i;
+
+	if (!ids->new.built)
+		id_index_build(&ids->new, step->new_models, step->nnew);
+	if (!ids->old.built)
+		id_index_build(&ids->old, step->old_models, step->nold);
+	n = id_index_count(&first, &ids->new, new->id.s);
+	if (n < 2 && old && old->id.s && step->parent) {
+		ix = &ids->old;
+		commit = step->parent;
+		n = id_index_count(&first, &ids->old, old->id.s);
+	}
+	if (n < 2)
+		return;
+
+	for (i = first; i < first + n; i++) {
+		const struct model *m = ix->refs[i].m;
+
+		buf_addf(&places, "%s%s:%u", i > first ? ", " : "", m->path,
+			 (unsigned)m->pos.line);
+	}
+	free(bm->shared_places);
+	bm->shared_places = buf_detach(&places, NULL);
+	git_oid_cpy(&bm->shared_commit, commit);
+}
+
 /*
  * Records the step's change of one model, once per step. old is the model
  * in the step's parent (NULL when the step added it), new the model in the
  * step.
  */
-static void add_model_change(struct blame *b, const struct model *old,
-			     const struct model *new, const git_oid *commit)
+static void add_model_change(struct blame *b, struct step_ids *ids,
+			     const struct model *old, const struct model *new,
+			     const git_oid *commit)
 {
 	struct blame_model *bm;
 
@@ -350,11 +456,14 @@ static void add_model_change(struct blame *b, const struct model *old,
 
 	/*
 	 * NOTE: models that share an id share one entry, updated by the first
-	 * of them that a step changes, so their trails can mix.
+	 * of them that a step changes, so their trails can mix. note_shared()
+	 * records when, for blame to say so.
 	 */
 	bm = find_model(b, new->id.s);
-	if (bm && bm->step == b->steps)
+	if (bm && bm->step == b->steps) {
+		note_shared(bm, ids, old, new);
 		return;
+	}
 
 	/*
 	 * A renamed model's trails move to its new id. When the old id has
@@ -376,6 +485,7 @@ static void add_model_change(struct blame *b, const struct model *old,
 
 	bm->step = b->steps;
 	model_update(bm, old, new, commit);
+	note_shared(bm, ids, old, new);
 }
 
 static void add_rename(struct blame *b, const struct change *c, const git_oid *commit)
@@ -394,10 +504,13 @@ static void add_rename(struct blame *b, const struct change *c, const git_oid *c
 int blame_add_step(void *data, const struct history_step *step)
 {
 	struct blame *b = data;
+	struct step_ids ids;
 	size_t i;
 
 	if (!step->id)
 		return 0;
+	memset(&ids, 0, sizeof(ids));
+	ids.step = step;
 	b->steps++;
 	for (i = 0; i < step->changes.nr; i++) {
 		const struct change *c = &step->changes.items[i];
@@ -407,9 +520,25 @@ int blame_add_step(void *data, const struct history_step *step)
 		/* A removed model keeps its trails, for a step that adds it back. */
 		if (!c->new_model)
 			continue;
-		add_model_change(b, c->old_model, c->new_model, step->id);
+		add_model_change(b, &ids, c->old_model, c->new_model, step->id);
 	}
+	free(ids.old.refs);
+	free(ids.new.refs);
 	return 0;
+}
+
+int blame_shared(const git_oid **commit, const char **places, const struct blame *b,
+		 const char *id)
+{
+	const struct blame_model *bm = find_model(b, id);
+
+	*commit = NULL;
+	*places = NULL;
+	if (!bm || !bm->shared_places)
+		return 0;
+	*commit = &bm->shared_commit;
+	*places = bm->shared_places;
+	return 1;
 }
 
 void blame_find_trails(struct blame_trail *trails, const struct blame *b,

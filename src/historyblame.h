@@ -13,7 +13,8 @@
  * HEAD, every value each score entry took, with the commit that set it.
  *
  * Each entry has a trail of its own, even when several entries of a model
- * share an identity. An entry is followed from one commit to the next by
+ * share an identity. Trails are kept by model id, so models that share an
+ * id share them, and blame_shared() reports when that happened. An entry is followed from one commit to the next by
  * the pairing of semdiff_pair_scores(), the one diff reports with, so it
  * keeps its trail through a change of its variant or source, and through
  * the renames of its model.
@@ -45,6 +46,14 @@ struct blame_model {
 	size_t nr;
 	unsigned long step;	/* the step that last updated the model */
 	struct arena arena;	/* owns scores, their text and removed */
+	/*
+	 * The last commit whose registry had several models with this id
+	 * while a step changed one of them, so that their trails may mix,
+	 * and where those models were ("path:line, path:line"). NULL places
+	 * when no commit had.
+	 */
+	git_oid shared_commit;
+	char *shared_places;
 };
 
 /* A model id that a commit renamed. */
@@ -95,6 +104,14 @@ void blame_find_trails(struct blame_trail *trails, const struct blame *b,
  */
 const struct blame_rename *blame_renamed(const char **now, const struct blame *b,
 					 const char *id);
+
+/*
+ * Returns 1 when the trails of model id may mix the values of several
+ * models that shared the id, or 0. With 1, *commit and *places (owned by
+ * b) are the last commit with such models and their places in it.
+ */
+int blame_shared(const git_oid **commit, const char **places, const struct blame *b,
+		 const char *id);
 
 void blame_release(struct blame *b);
 

@@ -422,11 +422,35 @@ static void count_left(size_t *left, const struct score_ref *refs, size_t n,
 }
 
 /*
- * Reports whether old and new have as many scores and each score has the
- * identity of the other side's score at its index. The first pass of
- * pair_scores() then pairs them index by index: each new score in turn
- * takes the first unpaired old score of its identity, which is the one at
- * its own index. An edit of values or dates keeps the identities.
+ * Reports whether two scores of one identity have the same value, date and
+ * reported_by, the fields diff_score_pair() compares besides the identity.
+ */
+static int same_content(const struct score *a, const struct score *b)
+{
+	return value_equal(a->value.s, b->value.s) && text_equal(a->date.s, b->date.s) &&
+	       text_equal(a->reported_by.s, b->reported_by.s);
+}
+
+/* Reports whether another score of m than the one at index i has its identity. */
+static int identity_repeated(const struct model *m, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < m->nscores; k++)
+		if (k != i && semdiff_same_identity(&m->scores[k], &m->scores[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Reports whether old and new have as many scores, each score has the
+ * identity of the other side's score at its index, and every score whose
+ * content changed has an identity of its own. The passes of
+ * semdiff_pair_scores() would then pair them index by index. Each new
+ * score in turn takes the first unpaired old score of its identity, which
+ * is the one at its own index. Only entries of a repeated identity can
+ * find their content at another index, as when two of them swap places.
+ * An edit of values or dates keeps the identities.
  */
 static int scores_pair_in_order(const struct model *old, const struct model *new)
 {
@@ -437,14 +461,21 @@ static int scores_pair_in_order(const struct model *old, const struct model *new
 	for (i = 0; i < new->nscores; i++)
 		if (!semdiff_same_identity(&old->scores[i], &new->scores[i]))
 			return 0;
+	for (i = 0; i < new->nscores; i++)
+		if (!same_content(&old->scores[i], &new->scores[i]) &&
+		    identity_repeated(new, i))
+			return 0;
 	return 1;
 }
 
 /*
  * Fills old_match[i] with the index of the new score paired with old score
- * i (or -1), in three passes of decreasing strictness. Every pass pairs
- * only scores of the same benchmark, so each new score is compared with
- * the old scores of its benchmark alone, found by binary search.
+ * i (or -1), in four passes of decreasing strictness. The first pairs
+ * scores of one identity and the same content, so entries of a repeated
+ * identity that only moved keep their partners. The second pairs the rest
+ * of an identity in order. Every pass pairs only scores of the same
+ * benchmark, so each new score is compared with the old scores of its
+ * benchmark alone, found by binary search.
  */
 void semdiff_pair_scores(size_t *old_match, size_t *new_match,
 			 const struct model *old, const struct model *new)
@@ -472,14 +503,14 @@ void semdiff_pair_scores(size_t *old_match, size_t *new_match,
 	for (k = 0; k < new->nscores; k++)
 		new_keys[new_refs[k].index] = new_refs[k].key;
 
-	for (pass = 0; pass < 3; pass++) {
+	for (pass = 0; pass < 4; pass++) {
 		/*
 		 * The last pass pairs the only score of a benchmark left on each
 		 * side. The counts are taken once, before it: a pair it makes
 		 * leaves no score of that benchmark unmatched, so the counts of
 		 * the other benchmarks do not change.
 		 */
-		if (pass == 2) {
+		if (pass == 3) {
 			count_left(old_left, old_refs, old->nscores, old_match);
 			count_left(new_left, new_refs, new->nscores, new_match);
 		}
@@ -499,8 +530,12 @@ void semdiff_pair_scores(size_t *old_match, size_t *new_match,
 					continue;
 				if (pass == 0)
 					ok = text_equal(a->variant.s, b->variant.s) &&
-					     text_equal(score_source(a), score_source(b));
+					     text_equal(score_source(a), score_source(b)) &&
+					     same_content(a, b);
 				else if (pass == 1)
+					ok = text_equal(a->variant.s, b->variant.s) &&
+					     text_equal(score_source(a), score_source(b));
+				else if (pass == 2)
 					ok = text_equal(a->variant.s, b->variant.s) ||
 					     text_equal(score_source(a), score_source(b));
 				else
@@ -786,6 +821,76 @@ static struct model_ref *sorted_refs(struct model *const *models, size_t n)
 	return refs;
 }
 
+/* Reports whether new[j] is old[i] unchanged: the same model, the same text, or no change found. */
+static int model_unchanged(struct model *const *old, size_t i, struct model *const *new,
+			   size_t j, const void *const *old_same, const void *const *new_same)
+{
+	struct change_list changes = CHANGE_LIST_INIT;
+	int same;
+
+	if (old[i] == new[j])
+		return 1;
+	if (old_same && new_same && old_same[i] && old_same[i] == new_same[j])
+		return 1;
+	diff_model(&changes, old[i], new[j]);
+	same = changes.nr == 0;
+	change_list_release(&changes);
+	return same;
+}
+
+/*
+ * Pairs the models of one id (a and b, na and nb of them, in registry
+ * order) when either side has several: first each new model with the
+ * first unpaired old model it equals, then the rest in order. So dropping
+ * or moving one of two models that share an id leaves the other paired
+ * with itself.
+ */
+static void pair_same_id(size_t *old_match, size_t *new_match,
+			 const struct model_ref *a, size_t na,
+			 const struct model_ref *b, size_t nb,
+			 struct model *const *old, struct model *const *new,
+			 const void *const *old_same, const void *const *new_same)
+{
+	size_t i, j, k;
+
+	if (na == 1 && nb == 1) {
+		old_match[a[0].index] = b[0].index;
+		new_match[b[0].index] = a[0].index;
+		return;
+	}
+	for (j = 0; j < nb; j++) {
+		for (i = 0; i < na; i++) {
+			if (old_match[a[i].index] != (size_t)-1 ||
+			    !model_unchanged(old, a[i].index, new, b[j].index, old_same, new_same))
+				continue;
+			old_match[a[i].index] = b[j].index;
+			new_match[b[j].index] = a[i].index;
+			break;
+		}
+	}
+	for (i = 0, j = 0; i < na && j < nb; i++) {
+		if (old_match[a[i].index] != (size_t)-1)
+			continue;
+		for (k = j; k < nb && new_match[b[k].index] != (size_t)-1; k++)
+			;
+		if (k == nb)
+			break;
+		old_match[a[i].index] = b[k].index;
+		new_match[b[k].index] = a[i].index;
+		j = k + 1;
+	}
+}
+
+/* Returns the end of the run of refs from first on whose id is that of refs[first]. */
+static size_t same_id_end(const struct model_ref *refs, size_t n, size_t first)
+{
+	size_t end = first + 1;
+
+	while (end < n && !strcmp(refs[end].m->id.s, refs[first].m->id.s))
+		end++;
+	return end;
+}
+
 void semdiff_models(struct change_list *out,
 		    struct model *const *old, size_t nold,
 		    struct model *const *new, size_t nnew,
@@ -822,10 +927,12 @@ void semdiff_models(struct change_list *out,
 		} else if (c > 0) {
 			j++;
 		} else {
-			old_match[a[i].index] = b[j].index;
-			new_match[b[j].index] = a[i].index;
-			i++;
-			j++;
+			size_t i_end = same_id_end(a, nold, i), j_end = same_id_end(b, nnew, j);
+
+			pair_same_id(old_match, new_match, a + i, i_end - i, b + j, j_end - j,
+				     old, new, old_same, new_same);
+			i = i_end;
+			j = j_end;
 		}
 	}
 

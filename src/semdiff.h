@@ -70,7 +70,10 @@ struct change_list {
  * are equal pointers, are taken as unchanged without being compared. The
  * caller passes there what each model was built from, such as its text.
  *
- * Scores left unmatched by identity are paired when they share the
+ * Several models with one id are paired first with a model of that id
+ * that did not change, then in order. Scores of one identity are paired
+ * first with a score of the same value, date and reported_by, then in
+ * order. Scores left unmatched by identity are paired when they share the
  * benchmark and either the variant or the source, or failing that when
  * exactly one entry of that benchmark is left on each side. A removed and
  * an added model with the same sources and mostly the same scores are
@@ -87,8 +90,8 @@ void semdiff_models(struct change_list *out,
  * score paired with old score i, and new_match[j] to the index in old of
  * the score paired with new score j, or to (size_t)-1 for an unpaired
  * score. Each array has one element per score of its model. Only the
- * benchmark, canonical, variant, source and source_url of the scores are
- * read.
+ * benchmark, canonical, variant, source, source_url, value, date and
+ * reported_by of the scores are read.
  */
 void semdiff_pair_scores(size_t *old_match, size_t *new_match,
 			 const struct model *old, const struct model *new);

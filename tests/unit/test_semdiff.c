@@ -265,6 +265,64 @@ static void test_place_shifts_lines(void)
 	registry_release(&a);
 }
 
+static void test_swapped_duplicates_unchanged(void)
+{
+	struct registry a = REGISTRY_INIT, b = REGISTRY_INIT;
+	struct change_list changes = CHANGE_LIST_INIT;
+	size_t old_match[2], new_match[2];
+
+	load(&a, "acme-7b", "", SCORE("MMLU", "", "0.5", "card") SCORE("MMLU", "", "0.6", "card"));
+	load(&b, "acme-7b", "", SCORE("MMLU", "", "0.6", "card") SCORE("MMLU", "", "0.5", "card"));
+	diff(&changes, &a, &b);
+	CHECK_INT(changes.nr, 0);
+	semdiff_pair_scores(old_match, new_match, a.models[0], b.models[0]);
+	CHECK_INT(old_match[0], 1);
+	CHECK_INT(old_match[1], 0);
+	CHECK_INT(new_match[0], 1);
+	CHECK_INT(new_match[1], 0);
+	change_list_release(&changes);
+	registry_release(&a);
+	registry_release(&b);
+}
+
+static void test_duplicate_changed_in_place(void)
+{
+	struct registry a = REGISTRY_INIT, b = REGISTRY_INIT;
+	struct change_list changes = CHANGE_LIST_INIT;
+
+	load(&a, "acme-7b", "", SCORE("MMLU", "", "0.5", "card") SCORE("MMLU", "", "0.6", "card"));
+	load(&b, "acme-7b", "", SCORE("MMLU", "", "0.5", "card") SCORE("MMLU", "", "0.65", "card"));
+	diff(&changes, &a, &b);
+	CHECK_INT(changes.nr, 1);
+	if (changes.nr == 1) {
+		CHECK_STR(changes.items[0].old, "0.6");
+		CHECK_STR(changes.items[0].new, "0.65");
+	}
+	change_list_release(&changes);
+	registry_release(&a);
+	registry_release(&b);
+}
+
+static void test_dropped_model_of_shared_id(void)
+{
+	struct registry a = REGISTRY_INIT, b = REGISTRY_INIT;
+	struct change_list changes = CHANGE_LIST_INIT;
+
+	load(&a, "acme-7b", "", SCORE("MMLU", "", "0.5", "card"));
+	load(&a, "acme-7b", "", SCORE("MMLU", "", "0.6", "card"));
+	load(&b, "acme-7b", "", SCORE("MMLU", "", "0.6", "card"));
+	diff(&changes, &a, &b);
+	CHECK_INT(changes.nr, 1);
+	if (changes.nr == 1) {
+		CHECK_INT(changes.items[0].op, CHANGE_REMOVED);
+		CHECK_INT(changes.items[0].kind, CHANGE_MODEL);
+		CHECK(changes.items[0].old_model == a.models[0]);
+	}
+	change_list_release(&changes);
+	registry_release(&a);
+	registry_release(&b);
+}
+
 int main(void)
 {
 	struct buf err = BUF_INIT;
@@ -283,6 +341,9 @@ int main(void)
 	RUN(test_split_clean_file);
 	RUN(test_split_rejects_other_layouts);
 	RUN(test_place_shifts_lines);
+	RUN(test_swapped_duplicates_unchanged);
+	RUN(test_duplicate_changed_in_place);
+	RUN(test_dropped_model_of_shared_id);
 	ruleset_release(&rules);
 	buf_release(&err);
 	return unit_done();
