@@ -107,11 +107,63 @@ static size_t base_name_len(const char *rev)
 }
 
 /*
+ * For "HEAD@{<n>}" (and "@@{<n>}"), whose name is base_len bytes long,
+ * writes to spec the id that HEAD's own reflog records n moves ago and the
+ * rest of rev. libgit2 1.5 reads the reflog of the branch that HEAD points
+ * to instead, which is what git gives for "@{<n>}". Sets *done to 0 and
+ * writes nothing when rev has another form.
+ */
+static int head_reflog_spec(int *done, struct buf *spec, struct gitrepo *repo,
+			    const char *rev, size_t base_len, struct buf *err)
+{
+	const char *p = rev + base_len;
+	const git_reflog_entry *entry = NULL;
+	git_reflog *reflog = NULL;
+	unsigned long n;
+	char *end;
+	int ret = 0;
+
+	*done = 0;
+	if (strncmp(p, "@{", 2) || p[2] < '0' || p[2] > '9')
+		return 0;
+	errno = 0;
+	n = strtoul(p + 2, &end, 10);
+	if (errno || *end != '}')
+		return 0;
+	*done = 1;
+
+	if (git_reflog_read(&reflog, repo->git, "HEAD") < 0) {
+		revision_failed(err, "unknown revision ", rev, git_reason());
+		ret = GITREPO_ERROR;
+		goto done;
+	}
+	if (n < git_reflog_entrycount(reflog))
+		entry = git_reflog_entry_byindex(reflog, n);
+	if (!entry) {
+		buf_reset(err);
+		buf_adds(err, "unknown revision ");
+		revrange_add_quoted(err, rev);
+		buf_addf(err, ": the reflog of HEAD has %zu entr%s",
+			 git_reflog_entrycount(reflog),
+			 git_reflog_entrycount(reflog) == 1 ? "y" : "ies");
+		ret = GITREPO_ERROR;
+		goto done;
+	}
+	buf_adds(spec, git_oid_tostr_s(git_reflog_entry_id_new(entry)));
+	buf_adds(spec, end + 1);
+
+done:
+	git_reflog_free(reflog);
+	return ret;
+}
+
+/*
  * Writes to spec the text to give libgit2 1.5 for rev, where the two read
- * a name differently. git reads "@" as a whole name as HEAD ("@~1", "@^",
- * "@@{1}"), while libgit2 knows only "@" alone. git reads a longer name
- * that ends in "@" ("main@") as a reference name, while libgit2 drops the
- * "@", so the reference is looked up here and its id given instead.
+ * a revision differently. git reads "@" as a whole name as HEAD ("@~1",
+ * "@^", "@@{1}"), while libgit2 knows only "@" alone. git reads a longer
+ * name that ends in "@" ("main@") as a reference name, while libgit2
+ * drops the "@", so the reference is looked up here and its id given
+ * instead. "HEAD@{<n>}" is read from HEAD's reflog (head_reflog_spec()).
  */
 static int revision_spec(struct buf *spec, struct gitrepo *repo, const char *rev,
 			 struct buf *err)
@@ -119,8 +171,13 @@ static int revision_spec(struct buf *spec, struct gitrepo *repo, const char *rev
 	size_t len = base_name_len(rev);
 	git_reference *ref = NULL, *resolved = NULL;
 	char *name;
-	int ret = 0;
+	int ret, done;
 
+	if ((len == 1 && rev[0] == '@') || (len == 4 && !strncmp(rev, "HEAD", 4))) {
+		ret = head_reflog_spec(&done, spec, repo, rev, len, err);
+		if (ret < 0 || done)
+			return ret;
+	}
 	if (len == 1 && rev[0] == '@') {
 		buf_adds(spec, "HEAD");
 		buf_adds(spec, rev + 1);
@@ -132,6 +189,7 @@ static int revision_spec(struct buf *spec, struct gitrepo *repo, const char *rev
 	}
 
 	name = xstrndup(rev, len);
+	ret = 0;
 	if (git_reference_dwim(&ref, repo->git, name) < 0 ||
 	    git_reference_resolve(&resolved, ref) < 0) {
 		revision_failed(err, "unknown revision ", rev, git_reason());
@@ -169,8 +227,13 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 		const git_error *e = git_error_last();
 		int missing_object = e && e->klass == GIT_ERROR_ODB;
 
+		/*
+		 * libgit2 1.5 does not always set its own message for this
+		 * return, and may leave one of an earlier failed lookup.
+		 */
 		if (ret == GIT_EINVALIDSPEC) {
-			revision_failed(err, "invalid revision ", rev, git_reason());
+			revision_failed(err, "invalid revision ", rev,
+					"not valid revision syntax (see gitrevisions(7))");
 			ret = GITREPO_BAD_SPEC;
 			goto done;
 		}
