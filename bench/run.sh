@@ -102,6 +102,20 @@ generate_history() {
 		rm -rf "$OUT/llm-stats-history"
 		git clone -q "$bundle" "$OUT/llm-stats-history" || exit 4
 	fi
+	# Every distinct version of a model file in that history, one file
+	# each, for the row that shows what libyaml alone costs there.
+	if needs_update "$OUT/llm-stats-versions/.complete" "$bundle"; then
+		note "writing out the model file versions of the llm-stats history"
+		rm -rf "$OUT/llm-stats-versions"
+		mkdir -p "$OUT/llm-stats-versions" || exit 4
+		git -C "$OUT/llm-stats-history" rev-list --objects --all |
+			awk '$2 ~ /^data\/.*\.yaml$/ { print $1 }' | sort -u |
+			while read -r blob; do
+				git -C "$OUT/llm-stats-history" cat-file blob "$blob" \
+					> "$OUT/llm-stats-versions/$blob.yaml" || exit 4
+			done || exit 4
+		: > "$OUT/llm-stats-versions/.complete"
+	fi
 }
 
 # record NAME TARGET_RATIO TARGET_RSS_KB MEASURE_OUTPUT
@@ -205,6 +219,15 @@ bench_diff "--root, llm-stats history" "$OUT/llm-stats-history" 9 1.0 \
 	diff --root -- git log -p --root
 bench_diff "--root, llm-stats, JSON" "$OUT/llm-stats-history" 9 "" \
 	diff --root --format json -- git log -p --root
+
+# Not a modelaudit command: libyaml's event parser over every distinct
+# version of a model file in the llm-stats history, against the same
+# baseline. Any diff that reads each version as YAML costs at least this.
+note "measuring libyaml alone on the llm-stats versions"
+result=$(python3 bench/measure --runs 9 --budget 120 --timeout 300 \
+	--cwd "$OUT/llm-stats-history" -- "$PWD/$OUT/yaml-parse" "$PWD/$OUT/llm-stats-versions" \
+	-- git log -p --root)
+record "libyaml alone, llm-stats" "" "" "$result"
 
 print_table
 

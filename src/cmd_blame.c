@@ -89,17 +89,20 @@ static void describe_event(struct buf *out, git_repository *git,
 			   const struct blame_event *e)
 {
 	git_commit *commit = NULL;
+	struct commit_text ct;
 
 	report_sanitize(out, e->value ? e->value : "(none)");
 	buf_addf(out, "  %.10s", git_oid_tostr_s(&e->commit));
 	if (git_commit_lookup(&commit, git, &e->commit) < 0)
 		return;
+	gitrepo_commit_text(&ct, commit);
 	buf_adds(out, "  ");
 	history_format_time(out, git_commit_author(commit)->when.time);
 	buf_adds(out, "  ");
-	report_sanitize(out, git_commit_author(commit)->name);
+	report_sanitize(out, ct.name.ptr);
 	buf_adds(out, "  ");
-	report_sanitize(out, git_commit_summary(commit));
+	report_sanitize(out, ct.subject.ptr);
+	gitrepo_commit_text_release(&ct);
 	git_commit_free(commit);
 }
 
@@ -112,17 +115,19 @@ static json_t *event_json(git_repository *git, const struct blame_event *e)
 	json_object_set_new(obj, "value", e->value ? report_json_string(e->value) : json_null());
 	json_object_set_new(obj, "commit", json_string(git_oid_tostr_s(&e->commit)));
 	if (git_commit_lookup(&commit, git, &e->commit) == 0) {
-		const git_signature *a = git_commit_author(commit);
+		struct commit_text ct;
 
-		report_sanitize(&text, a->name);
+		gitrepo_commit_text(&ct, commit);
+		report_sanitize(&text, ct.name.ptr);
 		buf_adds(&text, " <");
-		report_sanitize(&text, a->email);
+		report_sanitize(&text, ct.email.ptr);
 		buf_adds(&text, ">");
 		json_object_set_new(obj, "author", json_string(text.ptr));
 		buf_reset(&text);
-		history_format_time(&text, a->when.time);
+		history_format_time(&text, git_commit_author(commit)->when.time);
 		json_object_set_new(obj, "date", json_string(text.ptr));
-		json_object_set_new(obj, "subject", report_json_string(git_commit_summary(commit)));
+		json_object_set_new(obj, "subject", report_json_string(ct.subject.ptr));
+		gitrepo_commit_text_release(&ct);
 		git_commit_free(commit);
 	}
 	buf_release(&text);

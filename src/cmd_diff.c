@@ -63,6 +63,18 @@ static void print_summary(const struct diff_output *o, FILE *out)
 		o->introduced, o->introduced == 1 ? "" : "s", o->fixed);
 }
 
+/* Returns the line of a markdown report with nothing to show, which a pull-request comment carries alone. */
+static const char *empty_report(const struct history_options *o)
+{
+	if (o->staged)
+		return "The index does not change the registry.";
+	if (!o->rev && !o->root)
+		return "The working tree does not change the registry.";
+	if (o->net)
+		return "The range as a whole does not change the registry.";
+	return "No commit in the range changes the registry.";
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	static const char *const formats[] = { "text", "json", "markdown", NULL };
@@ -157,7 +169,7 @@ int cmd_diff(int argc, char **argv)
 		if (history_json_finish(&out.json) < 0)
 			status = EXIT_OPERATIONAL;
 	} else if (out.format == DIFF_MARKDOWN && !out.steps) {
-		printf("No commit in the range changes the registry.\n");
+		printf("%s\n", empty_report(&hopt));
 	}
 	if (!common.quiet && out.format != DIFF_JSON)
 		print_summary(&out, stderr);

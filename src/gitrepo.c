@@ -2,8 +2,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "alloc.h"
@@ -842,4 +844,70 @@ int gitrepo_read_config(struct buf *text, int *found, struct gitrepo *repo,
 		git_tree_free(tree);
 		return ret;
 	}
+}
+
+/* ---- commit text ------------------------------------------------------ */
+
+/* Reports whether name is a spelling of UTF-8 (or of its subset, ASCII). */
+static int is_utf8_name(const char *name)
+{
+	return !strcasecmp(name, "UTF-8") || !strcasecmp(name, "UTF8") ||
+	       !strcasecmp(name, "US-ASCII") || !strcasecmp(name, "ASCII");
+}
+
+/*
+ * Appends s to out converted to UTF-8 by cd, or unchanged when cd is
+ * (iconv_t)-1 (an encoding iconv does not know) or s does not convert.
+ */
+static void add_recoded(struct buf *out, const char *s, iconv_t cd)
+{
+	size_t len = strlen(s), in_left = len, out_left, cap;
+	char *in = (char *)s, *converted, *o;
+
+	if (cd == (iconv_t)-1 || !len) {
+		buf_adds(out, s);
+		return;
+	}
+	/*
+	 * Four bytes of UTF-8 per input byte is enough for a charset of
+	 * commit messages; a conversion that needs more fails with E2BIG
+	 * and keeps s as it is.
+	 */
+	cap = xmul(len, 4);
+	converted = xmalloc(cap);
+	o = converted;
+	out_left = cap;
+	iconv(cd, NULL, NULL, NULL, NULL);
+	if (iconv(cd, &in, &in_left, &o, &out_left) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &o, &out_left) == (size_t)-1)
+		buf_adds(out, s);
+	else
+		buf_add(out, converted, cap - out_left);
+	free(converted);
+}
+
+void gitrepo_commit_text(struct commit_text *t, const git_commit *commit)
+{
+	const char *encoding = git_commit_message_encoding(commit);
+	const git_signature *author = git_commit_author(commit);
+	const char *summary = git_commit_summary((git_commit *)commit);
+	iconv_t cd = (iconv_t)-1;
+
+	buf_init(&t->name, 0);
+	buf_init(&t->email, 0);
+	buf_init(&t->subject, 0);
+	if (encoding && !is_utf8_name(encoding))
+		cd = iconv_open("UTF-8", encoding);
+	add_recoded(&t->name, author->name, cd);
+	add_recoded(&t->email, author->email, cd);
+	add_recoded(&t->subject, summary ? summary : "", cd);
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+}
+
+void gitrepo_commit_text_release(struct commit_text *t)
+{
+	buf_release(&t->name);
+	buf_release(&t->email);
+	buf_release(&t->subject);
 }

@@ -137,4 +137,21 @@ char *gitrepo_normalize_path(const char *path);
 
 void snapshot_release(struct snapshot *snap);
 
+/* The author and the subject line of a commit, in UTF-8. */
+struct commit_text {
+	struct buf name;
+	struct buf email;
+	struct buf subject;
+};
+
+/*
+ * Fills t with the author and the subject of commit, converted to UTF-8
+ * from the encoding that the commit's header names, as git log shows
+ * them. Text that does not convert is kept as it is, for the report
+ * writers to escape. Release t with gitrepo_commit_text_release().
+ */
+void gitrepo_commit_text(struct commit_text *t, const git_commit *commit);
+
+void gitrepo_commit_text_release(struct commit_text *t);
+
 #endif

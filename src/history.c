@@ -667,6 +667,60 @@ static void match_renamed(struct finding_refs *a, struct finding_refs *b,
 	free(renames);
 }
 
+/* Returns the source of score s as the findings about it name it: its URL when it has one. */
+static const char *finding_source(const struct score *s)
+{
+	return s->source_url ? s->source_url : s->source.s;
+}
+
+/* Reports whether finding f is about score s of the model with id model. */
+static int about_score(const struct finding *f, const char *model, const struct score *s)
+{
+	return f->benchmark && s->canonical && text_equal(f->model, model) &&
+	       benchmark_names_equal(f->benchmark, s->canonical) &&
+	       text_equal(f->variant, s->variant.s) && text_equal(f->source, finding_source(s));
+}
+
+/*
+ * Clears the findings left in a (old) and b (new) that are about two
+ * scores paired by one of changes, and differ only in what the change
+ * changed: the variant, the source, or its URL. The fingerprint includes
+ * all three, but relabelling a score fixes none of its findings.
+ */
+static void match_paired(struct finding_refs *a, struct finding_refs *b,
+			 const struct change_list *changes)
+{
+	size_t i, j, k, na = 0;
+
+	for (i = 0; i < a->nr; i++) {
+		const struct finding *x = a->items[i];
+		int matched = 0;
+
+		for (k = 0; k < changes->nr && !matched && x->benchmark; k++) {
+			const struct change *c = &changes->items[k];
+
+			if (c->kind != CHANGE_SCORE || c->op != CHANGE_CHANGED ||
+			    !c->old_score || !c->new_score ||
+			    !about_score(x, c->old_model->id.s, c->old_score))
+				continue;
+			for (j = 0; j < b->nr; j++) {
+				const struct finding *y = b->items[j];
+
+				if (y->rule == x->rule && text_equal(y->field, x->field) &&
+				    text_equal(y->value, x->value) &&
+				    about_score(y, c->new_model->id.s, c->new_score)) {
+					b->items[j] = b->items[--b->nr];
+					matched = 1;
+					break;
+				}
+			}
+		}
+		if (!matched)
+			a->items[na++] = x;
+	}
+	a->nr = na;
+}
+
 static void describe_score(struct buf *out, const struct score *s)
 {
 	buf_adds(out, s->benchmark.s ? s->benchmark.s : "?");
@@ -1280,6 +1334,7 @@ static void compare_sides(struct history_step *step, struct finding_list *owned,
 	collect_findings(&new_refs, new, new_found, old);
 	match_findings(&old_refs, &new_refs);
 	match_renamed(&old_refs, &new_refs, &step->changes);
+	match_paired(&old_refs, &new_refs, &step->changes);
 	for (i = 0; i < new_refs.nr; i++)
 		add_borrowed(&step->introduced, new_refs.items[i]);
 	for (i = 0; i < old_refs.nr; i++)

@@ -85,13 +85,11 @@ void history_format_time(struct buf *out, git_time_t t)
 	buf_adds(out, text);
 }
 
-static void add_author(struct buf *out, const git_commit *commit)
+static void add_author(struct buf *out, const struct commit_text *ct)
 {
-	const git_signature *a = git_commit_author(commit);
-
-	report_sanitize(out, a->name);
+	report_sanitize(out, ct->name.ptr);
 	buf_adds(out, " <");
-	report_sanitize(out, a->email);
+	report_sanitize(out, ct->email.ptr);
 	buf_addch(out, '>');
 }
 
@@ -136,17 +134,21 @@ void history_print_text(FILE *out, const struct history_step *step, int color)
 	size_t i;
 
 	if (step->commit) {
+		struct commit_text ct;
+
+		gitrepo_commit_text(&ct, step->commit);
 		buf_addf(&text, "commit %s", git_oid_tostr_s(step->id));
 		if (step->ncommits > 1)
 			buf_addf(&text, " (%zu commits since %s)", step->ncommits,
 				 step->parent ? git_oid_tostr_s(step->parent) : "the root");
 		buf_adds(&text, "\nAuthor: ");
-		add_author(&text, step->commit);
+		add_author(&text, &ct);
 		buf_adds(&text, "\nDate:   ");
 		history_format_time(&text, git_commit_author(step->commit)->when.time);
 		buf_adds(&text, "\n\n    ");
-		report_sanitize(&text, git_commit_summary((git_commit *)step->commit));
+		report_sanitize(&text, ct.subject.ptr);
 		buf_adds(&text, "\n\n");
+		gitrepo_commit_text_release(&ct);
 	} else {
 		buf_addf(&text, "%s against %s\n\n", step->label,
 			 step->parent ? git_oid_tostr_s(step->parent) : "the empty registry");
@@ -294,13 +296,17 @@ void history_json_add(struct history_json *j, const struct history_step *step)
 	}
 	jsontext_close(t, ']');
 	if (step->commit) {
+		struct commit_text ct;
+
+		gitrepo_commit_text(&ct, step->commit);
 		buf_reset(&j->scratch);
-		add_author(&j->scratch, step->commit);
+		add_author(&j->scratch, &ct);
 		jsontext_add_string(t, "author", j->scratch.ptr);
 		buf_reset(&j->scratch);
 		history_format_time(&j->scratch, git_commit_author(step->commit)->when.time);
 		jsontext_add_name(t, "date", j->scratch.ptr);
-		jsontext_add_string(t, "subject", git_commit_summary((git_commit *)step->commit));
+		jsontext_add_string(t, "subject", ct.subject.ptr);
+		gitrepo_commit_text_release(&ct);
 	} else {
 		jsontext_add_null(t, "author");
 		jsontext_add_null(t, "date");
@@ -419,10 +425,14 @@ void history_print_markdown(FILE *out, const struct history_step *step)
 	size_t i;
 
 	if (step->commit) {
+		struct commit_text ct;
+
+		gitrepo_commit_text(&ct, step->commit);
 		buf_addf(text, "### `%.12s` ", git_oid_tostr_s(step->id));
-		add_cell(md, git_commit_summary((git_commit *)step->commit));
+		add_cell(md, ct.subject.ptr);
 		buf_adds(text, "\n\n");
-		add_cell(md, git_commit_author(step->commit)->name);
+		add_cell(md, ct.name.ptr);
+		gitrepo_commit_text_release(&ct);
 		buf_adds(text, ", ");
 		history_format_time(text, git_commit_author(step->commit)->when.time);
 		if (step->ncommits > 1)

@@ -324,7 +324,8 @@ static void diff_score_pair(struct change_list *out, const struct model *old,
 	}
 	if (!text_equal(a->variant.s, b->variant.s))
 		score_field(out, old, new, a, b, "variant", &a->variant, &b->variant);
-	if (!same_benchmark(score_benchmark(a), score_benchmark(b)))
+	/* A respelling of one benchmark ("SocialIQA", "Social IQa") is shown too. */
+	if (!text_equal(a->benchmark.s, b->benchmark.s))
 		score_field(out, old, new, a, b, "benchmark", &a->benchmark, &b->benchmark);
 	if (!text_equal(a->reported_by.s, b->reported_by.s))
 		score_field(out, old, new, a, b, "reported_by", &a->reported_by, &b->reported_by);

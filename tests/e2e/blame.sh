@@ -83,6 +83,21 @@ test_expect_success 'every value of each score' '
 	test_cmp expected out
 '
 
+test_expect_success 'commit in latin-1 shown in UTF-8' '
+	setup &&
+	registry 0.82 0.55 >data/models.yaml &&
+	printf "caf\351 scores\n" >msg &&
+	GIT_AUTHOR_NAME=$(printf "Jos\351") git -c i18n.commitEncoding=ISO-8859-1 \
+		commit -qa -F msg &&
+	run_ma 0 blame acme-7b mmlu &&
+	sed -n 2p out | sed "s/  [0-9a-f]*  [-0-9T:Z]*  /  /" >actual &&
+	printf "    0.82  Jos\303\251  caf\303\251 scores\n" >expected &&
+	test_cmp expected actual &&
+	run_ma 0 blame acme-7b mmlu --format json &&
+	grep -c -e "$(printf "Jos\303\251 <")" -e "$(printf "caf\303\251 scores")" out >actual &&
+	echo 2 >expected && test_cmp expected actual
+'
+
 test_expect_success 'one benchmark as JSON' '
 	setup &&
 	run_ma 0 blame acme-7b gsm-8k --format json &&

@@ -213,6 +213,46 @@ test_expect_success 'fail-on warning exits 1' '
 	run_ma 1 diff HEAD~1 --fail-on warning
 '
 
+test_expect_success 'relabelled score keeps its findings' '
+	setup &&
+	registry 0.8050 | grep -v "date:" >data/models.yaml &&
+	git commit -qam "no date" &&
+	registry 0.8050 | grep -v "date:" | sed "s/5-shot/5-shot, CoT/" >data/models.yaml &&
+	git commit -qam "new variant" &&
+	registry 0.8050 | grep -v "date:" | sed "s/5-shot/5-shot, CoT/; s|acme.org/card|acme.org/card-v2|" >data/models.yaml &&
+	git commit -qam "new URL" &&
+	run_ma 0 diff HEAD~2 &&
+	cat >expected <<-EOF &&
+	data/models.yaml:11: changed score acme-7b MMLU (5-shot, CoT): variant 5-shot -> 5-shot, CoT
+	data/models.yaml:8: changed source acme-7b card: url https://acme.org/card -> https://acme.org/card-v2
+	data/models.yaml:13: changed score acme-7b MMLU (5-shot, CoT): source https://acme.org/card -> https://acme.org/card-v2
+	EOF
+	grep "^data/" out >actual &&
+	test_cmp expected actual
+'
+
+test_expect_success 'respelt benchmark is a change' '
+	setup &&
+	registry 0.8050 | sed "s/benchmark: MMLU/benchmark: mmlu/" >data/models.yaml &&
+	git commit -qam "respell" &&
+	run_ma 0 diff HEAD~1 --fail-on note &&
+	grep "^data/" out >actual &&
+	echo "data/models.yaml:10: changed score acme-7b mmlu (5-shot): benchmark MMLU -> mmlu" >expected &&
+	test_cmp expected actual
+'
+
+test_expect_success 'fail-on judges each commit unless net' '
+	setup &&
+	registry 0.8050 | grep -v "date:" >data/models.yaml &&
+	git commit -qam "drop the date" &&
+	registry 0.8050 >data/models.yaml && git commit -qam "restore the date" &&
+	run_ma 1 diff HEAD~2 &&
+	grep -c "score-missing-date" out >count && echo 2 >expected &&
+	test_cmp expected count &&
+	run_ma 0 diff HEAD~2 --net &&
+	test_cmp /dev/null out
+'
+
 test_expect_success 'registry renamed keeps its models' '
 	setup &&
 	echo "registry: [data/models.yaml]" >.modelaudit.yaml &&
@@ -345,6 +385,38 @@ test_expect_success 'markdown report' '
 	registry 0.81 >data/models.yaml && git commit -qam two &&
 	run_ma 0 diff HEAD~1 --format markdown &&
 	grep "^| changed score | acme-7b | MMLU (5-shot): score | 0.8050 | 0.81 | \`data/models.yaml:12\` |$" out
+'
+
+test_expect_success 'empty markdown report says what was compared' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	registry 0.8050 >data/models.yaml && git commit -qam three &&
+	for args in "HEAD" "HEAD~2 --net" "" "--staged"; do
+		run_ma 0 diff $args --format markdown &&
+		sed -n 3p out >>actual || return 1
+	done &&
+	cat >expected <<-\EOF &&
+	No commit in the range changes the registry.
+	The range as a whole does not change the registry.
+	The working tree does not change the registry.
+	The index does not change the registry.
+	EOF
+	test_cmp expected actual
+'
+
+test_expect_success 'commit in latin-1 shown in UTF-8' '
+	setup &&
+	registry 0.81 >data/models.yaml &&
+	printf "caf\351 scores\n" >msg &&
+	GIT_AUTHOR_NAME=$(printf "Jos\351") git -c i18n.commitEncoding=ISO-8859-1 \
+		commit -qa -F msg &&
+	run_ma 0 diff HEAD~1 &&
+	sed -n "2p;5p" out >actual &&
+	printf "Author: Jos\303\251 <author@example.org>\n    caf\303\251 scores\n" >expected &&
+	test_cmp expected actual &&
+	run_ma 0 diff HEAD~1 --format markdown &&
+	grep -c -e "$(printf "caf\303\251 scores")" -e "^$(printf "Jos\303\251"), " out >actual &&
+	echo 2 >expected && test_cmp expected actual
 '
 
 test_expect_success 'range with two ends' '

@@ -110,11 +110,12 @@ static void test_last_of_benchmark_paired(void)
 	load(&a, "acme-7b", "", SCORE("MMLU", "        variant: 5-shot\n", "0.79", "card"));
 	load(&b, "acme-7b", "", SCORE("mmlu", "        variant: 0-shot\n", "0.81", "paper"));
 	diff(&changes, &a, &b);
-	CHECK_INT(changes.nr, 3);
-	if (changes.nr == 3) {
+	CHECK_INT(changes.nr, 4);
+	if (changes.nr == 4) {
 		CHECK_STR(changes.items[0].field, "score");
 		CHECK_STR(changes.items[1].field, "source");
 		CHECK_STR(changes.items[2].field, "variant");
+		CHECK_STR(changes.items[3].field, "benchmark");
 	}
 	change_list_release(&changes);
 	registry_release(&a);
