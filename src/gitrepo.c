@@ -162,7 +162,7 @@ done:
 /*
  * Writes to spec the text to give libgit2 1.5 for rev, where the two read
  * a revision differently. git reads "@" as a whole name as HEAD ("@~1",
- * "@^", "@@{1}"), while libgit2 knows only "@" alone. git reads a longer
+ * "@^", "@@{1}"), while libgit2 accepts only "@" alone. git reads a longer
  * name that ends in "@" ("main@") as a reference name, while libgit2
  * drops the "@", so the reference is looked up here and its id given
  * instead. "HEAD@{<n>}" is read from HEAD's reflog (head_reflog_spec()).
