@@ -310,6 +310,12 @@ static int read_and_parse(struct config *cfg, const char *path, struct buf *err)
 
 	text.cap = CONFIG_MAX_SIZE;
 	if (buf_read_file(&text, path, err) < 0) {
+		struct buf why = BUF_INIT;
+
+		/* Says which file it is: a path alone reads like a registry file. */
+		buf_adds(&why, err->ptr);
+		buf_setf(err, "configuration file %s", why.ptr);
+		buf_release(&why);
 		buf_release(&text);
 		return -2;
 	}

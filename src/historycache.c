@@ -389,8 +389,8 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 		git_blob_free(blob);
 	}
 	if (cache->verbose)
-		fprintf(stderr, "modelaudit: read %s (%s): %zu models\n", path,
-			git_oid_tostr_s(oid), e->nmodels);
+		fprintf(stderr, "modelaudit: read %s (%s): %zu model%s\n", path,
+			git_oid_tostr_s(oid), e->nmodels, e->nmodels == 1 ? "" : "s");
 	cache_insert(cache, e);
 	e->pins++;
 	*out = e;

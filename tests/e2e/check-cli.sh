@@ -202,7 +202,10 @@ test_expect_success 'missing registry of the configuration names its key' '
 
 test_expect_success 'explicit config file unreadable exits 4' '
 	run_ma 4 check --config none.yaml &&
-	grep -F "modelaudit: error: none.yaml: No such file or directory" err
+	echo "modelaudit: error: configuration file none.yaml: No such file or directory" >expected &&
+	test_cmp expected err &&
+	run_ma 4 diff --config none.yaml &&
+	test_cmp expected err
 '
 
 test_expect_success 'color always colours severity' '

@@ -380,6 +380,25 @@ test_expect_success 'merge compared with its first parent' '
 	grep "\"subject\": \"side\"" out
 '
 
+test_expect_success 'branch that merged main in, judged at the merge base' '
+	setup &&
+	git checkout -q -b feature &&
+	registry 0.81 2024-07-02 >data/models.yaml && git commit -qam "feature score" &&
+	git checkout -q main &&
+	registry 0.70 2024-07-01 b-7b | sed 1d | grep -v "date:" >>data/models.yaml &&
+	git commit -qam "main adds a model with no date" &&
+	git checkout -q feature && git merge -q --no-edit main >/dev/null &&
+	run_ma 1 diff main..feature &&
+	grep -c "score-missing-date" out >count && echo 1 >expected && test_cmp expected count &&
+	run_ma 0 diff main...feature --net &&
+	grep "^data/" out >actual &&
+	cat >expected <<-EOF &&
+	data/models.yaml:12: changed score acme-7b MMLU (5-shot): score 0.8050 -> 0.81
+	data/models.yaml:13: changed score acme-7b MMLU (5-shot): date 2024-07-01 -> 2024-07-02
+	EOF
+	test_cmp expected actual
+'
+
 test_expect_success 'markdown report' '
 	setup &&
 	registry 0.81 >data/models.yaml && git commit -qam two &&
