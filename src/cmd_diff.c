@@ -127,8 +127,8 @@ int cmd_diff(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
-	if (hopt.root && hopt.rev && strstr(hopt.rev, "..")) {
-		fprintf(stderr, "modelaudit: error: --root takes one revision, not the range '%s'\n", hopt.rev);
+	if (history_check_rev(&hopt, &err) < 0) {
+		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
 		status = EXIT_USAGE;
 		goto done;
 	}

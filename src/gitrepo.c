@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "fsutil.h"
+#include "revrange.h"
 
 /* Registry files larger than this are rejected rather than read. */
 #define GITREPO_MAX_FILE (512u * 1024 * 1024)
@@ -82,35 +83,199 @@ void gitrepo_add_shallow_hint(struct gitrepo *repo, struct buf *err)
 		 "before its oldest ones: run 'git fetch --unshallow', or use a full clone)");
 }
 
+/* Appends "<what> '<rev>': <libgit2's reason>" to err, all escaped. */
+static void revision_failed(struct buf *err, const char *what, const char *rev,
+			    const char *reason)
+{
+	buf_reset(err);
+	buf_adds(err, what);
+	revrange_add_quoted(err, rev);
+	buf_adds(err, ": ");
+	buf_add_escaped(err, reason, strlen(reason));
+}
+
+/* Returns the length of rev's leading name: what precedes "~", "^", ":" or "@{". */
+static size_t base_name_len(const char *rev)
+{
+	size_t i;
+
+	for (i = 0; rev[i]; i++) {
+		if (rev[i] == '~' || rev[i] == '^' || rev[i] == ':')
+			break;
+		if (rev[i] == '@' && rev[i + 1] == '{')
+			break;
+	}
+	return i;
+}
+
+/*
+ * For "HEAD@{<n>}" (and "@@{<n>}"), whose name is base_len bytes long,
+ * writes to spec the id that HEAD's own reflog records n moves ago and the
+ * rest of rev. libgit2 1.5 reads the reflog of the branch that HEAD points
+ * to instead, which is what git gives for "@{<n>}". Sets *done to 0 and
+ * writes nothing when rev has another form.
+ */
+static int head_reflog_spec(int *done, struct buf *spec, struct gitrepo *repo,
+			    const char *rev, size_t base_len, struct buf *err)
+{
+	const char *p = rev + base_len;
+	const git_reflog_entry *entry = NULL;
+	git_reflog *reflog = NULL;
+	unsigned long n;
+	char *end;
+	int ret = 0;
+
+	*done = 0;
+	if (strncmp(p, "@{", 2) || p[2] < '0' || p[2] > '9')
+		return 0;
+	errno = 0;
+	n = strtoul(p + 2, &end, 10);
+	if (errno || *end != '}')
+		return 0;
+	*done = 1;
+
+	if (git_reflog_read(&reflog, repo->git, "HEAD") < 0) {
+		revision_failed(err, "unknown revision ", rev, git_reason());
+		ret = GITREPO_ERROR;
+		goto done;
+	}
+	if (n < git_reflog_entrycount(reflog))
+		entry = git_reflog_entry_byindex(reflog, n);
+	if (!entry) {
+		buf_reset(err);
+		buf_adds(err, "unknown revision ");
+		revrange_add_quoted(err, rev);
+		buf_addf(err, ": the reflog of HEAD has %zu entr%s",
+			 git_reflog_entrycount(reflog),
+			 git_reflog_entrycount(reflog) == 1 ? "y" : "ies");
+		ret = GITREPO_ERROR;
+		goto done;
+	}
+	buf_adds(spec, git_oid_tostr_s(git_reflog_entry_id_new(entry)));
+	buf_adds(spec, end + 1);
+
+done:
+	git_reflog_free(reflog);
+	return ret;
+}
+
+/*
+ * Writes to spec the text to give libgit2 1.5 for rev, where the two read
+ * a revision differently. git reads "@" as a whole name as HEAD ("@~1",
+ * "@^", "@@{1}"), while libgit2 accepts only "@" alone. git reads a longer
+ * name that ends in "@" ("main@") as a reference name, while libgit2
+ * drops the "@", so the reference is looked up here and its id given
+ * instead. "HEAD@{<n>}" is read from HEAD's reflog (head_reflog_spec()).
+ */
+static int revision_spec(struct buf *spec, struct gitrepo *repo, const char *rev,
+			 struct buf *err)
+{
+	size_t len = base_name_len(rev);
+	git_reference *ref = NULL, *resolved = NULL;
+	char *name;
+	int ret, done;
+
+	if ((len == 1 && rev[0] == '@') || (len == 4 && !strncmp(rev, "HEAD", 4))) {
+		ret = head_reflog_spec(&done, spec, repo, rev, len, err);
+		if (ret < 0 || done)
+			return ret;
+	}
+	if (len == 1 && rev[0] == '@') {
+		buf_adds(spec, "HEAD");
+		buf_adds(spec, rev + 1);
+		return 0;
+	}
+	if (len < 2 || rev[len - 1] != '@') {
+		buf_adds(spec, rev);
+		return 0;
+	}
+
+	name = xstrndup(rev, len);
+	ret = 0;
+	if (git_reference_dwim(&ref, repo->git, name) < 0 ||
+	    git_reference_resolve(&resolved, ref) < 0) {
+		revision_failed(err, "unknown revision ", rev, git_reason());
+		ret = GITREPO_ERROR;
+	} else {
+		buf_adds(spec, git_oid_tostr_s(git_reference_target(resolved)));
+		buf_adds(spec, rev + len);
+	}
+	git_reference_free(resolved);
+	git_reference_free(ref);
+	free(name);
+	return ret;
+}
+
 int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 			   const char *rev, struct buf *err)
 {
-	git_object *obj = NULL;
+	struct buf spec = BUF_INIT;
+	git_object *obj = NULL, *inner = NULL;
 	int ret;
 
 	*out = NULL;
-	ret = git_revparse_single(&obj, repo->git, rev);
+	ret = revision_spec(&spec, repo, rev, err);
+	if (ret < 0)
+		goto done;
+	git_error_clear();
+	ret = git_revparse_single(&obj, repo->git, spec.ptr);
 	if (ret < 0 && git_repository_head_unborn(repo->git) == 1) {
-		buf_setf(err, "unknown revision '%s': the current branch has no commits yet", rev);
-		return GITREPO_ERROR;
+		revision_failed(err, "unknown revision ", rev,
+				"the current branch has no commits yet");
+		ret = GITREPO_ERROR;
+		goto done;
 	}
 	if (ret < 0) {
 		const git_error *e = git_error_last();
 		int missing_object = e && e->klass == GIT_ERROR_ODB;
 
-		buf_setf(err, "unknown revision '%s': %s", rev, git_reason());
+		/*
+		 * libgit2 1.5 does not always set its own message for this
+		 * return, and may leave one of an earlier failed lookup.
+		 */
+		if (ret == GIT_EINVALIDSPEC) {
+			revision_failed(err, "invalid revision ", rev,
+					"not valid revision syntax (see gitrevisions(7))");
+			ret = GITREPO_BAD_SPEC;
+			goto done;
+		}
+		/* libgit2 1.5 sets no message when a search such as ":/text" finds nothing. */
+		revision_failed(err, "unknown revision ", rev,
+				git_error_last() ? git_reason() : "no commit matches");
 		/* HEAD~5 in a clone of depth 2 names a commit that is not there. */
 		if (missing_object)
 			gitrepo_add_shallow_hint(repo, err);
-		return ret == GIT_EINVALIDSPEC ? GITREPO_BAD_SPEC : GITREPO_ERROR;
+		ret = GITREPO_ERROR;
+		goto done;
 	}
-	ret = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
+
+	/*
+	 * A tree or a blob (an id, "HEAD:path", "HEAD^{tree}") exists but is no
+	 * commit. Like an unknown revision, only the repository can tell, so
+	 * it is an operational failure too.
+	 */
+	if (git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_object_t type = git_object_type(obj);
+
+		/* A tag is named by what it points to, once every tag is peeled off. */
+		if (type == GIT_OBJECT_TAG && git_object_peel(&inner, obj, GIT_OBJECT_ANY) == 0)
+			type = git_object_type(inner);
+		if (type == GIT_OBJECT_TREE || type == GIT_OBJECT_BLOB) {
+			buf_reset(err);
+			buf_adds(err, "revision ");
+			revrange_add_quoted(err, rev);
+			buf_addf(err, " names a %s, not a commit", git_object_type2string(type));
+		} else {
+			revision_failed(err, "cannot read the commit of ", rev, git_reason());
+		}
+		ret = GITREPO_ERROR;
+	}
+
+done:
+	git_object_free(inner);
 	git_object_free(obj);
-	if (ret < 0) {
-		buf_setf(err, "revision '%s' is not a commit: %s", rev, git_reason());
-		return GITREPO_ERROR;
-	}
-	return 0;
+	buf_release(&spec);
+	return ret;
 }
 
 char *gitrepo_normalize_path(const char *path)
@@ -580,8 +745,8 @@ static int commit_tree(git_tree **tree, struct gitrepo *repo, const char *rev,
 	if (ret < 0)
 		return ret;
 	if (git_commit_tree(tree, commit) < 0) {
-		buf_setf(err, "cannot read the tree of '%s': %s", rev ? rev : "HEAD",
-			 git_reason());
+		revision_failed(err, "cannot read the tree of ", rev ? rev : "HEAD",
+				git_reason());
 		ret = GITREPO_ERROR;
 	}
 	git_commit_free(commit);

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "checks.h"
 #include "historycache.h"
+#include "revrange.h"
 #include "textutil.h"
 #include "values.h"
 
@@ -177,15 +178,19 @@ static const char *git_reason(void)
 }
 
 /* Fills err for a revision walk that failed, naming the range walked. */
-static void walk_failed(const struct history_options *options, struct history *h,
-			struct buf *err)
+static void walk_failed(const struct history_options *options, int since,
+			struct history *h, struct buf *err)
 {
 	const char *rev = options->rev ? options->rev : "HEAD";
+	const char *reason = git_reason();
 
-	if (options->root || strstr(rev, ".."))
-		buf_setf(err, "cannot walk the history of '%s': %s", rev, git_reason());
-	else
-		buf_setf(err, "cannot walk the history of '%s..HEAD': %s", rev, git_reason());
+	buf_reset(err);
+	buf_adds(err, "cannot walk the history of '");
+	buf_add_escaped(err, rev, strlen(rev));
+	if (since)
+		buf_adds(err, "..HEAD");
+	buf_adds(err, "': ");
+	buf_add_escaped(err, reason, strlen(reason));
 	gitrepo_add_shallow_hint(h->repo, err);
 }
 
@@ -1627,77 +1632,174 @@ done:
 	return ret;
 }
 
+/* The commits a walk starts from and stops at. */
+struct walk_ends {
+	git_commit *from;	/* hidden with its ancestors; NULL for none */
+	git_commit *to;		/* the tip */
+	int hide_parents;	/* every parent of to is hidden ("<rev>^!") */
+	int since;		/* the argument named from alone, and to is HEAD */
+};
+
+static void walk_ends_release(struct walk_ends *ends)
+{
+	git_commit_free(ends->from);
+	git_commit_free(ends->to);
+}
+
+/* Resolves rev to a commit, HEAD when rev is NULL. */
 static int resolve(git_commit **out, struct history *h, const char *rev,
 		   struct buf *err)
 {
-	return gitrepo_resolve_commit(out, h->repo, *rev ? rev : "HEAD", err);
+	return gitrepo_resolve_commit(out, h->repo, rev ? rev : "HEAD", err);
 }
 
-/*
- * Parses "<a>..<b>" (either end may be empty for HEAD) or "<since>" into
- * the two ends. "<a>...<b>" starts at the merge base of a and b.
- */
-static int resolve_range(git_commit **from, git_commit **to, struct history *h,
-			 const char *rev, struct buf *err)
+/* Parses options->rev into spec: for --root, one revision and no range. */
+static int parse_rev(struct revrange *spec, const struct history_options *options,
+		     struct buf *err)
 {
-	const char *dots = strstr(rev, "..");
-	char *left = NULL;
-	int ret;
-
-	*from = NULL;
-	*to = NULL;
-	if (!dots) {
-		ret = resolve(from, h, rev, err);
-		if (!ret)
-			ret = resolve(to, h, "HEAD", err);
-		return ret;
+	if (revrange_parse(spec, options->rev, err) < 0)
+		return GITREPO_BAD_SPEC;
+	if (options->root && spec->kind != REVRANGE_SINCE) {
+		buf_reset(err);
+		buf_adds(err, "--root takes one revision, not the range ");
+		revrange_add_quoted(err, options->rev);
+		return GITREPO_BAD_SPEC;
 	}
-	left = xstrndup(rev, (size_t)(dots - rev));
-	if (dots[2] == '.') {
-		git_oid base;
+	return 0;
+}
 
-		ret = resolve(from, h, left, err);
-		if (!ret)
-			ret = resolve(to, h, dots + 3, err);
-		if (!ret && git_merge_base(&base, gitrepo_git(h->repo),
-					   git_commit_id(*from), git_commit_id(*to)) < 0) {
-			buf_setf(err, "no merge base of '%s': %s", rev, git_reason());
-			ret = GITREPO_ERROR;
-		}
-		if (!ret) {
-			git_commit_free(*from);
-			*from = NULL;
-			if (git_commit_lookup(from, gitrepo_git(h->repo), &base) < 0) {
-				buf_setf(err, "cannot read the merge base of '%s': %s", rev,
-					 git_reason());
-				ret = GITREPO_ERROR;
-			}
-		}
-	} else {
-		ret = resolve(from, h, left, err);
-		if (!ret)
-			ret = resolve(to, h, dots + 2, err);
-	}
-	free(left);
+int history_check_rev(const struct history_options *options, struct buf *err)
+{
+	struct revrange spec = REVRANGE_INIT;
+	int ret = 0;
+
+	if (options->rev)
+		ret = parse_rev(&spec, options, err);
+	revrange_release(&spec);
 	return ret;
 }
 
-static int walk_new(git_revwalk **walk, struct history *h, const git_commit *from,
-		    const git_commit *to, int first_parent, struct buf *err)
+/* Replaces ends->from with the merge base of from and to, for "<a>...<b>". */
+static int start_at_merge_base(struct walk_ends *ends, struct history *h,
+			       const char *rev, struct buf *err)
 {
+	git_oid base;
+
+	if (git_merge_base(&base, gitrepo_git(h->repo), git_commit_id(ends->from),
+			   git_commit_id(ends->to)) < 0) {
+		buf_reset(err);
+		buf_adds(err, "no merge base of ");
+		revrange_add_quoted(err, rev);
+		buf_addf(err, ": %s", git_reason());
+		return GITREPO_ERROR;
+	}
+	git_commit_free(ends->from);
+	ends->from = NULL;
+	if (git_commit_lookup(&ends->from, gitrepo_git(h->repo), &base) < 0) {
+		buf_reset(err);
+		buf_adds(err, "cannot read the merge base of ");
+		revrange_add_quoted(err, rev);
+		buf_addf(err, ": %s", git_reason());
+		return GITREPO_ERROR;
+	}
+	return 0;
+}
+
+/* Sets ends->from to parent n (from 1) of ends->to, for "<rev>^-<n>". */
+static int start_at_parent(struct walk_ends *ends, const char *rev, unsigned long n,
+			   struct buf *err)
+{
+	if (n > git_commit_parentcount(ends->to)) {
+		buf_reset(err);
+		buf_adds(err, "unknown revision ");
+		revrange_add_quoted(err, rev);
+		buf_addf(err, ": the commit has %u parent%s, not %lu",
+			 git_commit_parentcount(ends->to),
+			 git_commit_parentcount(ends->to) == 1 ? "" : "s", n);
+		return GITREPO_ERROR;
+	}
+	if (git_commit_parent(&ends->from, ends->to, (unsigned int)(n - 1)) < 0) {
+		buf_reset(err);
+		buf_adds(err, "cannot read a parent of ");
+		revrange_add_quoted(err, rev);
+		buf_addf(err, ": %s", git_reason());
+		return GITREPO_ERROR;
+	}
+	return 0;
+}
+
+/*
+ * Resolves the revision argument (see struct revrange for its forms) into
+ * the ends of the walk. Each end is named in messages as it was typed.
+ */
+static int resolve_range(struct walk_ends *ends, struct history *h,
+			 const struct history_options *options, struct buf *err)
+{
+	struct revrange spec = REVRANGE_INIT;
+	int ret;
+
+	memset(ends, 0, sizeof(*ends));
+	if (!options->rev)
+		return resolve(&ends->to, h, NULL, err);
+	ret = parse_rev(&spec, options, err);
+	if (ret < 0)
+		goto done;
+	if (options->root) {
+		ret = resolve(&ends->to, h, spec.from, err);
+		goto done;
+	}
+
+	ends->since = spec.kind == REVRANGE_SINCE;
+	if (spec.kind == REVRANGE_SINCE || spec.kind == REVRANGE_TWO_DOT ||
+	    spec.kind == REVRANGE_THREE_DOT) {
+		ret = resolve(&ends->from, h, spec.from, err);
+		if (!ret)
+			ret = resolve(&ends->to, h, spec.to, err);
+		if (!ret && spec.kind == REVRANGE_THREE_DOT)
+			ret = start_at_merge_base(ends, h, options->rev, err);
+		goto done;
+	}
+
+	ret = resolve(&ends->to, h, spec.to, err);
+	if (ret < 0)
+		goto done;
+	if (spec.kind == REVRANGE_PARENT) {
+		ret = start_at_parent(ends, options->rev, spec.parent, err);
+	} else if (git_commit_parentcount(ends->to)) {
+		/* "<rev>^!": --net compares rev with its first parent, as for a merge. */
+		ret = start_at_parent(ends, options->rev, 1, err);
+		ends->hide_parents = 1;
+	}
+
+done:
+	revrange_release(&spec);
+	return ret;
+}
+
+static int walk_new(git_revwalk **walk, struct history *h,
+		    const struct walk_ends *ends, int first_parent, struct buf *err)
+{
+	unsigned int i, nparents = git_commit_parentcount(ends->to);
+
 	*walk = NULL;
 	if (git_revwalk_new(walk, gitrepo_git(h->repo)) < 0 ||
 	    git_revwalk_sorting(*walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME |
 					GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push(*walk, git_commit_id(to)) < 0 ||
-	    (from && git_revwalk_hide(*walk, git_commit_id(from)) < 0) ||
-	    (first_parent && git_revwalk_simplify_first_parent(*walk) < 0)) {
-		buf_setf(err, "cannot walk the history: %s", git_reason());
-		git_revwalk_free(*walk);
-		*walk = NULL;
-		return GITREPO_ERROR;
+	    git_revwalk_push(*walk, git_commit_id(ends->to)) < 0 ||
+	    (ends->from && git_revwalk_hide(*walk, git_commit_id(ends->from)) < 0) ||
+	    (first_parent && git_revwalk_simplify_first_parent(*walk) < 0))
+		goto failed;
+	for (i = 0; ends->hide_parents && i < nparents; i++) {
+		if (git_revwalk_hide(*walk, git_commit_parent_id(ends->to, i)) < 0)
+			goto failed;
 	}
 	return 0;
+
+failed:
+	buf_setf(err, "cannot walk the history: %s", git_reason());
+	git_revwalk_free(*walk);
+	*walk = NULL;
+	return GITREPO_ERROR;
 }
 
 /* Reports the whole range as one step: from (or the empty registry) against to. */
@@ -1827,7 +1929,8 @@ int history_run(struct history *h, const struct history_options *options,
 		history_fn fn, void *data, struct history_range *range,
 		struct buf *err)
 {
-	git_commit *from = NULL, *to = NULL, *commit = NULL;
+	struct walk_ends ends = { NULL, NULL, 0, 0 };
+	git_commit *commit = NULL;
 	git_revwalk *walk = NULL;
 	git_oid id;
 	size_t ncommits = 0;
@@ -1840,21 +1943,18 @@ int history_run(struct history *h, const struct history_options *options,
 	if (!options->rev && !options->root)
 		return run_snapshot(h, options->staged, fn, data, range, err);
 
-	if (options->root)
-		ret = resolve(&to, h, options->rev ? options->rev : "HEAD", err);
-	else
-		ret = resolve_range(&from, &to, h, options->rev, err);
+	ret = resolve_range(&ends, h, options, err);
 	if (ret < 0)
 		goto done;
 	if (range) {
-		if (from)
-			git_oid_cpy(&range->from, git_commit_id(from));
-		git_oid_cpy(&range->to, git_commit_id(to));
-		range->has_from = from != NULL;
+		if (ends.from)
+			git_oid_cpy(&range->from, git_commit_id(ends.from));
+		git_oid_cpy(&range->to, git_commit_id(ends.to));
+		range->has_from = ends.from != NULL;
 		range->has_to = 1;
 	}
 
-	ret = walk_new(&walk, h, from, to, options->first_parent, err);
+	ret = walk_new(&walk, h, &ends, options->first_parent, err);
 	if (ret < 0)
 		goto done;
 	for (;;) {
@@ -1864,7 +1964,7 @@ int history_run(struct history *h, const struct history_options *options,
 		if (next == GIT_ITEROVER)
 			break;
 		if (next < 0) {
-			walk_failed(options, h, err);
+			walk_failed(options, ends.since, h, err);
 			ret = GITREPO_ERROR;
 			goto done;
 		}
@@ -1884,11 +1984,10 @@ int history_run(struct history *h, const struct history_options *options,
 			goto done;
 	}
 	if (options->net && ncommits)
-		ret = run_net(h, from, to, ncommits, fn, data, err);
+		ret = run_net(h, ends.from, ends.to, ncommits, fn, data, err);
 
 done:
 	git_revwalk_free(walk);
-	git_commit_free(from);
-	git_commit_free(to);
+	walk_ends_release(&ends);
 	return ret;
 }

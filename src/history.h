@@ -28,8 +28,9 @@ struct history;
 /* The range or snapshot to compare. */
 struct history_options {
 	/*
-	 * NULL (the working tree or index against HEAD), "<since>" (since..HEAD)
-	 * or "<a>..<b>"; with root set, the tip to walk from (HEAD when NULL).
+	 * NULL (the working tree or index against HEAD) or a revision
+	 * argument in one of the forms of struct revrange; with root set, the
+	 * one revision to walk from (HEAD when NULL).
 	 */
 	const char *rev;
 	int root;		/* every commit reachable from the tip */
@@ -101,6 +102,12 @@ int history_open(struct history **out, const struct ruleset *rules,
 int history_run(struct history *h, const struct history_options *options,
 		history_fn fn, void *data, struct history_range *range,
 		struct buf *err);
+
+/*
+ * Checks the syntax of options->rev, as history_run() would, without the
+ * repository: returns 0, or GITREPO_BAD_SPEC with a message in err.
+ */
+int history_check_rev(const struct history_options *options, struct buf *err);
 
 /* Returns the libgit2 handle of the repository walked, owned by h. */
 git_repository *history_git(struct history *h);
