@@ -12,6 +12,7 @@
 #include "checks.h"
 #include "fsutil.h"
 #include "gitrepo.h"
+#include "revrange.h"
 #include "threads.h"
 
 /*
@@ -223,9 +224,10 @@ static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
 	struct buf text = BUF_INIT;
 	int found = 0, ret = 0;
 
-	if (gitrepo_read_config(&text, &found, repo, kind, rev, err) < 0) {
+	ret = gitrepo_read_config(&text, &found, repo, kind, rev, err);
+	if (ret < 0) {
 		buf_release(&text);
-		return AUDIT_ERROR;
+		return ret == GITREPO_BAD_SPEC ? AUDIT_USAGE_ERROR : AUDIT_ERROR;
 	}
 	if (found) {
 		struct buf label = BUF_INIT;
@@ -272,6 +274,27 @@ static int at_top(struct gitrepo *repo)
 	return same;
 }
 
+/*
+ * Checks that rev is the syntax of one commit, as --rev takes: a range
+ * would otherwise be looked up as a name and reported as unknown.
+ */
+static int check_one_commit(const char *rev, struct buf *err)
+{
+	struct revrange range = REVRANGE_INIT;
+	int ret = 0;
+
+	if (revrange_parse(&range, rev, err) < 0) {
+		ret = AUDIT_USAGE_ERROR;
+	} else if (range.kind != REVRANGE_SINCE) {
+		buf_setf(err, "invalid revision ");
+		revrange_add_quoted(err, rev);
+		buf_adds(err, ": --rev names one commit, not a range");
+		ret = AUDIT_USAGE_ERROR;
+	}
+	revrange_release(&range);
+	return ret;
+}
+
 int audit_read_git(struct audit *a, const char *rev, const struct string_list *paths,
 		   struct buf *err)
 {
@@ -283,6 +306,11 @@ int audit_read_git(struct audit *a, const char *rev, const struct string_list *p
 	size_t i;
 	int ret;
 
+	if (rev) {
+		ret = check_one_commit(rev, err);
+		if (ret < 0)
+			goto done;
+	}
 	ret = gitrepo_open(&repo, err);
 	if (ret < 0) {
 		ret = AUDIT_ERROR;

@@ -63,6 +63,15 @@ test_expect_success 'rev uses the commit configuration' '
 	grep -F "reg/m.yaml:2:5: error:" out
 '
 
+test_expect_success 'revision syntax errors exit 2' '
+	make_repo repo && cd repo &&
+	echo "models: []" >models.yaml && git add . && git commit -qm one &&
+	run_ma 2 check --rev "" &&
+	run_ma 2 check --rev HEAD~1..HEAD &&
+	echo "modelaudit: error: invalid revision '"'"'HEAD~1..HEAD'"'"': --rev names one commit, not a range" >expected &&
+	test_cmp expected err
+'
+
 test_expect_success 'unknown revision exits 4' '
 	setup &&
 	printf "%s" "$good" >data/models.yaml && git add . && git commit -qm one &&
