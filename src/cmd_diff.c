@@ -56,10 +56,17 @@ static int print_step(void *data, const struct history_step *step)
 	return 0;
 }
 
-static void print_summary(const struct diff_output *o, FILE *out)
+/* Prints the closing count; the working tree and the index are no commits, so they are named instead. */
+static void print_summary(const struct diff_output *o, const struct history_options *h,
+			  FILE *out)
 {
-	fprintf(out, "%zu commit%s with registry changes: %zu change%s, %zu finding%s introduced, %zu fixed\n",
-		o->steps, o->steps == 1 ? "" : "s", o->changes, o->changes == 1 ? "" : "s",
+	if (h->staged || (!h->rev && !h->root))
+		fprintf(out, "%s: ", h->staged ? "index" : "working tree");
+	else
+		fprintf(out, "%zu commit%s with registry changes: ", o->steps,
+			o->steps == 1 ? "" : "s");
+	fprintf(out, "%zu change%s, %zu finding%s introduced, %zu fixed\n",
+		o->changes, o->changes == 1 ? "" : "s",
 		o->introduced, o->introduced == 1 ? "" : "s", o->fixed);
 }
 
@@ -172,7 +179,7 @@ int cmd_diff(int argc, char **argv)
 		printf("%s\n", empty_report(&hopt));
 	}
 	if (!common.quiet && out.format != DIFF_JSON)
-		print_summary(&out, stderr);
+		print_summary(&out, &hopt, stderr);
 	if (common.verbose) {
 		size_t files, models;
 

@@ -323,7 +323,9 @@ test_expect_success 'working tree against HEAD' '
 	head -1 out >actual &&
 	echo "working tree against $(git rev-parse HEAD)" >expected &&
 	test_cmp expected actual &&
-	grep "^data/models.yaml:12: changed score acme-7b MMLU (5-shot): score 0.8050 -> 0.81$" out
+	grep "^data/models.yaml:12: changed score acme-7b MMLU (5-shot): score 0.8050 -> 0.81$" out &&
+	echo "working tree: 1 change, 1 finding introduced, 0 fixed" >expected &&
+	test_cmp expected err
 '
 
 test_expect_success 'index against HEAD' '
@@ -333,7 +335,9 @@ test_expect_success 'index against HEAD' '
 	run_ma 0 diff --staged &&
 	grep "^index against " out &&
 	grep "score 0.8050 -> 0.81$" out &&
-	! grep "0.9" out
+	! grep "0.9" out &&
+	echo "index: 1 change, 1 finding introduced, 0 fixed" >expected &&
+	test_cmp expected err
 '
 
 test_expect_success 'bare repository walks history' '
