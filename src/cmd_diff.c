@@ -56,7 +56,7 @@ static int print_step(void *data, const struct history_step *step)
 	return 0;
 }
 
-/* Prints the closing count; the working tree and the index are no commits, so they are named instead. */
+/* Prints the closing count. The working tree and the index are no commits, so they are named. */
 static void print_summary(const struct diff_output *o, const struct history_options *h,
 			  FILE *out)
 {

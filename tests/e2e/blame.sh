@@ -149,6 +149,15 @@ test_expect_success 'old id of a renamed model names the rename' '
 	test_cmp expected err
 '
 
+test_expect_success 'renamed model removed later names both' '
+	setup &&
+	registry 0.810 0.55 acme-7b-v2 >data/models.yaml && git commit -qam rename &&
+	echo "models: []" >data/models.yaml && git commit -qam drop &&
+	run_ma 4 blame acme-7b &&
+	echo "modelaudit: error: model '\''acme-7b'\'' not found in the registry at HEAD: commit $(short HEAD~1) renamed it to '\''acme-7b-v2'\'', which is not at HEAD either" >expected &&
+	test_cmp expected err
+'
+
 test_expect_success 'rename chain names the first rename' '
 	setup &&
 	registry 0.810 0.55 acme-7b-v2 >data/models.yaml && git commit -qam rename &&
