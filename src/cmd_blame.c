@@ -263,17 +263,17 @@ static void print_not_found(const struct blame *blame, const struct registry *re
 	report_sanitize(&msg, id);
 	buf_adds(&msg, "' not found in the registry at HEAD");
 	if (r) {
-		int there = find_model(reg, now) != NULL;
+		int at_head = find_model(reg, now) != NULL;
 
 		buf_addf(&msg, ": commit %.10s renamed it to '", git_oid_tostr_s(&r->commit));
 		report_sanitize(&msg, r->new);
 		buf_adds(&msg, "'");
 		if (strcmp(now, r->new)) {
-			buf_adds(&msg, there ? ", and its id at HEAD is '" : ", later renamed to '");
+			buf_adds(&msg, at_head ? ", and its id at HEAD is '" : ", later renamed to '");
 			report_sanitize(&msg, now);
 			buf_adds(&msg, "'");
 		}
-		if (!there)
+		if (!at_head)
 			buf_adds(&msg, ", which is not at HEAD either");
 	}
 	fprintf(stderr, "modelaudit: error: %s\n", msg.ptr);
