@@ -239,9 +239,18 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 			ret = GITREPO_BAD_SPEC;
 			goto done;
 		}
-		/* libgit2 1.5 sets no message when a search such as ":/text" finds nothing. */
-		revision_failed(err, "unknown revision ", rev,
-				git_error_last() ? git_reason() : "no commit matches");
+		/*
+		 * libgit2 1.5 sets no message when a search such as ":/text" finds
+		 * nothing. For HEAD~5 in a history of three commits it says
+		 * "parent 0 does not exist", which names no commit the user typed.
+		 */
+		if (e && !strncmp(e->message, "parent ", 7) && strstr(e->message, "does not exist"))
+			revision_failed(err, "unknown revision ", rev,
+					"no such parent: the history is shorter than that, "
+					"or the commit is not a merge");
+		else
+			revision_failed(err, "unknown revision ", rev,
+					e ? git_reason() : "no commit matches");
 		/* HEAD~5 in a clone of depth 2 names a commit that is not there. */
 		if (missing_object)
 			gitrepo_add_shallow_hint(repo, err);
