@@ -884,8 +884,8 @@ static void add_recoded(struct buf *out, const char *s, iconv_t cd)
 	}
 	/*
 	 * Four bytes of UTF-8 per input byte is enough for a charset of
-	 * commit messages; a conversion that needs more fails with E2BIG
-	 * and keeps s as it is.
+	 * commit messages. A conversion that needs more fails with E2BIG,
+	 * so s is kept as it is.
 	 */
 	cap = xmul(len, 4);
 	converted = xmalloc(cap);
