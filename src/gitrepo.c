@@ -241,7 +241,7 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 		}
 		/*
 		 * libgit2 1.5 sets no message when a search such as ":/text" finds
-		 * nothing. For HEAD~5 in a history of three commits it says
+		 * nothing. For HEAD~5 in a history of three commits its message is
 		 * "parent 0 does not exist", which names no commit the user typed.
 		 */
 		if (e && !strncmp(e->message, "parent ", 7) && strstr(e->message, "does not exist"))

@@ -698,6 +698,31 @@ static int same_but_model(const struct finding *x, const struct finding *y)
 	       text_equal(x->field, y->field) && text_equal(x->value, y->value);
 }
 
+/* Reports whether new finding y matches old finding x under a rule looser than the fingerprint. */
+typedef int finding_match_fn(const struct finding *x, const struct finding *y,
+			     const void *data);
+
+/* Removes from b the first finding that matches x by same, and reports whether there was one. */
+static int take_match(struct finding_refs *b, const struct finding *x,
+		      finding_match_fn *same, const void *data)
+{
+	size_t j;
+
+	for (j = 0; j < b->nr; j++) {
+		if (same(x, b->items[j], data)) {
+			b->items[j] = b->items[--b->nr];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int same_respelt(const struct finding *x, const struct finding *y, const void *data)
+{
+	(void)data;
+	return text_equal(x->model, y->model) && same_but_model(x, y);
+}
+
 /*
  * Clears the findings left in a and b that differ only in how a benchmark
  * name is spelt ("Social IQA" and "Social IQa" are one benchmark): the
@@ -705,22 +730,12 @@ static int same_but_model(const struct finding *x, const struct finding *y)
  */
 static void match_respelt(struct finding_refs *a, struct finding_refs *b)
 {
-	size_t i, j, na = 0;
+	size_t i, na = 0;
 
 	for (i = 0; i < a->nr; i++) {
 		const struct finding *x = a->items[i];
-		int matched = 0;
 
-		for (j = 0; j < b->nr && x->benchmark; j++) {
-			const struct finding *y = b->items[j];
-
-			if (text_equal(x->model, y->model) && same_but_model(x, y)) {
-				b->items[j] = b->items[--b->nr];
-				matched = 1;
-				break;
-			}
-		}
-		if (!matched)
+		if (!x->benchmark || !take_match(b, x, same_respelt, NULL))
 			a->items[na++] = x;
 	}
 	a->nr = na;
@@ -761,6 +776,12 @@ static void match_findings(struct finding_refs *a, struct finding_refs *b)
 	match_respelt(a, b);
 }
 
+/* Reports whether y is x with the model id new_id in place of its own. */
+static int same_renamed(const struct finding *x, const struct finding *y, const void *new_id)
+{
+	return text_equal(y->model, new_id) && same_but_model(x, y);
+}
+
 /*
  * Clears the findings left in a (old) and b (new) that differ only in the
  * id of a model renamed by one of changes: renaming a model fixes none of
@@ -770,7 +791,7 @@ static void match_renamed(struct finding_refs *a, struct finding_refs *b,
 			  const struct change_list *changes)
 {
 	const struct change **renames = NULL;
-	size_t i, j, k, nrenames = 0, na = 0;
+	size_t i, k, nrenames = 0, na = 0;
 
 	for (i = 0; i < changes->nr; i++) {
 		if (changes->items[i].kind == CHANGE_MODEL && changes->items[i].op == CHANGE_RENAMED) {
@@ -781,21 +802,11 @@ static void match_renamed(struct finding_refs *a, struct finding_refs *b,
 	for (i = 0; i < a->nr && nrenames; i++) {
 		const struct finding *x = a->items[i];
 		const char *id = NULL;
-		int matched = 0;
 
 		for (k = 0; k < nrenames && !id; k++)
 			if (text_equal(renames[k]->old, x->model))
 				id = renames[k]->new;
-		for (j = 0; j < b->nr && id; j++) {
-			const struct finding *y = b->items[j];
-
-			if (text_equal(y->model, id) && same_but_model(x, y)) {
-				b->items[j] = b->items[--b->nr];
-				matched = 1;
-				break;
-			}
-		}
-		if (!matched)
+		if (!id || !take_match(b, x, same_renamed, id))
 			a->items[na++] = x;
 	}
 	if (nrenames)
@@ -817,6 +828,16 @@ static int about_score(const struct finding *f, const char *model, const struct 
 	       text_equal(f->variant, s->variant.s) && text_equal(f->source, finding_source(s));
 }
 
+/* Reports whether y, a new finding, is old finding x of the score that change c paired. */
+static int same_paired(const struct finding *x, const struct finding *y, const void *change)
+{
+	const struct change *c = change;
+
+	return y->rule == x->rule && text_equal(y->field, x->field) &&
+	       text_equal(y->value, x->value) &&
+	       about_score(y, c->new_model->id.s, c->new_score);
+}
+
 /*
  * Clears the findings left in a (old) and b (new) that are about two
  * scores paired by one of changes, and differ only in what the change
@@ -826,7 +847,7 @@ static int about_score(const struct finding *f, const char *model, const struct 
 static void match_paired(struct finding_refs *a, struct finding_refs *b,
 			 const struct change_list *changes)
 {
-	size_t i, j, k, na = 0;
+	size_t i, k, na = 0;
 
 	for (i = 0; i < a->nr; i++) {
 		const struct finding *x = a->items[i];
@@ -835,21 +856,10 @@ static void match_paired(struct finding_refs *a, struct finding_refs *b,
 		for (k = 0; k < changes->nr && !matched && x->benchmark; k++) {
 			const struct change *c = &changes->items[k];
 
-			if (c->kind != CHANGE_SCORE || c->op != CHANGE_CHANGED ||
-			    !c->old_score || !c->new_score ||
-			    !about_score(x, c->old_model->id.s, c->old_score))
-				continue;
-			for (j = 0; j < b->nr; j++) {
-				const struct finding *y = b->items[j];
-
-				if (y->rule == x->rule && text_equal(y->field, x->field) &&
-				    text_equal(y->value, x->value) &&
-				    about_score(y, c->new_model->id.s, c->new_score)) {
-					b->items[j] = b->items[--b->nr];
-					matched = 1;
-					break;
-				}
-			}
+			if (c->kind == CHANGE_SCORE && c->op == CHANGE_CHANGED &&
+			    c->old_score && c->new_score &&
+			    about_score(x, c->old_model->id.s, c->old_score))
+				matched = take_match(b, x, same_paired, c);
 		}
 		if (!matched)
 			a->items[na++] = x;
@@ -1439,7 +1449,7 @@ static void compare_checks(struct finding_list *old_found, struct finding_list *
 static void drop_ids_kept(struct finding_list *list, const struct side *s)
 {
 	struct name_set ids;
-	size_t i, kept = 0;
+	size_t i, remaining = 0;
 
 	for (i = 0; i < list->nr && list->items[i].rule != RULE_MODEL_REMOVED; i++)
 		;
@@ -1456,9 +1466,9 @@ static void drop_ids_kept(struct finding_list *list, const struct side *s)
 			finding_clear(f);
 			continue;
 		}
-		list->items[kept++] = *f;
+		list->items[remaining++] = *f;
 	}
-	list->nr = kept;
+	list->nr = remaining;
 	free(ids.slots);
 }
 

@@ -29,8 +29,8 @@ struct history;
 struct history_options {
 	/*
 	 * NULL (the working tree or index against HEAD) or a revision
-	 * argument in one of the forms of struct revrange; with root set, the
-	 * one revision to walk from (HEAD when NULL).
+	 * argument in one of the forms of struct revrange. With root set, it
+	 * is the one revision to walk from, and NULL means HEAD.
 	 */
 	const char *rev;
 	int root;		/* every commit reachable from the tip */
