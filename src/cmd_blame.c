@@ -74,21 +74,59 @@ static int score_selected(const struct score *s, const char *benchmark,
 	return def && s->canonical && !strcmp(def->name, s->canonical);
 }
 
-static const struct model *find_model(const struct registry *reg, const char *id)
+/* The models of the registry at HEAD that blame looks in. */
+struct head_models {
+	struct model *const *models;
+	size_t nr;
+};
+
+static const struct model *find_model(const struct head_models *head, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < reg->nr; i++)
-		if (reg->models[i]->id.s && !strcmp(reg->models[i]->id.s, id))
-			return reg->models[i];
+	for (i = 0; i < head->nr; i++)
+		if (head->models[i]->id.s && !strcmp(head->models[i]->id.s, id))
+			return head->models[i];
 	return NULL;
+}
+
+static int stops_file(enum rule_id rule)
+{
+	return rule == RULE_YAML_SYNTAX || rule == RULE_YAML_ALIAS ||
+	       rule == RULE_YAML_ENCODING || rule == RULE_YAML_MULTIPLE_DOCUMENTS ||
+	       rule == RULE_YAML_DUPLICATE_KEY;
+}
+
+/*
+ * Appends "PATH does not load at HEAD (PATH:LINE:COL: MESSAGE [RULE])" for
+ * each file of the audit of HEAD that a loader finding stopped, joined by
+ * "; ".
+ */
+static void describe_broken(struct buf *out, const struct audit *head)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < head->findings.nr; i++) {
+		const struct finding *f = &head->findings.items[i];
+
+		if (!stops_file(f->rule))
+			continue;
+		if (n++)
+			buf_adds(out, "; ");
+		report_sanitize(out, f->path);
+		buf_adds(out, " does not load at HEAD (");
+		report_sanitize(out, f->path);
+		buf_addf(out, ":%u:%u: ", f->pos.line, f->pos.column);
+		report_sanitize(out, f->message);
+		buf_addf(out, " [%s])", rule_table[f->rule].id);
+	}
 }
 
 /*
  * Prints an error that names the places of the models of reg with the id
  * and returns 1 when there are several of them, or returns 0.
  */
-static int report_ambiguous(const struct registry *reg, const char *id)
+static int report_ambiguous(const struct head_models *reg, const char *id)
 {
 	struct buf msg = BUF_INIT;
 	size_t i, n = 0;
@@ -252,8 +290,8 @@ static json_t *score_json(git_repository *git, const struct model *m,
  * Prints that model id is not in the registry at HEAD and, when a commit
  * renamed it to a model that is, which commit and what its id is now.
  */
-static void print_not_found(const struct blame *blame, const struct registry *reg,
-			    const char *id)
+static void print_not_found(const struct blame *blame, const struct head_models *reg,
+			    const struct audit *head, const char *id)
 {
 	struct buf msg = BUF_INIT;
 	const char *now;
@@ -276,6 +314,10 @@ static void print_not_found(const struct blame *blame, const struct registry *re
 		if (!at_head)
 			buf_adds(&msg, ", which is not at HEAD either");
 	}
+	if (head->registry.nbroken) {
+		buf_adds(&msg, ": ");
+		describe_broken(&msg, head);
+	}
 	fprintf(stderr, "modelaudit: error: %s\n", msg.ptr);
 	buf_release(&msg);
 }
@@ -291,6 +333,7 @@ int cmd_blame(int argc, char **argv)
 	struct blame blame = BLAME_INIT;
 	struct buf err = BUF_INIT;
 	const struct model *m;
+	struct head_models at_head;
 	const char *id, *benchmark;
 	struct blame_trail *trails = NULL;
 	json_t *scores = NULL;
@@ -354,14 +397,36 @@ int cmd_blame(int argc, char **argv)
 		goto done;
 	}
 
-	m = find_model(&head.registry, id);
+	at_head.models = head.registry.models;
+	at_head.nr = head.registry.nr;
+	m = find_model(&at_head, id);
+	if (!m && head.registry.nbroken) {
+		/* The model may be in a file that does not load: as diff, take its last version that did. */
+		ret = history_models_at(&at_head.models, &at_head.nr, h, NULL, &err);
+		if (ret < 0) {
+			fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+			status = EXIT_OPERATIONAL;
+			goto done;
+		}
+		m = find_model(&at_head, id);
+		if (m) {
+			struct buf msg = BUF_INIT;
+
+			describe_broken(&msg, &head);
+			buf_adds(&msg, ": model '");
+			report_sanitize(&msg, id);
+			buf_adds(&msg, "' is shown as in the last version of its file that loaded");
+			fprintf(stderr, "modelaudit: warning: %s\n", msg.ptr);
+			buf_release(&msg);
+		}
+	}
 	if (!m) {
-		print_not_found(&blame, &head.registry, id);
+		print_not_found(&blame, &at_head, &head, id);
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
 
-	if (report_ambiguous(&head.registry, id)) {
+	if (report_ambiguous(&at_head, id)) {
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
