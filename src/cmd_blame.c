@@ -179,14 +179,63 @@ static void warn_shared(const struct blame *blame, const char *id)
 	buf_release(&msg);
 }
 
-/* Appends "value  commit  date  author  subject" for one event. */
+/*
+ * The widths of the value and author columns of the text output. A longer
+ * value or name does not widen its column past COLUMN_MAX characters: it
+ * pushes the rest of its own line right, so that one hostile value cannot
+ * pad every line.
+ */
+#define COLUMN_MAX 40
+
+struct columns {
+	size_t value;
+	size_t author;
+};
+
+/* Returns how many characters s (valid UTF-8, as report_sanitize() leaves it) shows. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static void widen(size_t *width, const char *shown)
+{
+	size_t n = text_width(shown);
+
+	if (n > *width)
+		*width = n < COLUMN_MAX ? n : COLUMN_MAX;
+}
+
+/* Appends s sanitized, then spaces up to width characters. */
+static void add_column(struct buf *out, const char *s, size_t width)
+{
+	size_t start = out->len, shown;
+
+	report_sanitize(out, s);
+	shown = text_width(out->ptr + start);
+	while (shown++ < width)
+		buf_add(out, " ", 1);
+}
+
+/*
+ * Appends "value  commit  date  author  subject" for one event, with the
+ * value and the author padded to the widths of cols, and widens cols to
+ * fit this event. Trailing spaces are dropped.
+ */
 static void describe_event(struct buf *out, git_repository *git,
-			   const struct blame_event *e)
+			   const struct blame_event *e, struct columns *cols)
 {
 	git_commit *commit = NULL;
 	struct commit_text ct;
+	size_t start = out->len;
 
-	report_sanitize(out, e->value ? e->value : "(none)");
+	add_column(out, e->value ? e->value : "(none)", cols->value);
+	widen(&cols->value, out->ptr + start);
 	buf_addf(out, "  %.10s", git_oid_tostr_s(&e->commit));
 	if (git_commit_lookup(&commit, git, &e->commit) < 0)
 		return;
@@ -194,9 +243,13 @@ static void describe_event(struct buf *out, git_repository *git,
 	buf_adds(out, "  ");
 	history_format_time(out, git_commit_author(commit)->when.time);
 	buf_adds(out, "  ");
-	report_sanitize(out, ct.name.ptr);
+	start = out->len;
+	add_column(out, ct.name.ptr, cols->author);
+	widen(&cols->author, out->ptr + start);
 	buf_adds(out, "  ");
 	report_sanitize(out, ct.subject.ptr);
+	while (out->len && out->ptr[out->len - 1] == ' ')
+		out->ptr[--out->len] = '\0';
 	gitrepo_commit_text_release(&ct);
 	git_commit_free(commit);
 }
@@ -229,8 +282,23 @@ static json_t *event_json(git_repository *git, const struct blame_event *e)
 	return obj;
 }
 
+/* Widens cols to fit every event of t. */
+static void measure_trail(git_repository *git, const struct blame_trail *t,
+			  struct columns *cols)
+{
+	struct buf scratch = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < t->nr; i++) {
+		buf_reset(&scratch);
+		describe_event(&scratch, git, &t->events[i], cols);
+	}
+	buf_release(&scratch);
+}
+
 static void print_text(git_repository *git, const struct model *m,
-		       const struct score *s, const struct blame_trail *t)
+		       const struct score *s, const struct blame_trail *t,
+		       struct columns *cols)
 {
 	struct buf line = BUF_INIT;
 	size_t i;
@@ -250,7 +318,7 @@ static void print_text(git_repository *git, const struct model *m,
 		printf("    (no commit found)\n");
 	for (i = t ? t->nr : 0; i-- > 0;) {
 		buf_reset(&line);
-		describe_event(&line, git, &t->events[i]);
+		describe_event(&line, git, &t->events[i], cols);
 		printf("    %s\n", line.ptr);
 	}
 	buf_release(&line);
@@ -334,6 +402,7 @@ int cmd_blame(int argc, char **argv)
 	struct buf err = BUF_INIT;
 	const struct model *m;
 	struct head_models at_head;
+	struct columns cols = { 0, 0 };
 	const char *id, *benchmark;
 	struct blame_trail *trails = NULL;
 	json_t *scores = NULL;
@@ -436,6 +505,10 @@ int cmd_blame(int argc, char **argv)
 	blame_find_trails(trails, &blame, m);
 	if (!strcmp(common.format, "json"))
 		scores = json_array();
+	/* The columns line up across the whole output, as in git blame. */
+	for (i = 0; !scores && i < m->nscores; i++)
+		if (score_selected(&m->scores[i], benchmark, &head.rules))
+			measure_trail(history_git(h), &trails[i], &cols);
 	for (i = 0; i < m->nscores; i++) {
 		const struct score *s = &m->scores[i];
 		const struct blame_trail *t = &trails[i];
@@ -445,7 +518,7 @@ int cmd_blame(int argc, char **argv)
 		if (scores)
 			json_array_append_new(scores, score_json(history_git(h), m, s, t));
 		else
-			print_text(history_git(h), m, s, t);
+			print_text(history_git(h), m, s, t, &cols);
 		shown++;
 	}
 	if (benchmark && !shown) {
