@@ -203,9 +203,10 @@ static size_t text_width(const char *s)
 	return n;
 }
 
-static void widen(size_t *width, const char *shown)
+/* Raises *width to the width of text, up to COLUMN_MAX. */
+static void widen(size_t *width, const char *text)
 {
-	size_t n = text_width(shown);
+	size_t n = text_width(text);
 
 	if (n > *width)
 		*width = n < COLUMN_MAX ? n : COLUMN_MAX;
@@ -470,7 +471,7 @@ int cmd_blame(int argc, char **argv)
 	at_head.nr = head.registry.nr;
 	m = find_model(&at_head, id);
 	if (!m && head.registry.nbroken) {
-		/* The model may be in a file that does not load: as diff, take its last version that did. */
+		/* The model may be in a file that does not load: take its last version that did, as diff does. */
 		ret = history_models_at(&at_head.models, &at_head.nr, h, NULL, &err);
 		if (ret < 0) {
 			fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
