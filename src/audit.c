@@ -255,6 +255,10 @@ static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
 			ret = AUDIT_CONFIG_ERROR;
 		else if (!a->config.registry.nr)
 			string_list_append(&a->config.registry, "data/models.yaml");
+		/* The index's own file, which the user can fix; an old commit's cannot be. */
+		if (!ret && kind == SNAPSHOT_INDEX &&
+		    gitrepo_check_registry_paths(&a->config.registry, label.ptr, err) < 0)
+			ret = AUDIT_CONFIG_ERROR;
 		/* The snapshot's configuration sits at the top of the work tree. */
 		if (!ret && gitrepo_workdir(repo)) {
 			const char *top = gitrepo_workdir(repo);
