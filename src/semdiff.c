@@ -382,6 +382,7 @@ enum pair_field {
 
 #define PAIR_IDENTITY ((1u << PAIR_BENCHMARK) | (1u << PAIR_VARIANT) | (1u << PAIR_SOURCE))
 #define PAIR_ALL ((1u << PAIR_NFIELDS) - 1)
+#define PAIR_SHARED (PAIR_IDENTITY | (1u << PAIR_VALUE))
 
 /*
  * The state of one semdiff_pair_scores() call. A slot is a score of either
@@ -765,12 +766,59 @@ static int has_source_url(const struct model *m, const char *url)
 }
 
 /*
+ * Returns how many scores of a have a score in b with the same identity
+ * and value. Both sides are sorted by those fields, so that a model with
+ * many scores costs O(n log n), not a scan of b for each score of a.
+ */
+static size_t count_shared_scores(const struct model *a, const struct model *b)
+{
+	struct score_pairing p;
+	struct slot_key *keys;
+	size_t slot, first, end, k, shared = 0;
+	int f;
+
+	memset(&p, 0, sizeof(p));
+	p.old = a;
+	p.new = b;
+	p.nold = a->nscores;
+	p.nslots = a->nscores + b->nscores;
+	number_fields(&p);
+
+	keys = xcalloc(p.nslots + 1, sizeof(*keys));
+	for (slot = 0; slot < p.nslots; slot++) {
+		for (f = 0; f < PAIR_NFIELDS; f++)
+			keys[slot].id[f] = (PAIR_SHARED & (1u << f)) ? p.ids[f][slot] : 0;
+		keys[slot].slot = slot;
+	}
+	qsort(keys, p.nslots, sizeof(*keys), compare_slot_keys);
+
+	/* A run of equal keys lists the scores of a before those of b. */
+	for (first = 0; first < p.nslots; first = end) {
+		size_t from_a = 0;
+
+		end = first;
+		while (end < p.nslots && !compare_slots(&p, PAIR_SHARED, keys[end].slot,
+							keys[first].slot))
+			end++;
+		for (k = first; k < end && keys[k].slot < p.nold; k++)
+			from_a++;
+		if (k < end)
+			shared += from_a;
+	}
+
+	free(keys);
+	for (f = 0; f < PAIR_NFIELDS; f++)
+		free(p.ids[f]);
+	return shared;
+}
+
+/*
  * Reports whether b looks like a with a new id: the same source URLs, and more
  * than half of the scores the same identity and value.
  */
 static int looks_renamed(const struct model *a, const struct model *b)
 {
-	size_t i, j, same = 0, most;
+	size_t i, most;
 
 	if (!a->nsources || a->nsources != b->nsources)
 		return 0;
@@ -780,16 +828,7 @@ static int looks_renamed(const struct model *a, const struct model *b)
 	most = a->nscores > b->nscores ? a->nscores : b->nscores;
 	if (!most)
 		return text_equal(a->name.s, b->name.s);
-	for (i = 0; i < a->nscores; i++) {
-		for (j = 0; j < b->nscores; j++) {
-			if (semdiff_same_identity(&a->scores[i], &b->scores[j]) &&
-			    value_equal(a->scores[i].value.s, b->scores[j].value.s)) {
-				same++;
-				break;
-			}
-		}
-	}
-	return same * 2 > most;
+	return count_shared_scores(a, b) * 2 > most;
 }
 
 /*

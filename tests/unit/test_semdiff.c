@@ -765,6 +765,77 @@ static void test_pairing_long_runs_match_reference(void)
 	CHECK_INT(count_reference_mismatches(30, 1500), 0);
 }
 
+/* Reports whether looks_renamed() held before it sorted the scores: more than half shared. */
+static int reference_looks_renamed(const struct model *a, const struct model *b)
+{
+	size_t i, j, same = 0, most = a->nscores > b->nscores ? a->nscores : b->nscores;
+
+	for (i = 0; i < a->nscores; i++) {
+		for (j = 0; j < b->nscores; j++) {
+			if (semdiff_same_identity(&a->scores[i], &b->scores[j]) &&
+			    reference_value_equal(a->scores[i].value.s, b->scores[j].value.s)) {
+				same++;
+				break;
+			}
+		}
+	}
+	return most ? same * 2 > most : 1;
+}
+
+/*
+ * A removed and an added model with one source in common are reported as
+ * a rename exactly when the reference finds more than half of their
+ * scores shared.
+ */
+static void test_rename_matches_reference(void)
+{
+	enum { CASES = 5000, MAX_SCORES = 14 };
+	struct score old_scores[MAX_SCORES], new_scores[MAX_SCORES];
+	struct source source;
+	struct model old, new;
+	struct model *old_list[1] = { &old }, *new_list[1] = { &new };
+	size_t c, i, renames = 0, failures = 0;
+
+	memset(&source, 0, sizeof(source));
+	source.id.s = "card";
+	source.url.s = "https://acme.org/card";
+	memset(&old, 0, sizeof(old));
+	memset(&new, 0, sizeof(new));
+	old.id.s = "acme-7b";
+	new.id.s = "acme-7b-v2";
+	old.name.s = new.name.s = "Acme 7B";
+	old.sources = new.sources = &source;
+	old.nsources = new.nsources = 1;
+	old.scores = old_scores;
+	new.scores = new_scores;
+	for (c = 0; c < CASES; c++) {
+		struct change_list changes = CHANGE_LIST_INIT;
+		struct pool_limits l;
+		int renamed;
+
+		random_limits(&l);
+		old.nscores = test_random(MAX_SCORES + 1);
+		for (i = 0; i < old.nscores; i++)
+			random_score(&old.scores[i], &l);
+		derive_scores(&new, &old, &l, MAX_SCORES);
+
+		semdiff_models(&changes, old_list, 1, new_list, 1, NULL, NULL);
+		renamed = changes.nr && changes.items[0].op == CHANGE_RENAMED;
+		renames += renamed;
+		if (renamed != reference_looks_renamed(&old, &new)) {
+			if (!failures)
+				printf("#   case %zu: %zu old and %zu new scores, renamed %d\n",
+				       c, old.nscores, new.nscores, renamed);
+			failures++;
+		}
+		change_list_release(&changes);
+	}
+	CHECK_INT(failures, 0);
+	/* Both outcomes occur, or the test compares nothing. */
+	CHECK(renames > 0);
+	CHECK(renames < CASES);
+}
+
 int main(void)
 {
 	struct buf err = BUF_INIT;
@@ -788,6 +859,7 @@ int main(void)
 	RUN(test_dropped_model_of_shared_id);
 	RUN(test_pairing_matches_reference);
 	RUN(test_pairing_long_runs_match_reference);
+	RUN(test_rename_matches_reference);
 	ruleset_release(&rules);
 	buf_release(&err);
 	return unit_done();
