@@ -341,23 +341,51 @@ static int same_content(const struct score *a, const struct score *b)
 	       text_equal(a->reported_by.s, b->reported_by.s);
 }
 
+/* Reports whether another score of m than the one at index i has its identity. */
+static int identity_repeated(const struct model *m, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < m->nscores; k++)
+		if (k != i && semdiff_same_identity(&m->scores[k], &m->scores[i]))
+			return 1;
+	return 0;
+}
+
 /*
- * Reports whether old and new have as many scores and each score is the
- * other side's score at its index, with the same identity and content.
- * The passes of semdiff_pair_scores() would then pair them index by
- * index, since each new score takes the first unpaired old score of its
- * identity and content. Any other pair of models goes through the passes.
+ * The maximum number of scores of changed content that
+ * scores_pair_in_order() checks one by one, each with a scan of the model.
+ * A model with more goes through the passes, which pair it the same way in
+ * O(n log n).
+ */
+#define IN_ORDER_MAX_CHANGED 8
+
+/*
+ * Reports whether old and new have as many scores, each score has the
+ * identity of the other side's score at its index, and every score whose
+ * content changed has an identity of its own. The passes of
+ * semdiff_pair_scores() would then pair them index by index. Each new
+ * score in turn takes the first unpaired old score of its identity, which
+ * is the one at its own index. Only entries of a repeated identity can
+ * find their content at another index, as when two of them swap places.
+ * An edit of values or dates keeps the identities, and this check spares
+ * such an edit the sorting of the passes.
  */
 static int scores_pair_in_order(const struct model *old, const struct model *new)
 {
-	size_t i;
+	size_t i, changed = 0;
 
 	if (old->nscores != new->nscores)
 		return 0;
 	for (i = 0; i < new->nscores; i++)
-		if (!semdiff_same_identity(&old->scores[i], &new->scores[i]) ||
-		    !same_content(&old->scores[i], &new->scores[i]))
+		if (!semdiff_same_identity(&old->scores[i], &new->scores[i]))
 			return 0;
+	for (i = 0; i < new->nscores; i++) {
+		if (same_content(&old->scores[i], &new->scores[i]))
+			continue;
+		if (++changed > IN_ORDER_MAX_CHANGED || identity_repeated(new, i))
+			return 0;
+	}
 	return 1;
 }
 
@@ -512,9 +540,17 @@ static int compare_slots(const struct score_pairing *p, unsigned fields, size_t 
  */
 struct pair_index {
 	unsigned fields;
-	size_t *order;
+	size_t *order;		/* NULL for a model of few scores, which are scanned */
 	size_t *cursor;
 };
+
+/*
+ * The maximum number of old scores that are scanned for each new score
+ * instead of sorted. Most models have a few dozen scores, and the scans
+ * spare them the allocations and sorts of the indexes. The bound is an
+ * estimate, not a measured crossover.
+ */
+#define PAIR_SCAN_MAX 32
 
 /* A sort key of an old score: its numbers for the fields of an index, the others 0. */
 struct slot_key {
@@ -541,6 +577,10 @@ static void pair_index_init(struct pair_index *x, const struct score_pairing *p,
 	int f;
 
 	x->fields = fields;
+	x->order = NULL;
+	x->cursor = NULL;
+	if (p->nold <= PAIR_SCAN_MAX)
+		return;
 	x->order = xcalloc(p->nold + 1, sizeof(size_t));
 	x->cursor = xcalloc(p->nold + 1, sizeof(size_t));
 	for (i = 0; i < p->nold; i++) {
@@ -568,6 +608,13 @@ static void pair_index_release(struct pair_index *x)
 static size_t pair_index_first(struct pair_index *x, const struct score_pairing *p, size_t j)
 {
 	size_t slot = p->nold + j, lo = 0, hi = p->nold, k;
+
+	if (!x->order) {
+		for (k = 0; k < p->nold; k++)
+			if (p->old_match[k] == UNPAIRED && !compare_slots(p, x->fields, k, slot))
+				return k;
+		return UNPAIRED;
+	}
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -692,7 +739,7 @@ void semdiff_pair_scores(size_t *old_match, size_t *new_match,
 	p.new_match = new_match;
 	number_fields(&p);
 
-	sort_keys = xcalloc(p.nold + 1, sizeof(*sort_keys));
+	sort_keys = p.nold > PAIR_SCAN_MAX ? xcalloc(p.nold + 1, sizeof(*sort_keys)) : NULL;
 	pair_index_init(&by_content, &p, PAIR_ALL, sort_keys);
 	pair_index_init(&by_identity, &p, PAIR_IDENTITY, sort_keys);
 	pair_index_init(&by_variant, &p, (1u << PAIR_BENCHMARK) | (1u << PAIR_VARIANT), sort_keys);

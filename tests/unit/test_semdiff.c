@@ -658,27 +658,33 @@ static void mutate_score(struct score *s, const struct pool_limits *l)
 }
 
 /*
- * Fills new with the scores of old, each kept, mutated or dropped, then
- * adds some scores and swaps some. One call in four copies old unchanged,
- * which both versions pair by the shortcut for scores in order.
+ * Fills new with the scores of old. One call in five copies them, which
+ * both versions pair by the shortcut for scores in order. One in five
+ * draws new values for about half of them in place, so the shortcut sees
+ * from none to every score changed. The others keep, mutate or drop each
+ * score, then add some scores and swap some.
  */
 static void derive_scores(struct model *new, const struct model *old,
 			  const struct pool_limits *l, size_t max)
 {
-	size_t i, k, swaps, change = test_random(4);
+	size_t i, k, swaps, change = test_random(5);
 
 	new->nscores = 0;
 	for (i = 0; i < old->nscores && new->nscores < max; i++) {
-		if (change && !test_random(6))
+		struct score *s = &new->scores[new->nscores];
+
+		if (change > 1 && !test_random(6))
 			continue;
-		new->scores[new->nscores] = old->scores[i];
-		if (change && !test_random(3))
-			mutate_score(&new->scores[new->nscores], l);
+		*s = old->scores[i];
+		if (change == 1 && test_random(2))
+			s->value.s = draw(value_pool, l->value);
+		else if (change > 1 && !test_random(3))
+			mutate_score(s, l);
 		new->nscores++;
 	}
-	while (change && new->nscores < max && !test_random(3))
+	while (change > 1 && new->nscores < max && !test_random(3))
 		random_score(&new->scores[new->nscores++], l);
-	swaps = change && new->nscores > 1 ? test_random(3) : 0;
+	swaps = change > 1 && new->nscores > 1 ? test_random(3) : 0;
 	for (k = 0; k < swaps; k++) {
 		size_t a = test_random(new->nscores), b = test_random(new->nscores);
 		struct score t = new->scores[a];
@@ -757,6 +763,12 @@ static size_t count_reference_mismatches(size_t cases, size_t max_scores)
 static void test_pairing_matches_reference(void)
 {
 	CHECK_INT(count_reference_mismatches(20000, 14), 0);
+}
+
+/* Models around the size where the passes stop scanning the old scores and sort them. */
+static void test_pairing_mid_size_match_reference(void)
+{
+	CHECK_INT(count_reference_mismatches(3000, 80), 0);
 }
 
 /* Long runs of one benchmark, variant or source, where the cursors skip many paired scores. */
@@ -858,6 +870,7 @@ int main(void)
 	RUN(test_duplicate_changed_in_place);
 	RUN(test_dropped_model_of_shared_id);
 	RUN(test_pairing_matches_reference);
+	RUN(test_pairing_mid_size_match_reference);
 	RUN(test_pairing_long_runs_match_reference);
 	RUN(test_rename_matches_reference);
 	ruleset_release(&rules);
