@@ -343,9 +343,9 @@ int history_json_finish(struct history_json *j)
 /* ---- markdown --------------------------------------------------------- */
 
 /*
- * Bytes kept free for the closing line of a cut document. The line is
- * shorter: about 130 bytes of text and four counts of at most 26 bytes
- * each (20 digits and their commas).
+ * Bytes kept free for the closing line of a cut document. The line takes
+ * at most 250: 146 bytes of text and four counts of at most 26 bytes each
+ * (the 20 digits of a 64-bit size_t and their commas).
  */
 #define CLOSING_ROOM 512
 

@@ -84,7 +84,7 @@ struct history_markdown {
 	size_t steps;		/* steps added */
 	int cut;		/* a part did not fit: the rest is counted, not written */
 	char last[2];		/* the last two bytes written out */
-	/* What the parts in held contain, and what was left out. */
+	/* Counts of what the held parts contain, and of what was left out. */
 	size_t held_commits, held_changes, held_findings;
 	size_t lines_left, commits_left, changes_left, findings_left;
 };
