@@ -224,6 +224,12 @@ test_expect_success 'caret minus zero exits 2' '
 	fails 2 "invalid revision '\''HEAD^-0'\'': '\''^-<n>'\'' takes a parent number from 1" "HEAD^-0"
 '
 
+test_expect_success 'caret minus junk exits 2 in any history' '
+	make_repo repo && cd repo && mkdir data &&
+	registry 0.80 >data/models.yaml && git add . && git commit -qm one &&
+	fails 2 "invalid revision '\''HEAD^-x'\'': '\''^-'\'' ends a revision and is followed by a parent number or nothing, as in '\''HEAD^-'\'' or '\''HEAD^-2'\'', and a range cannot use it" "HEAD^-x"
+'
+
 test_expect_success 'caret at sign exits 2' '
 	setup &&
 	fails 2 "invalid revision '\''HEAD^@'\'': '\''^@'\'' names every parent of a commit, and diff takes one commit or one range" "HEAD^@"
