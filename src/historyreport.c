@@ -100,6 +100,34 @@ static void add_location(struct buf *out, const struct change *c)
 		buf_addf(out, ":%u", c->pos.line);
 }
 
+/*
+ * Returns the length in bytes of the first max characters of s, or
+ * strlen(s) when s has no more. A character is a lead byte with the
+ * continuation bytes that follow it (up to the number it announces) or
+ * any other byte alone, so no valid UTF-8 sequence is split. Only the
+ * bytes counted are read, however long s is.
+ */
+static size_t prefix_length(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0, chars;
+
+	for (chars = 0; p[n] && chars < max; chars++) {
+		size_t width = 1, k;
+
+		if (p[n] >= 0xC0 && p[n] <= 0xDF)
+			width = 2;
+		else if (p[n] >= 0xE0 && p[n] <= 0xEF)
+			width = 3;
+		else if (p[n] >= 0xF0 && p[n] <= 0xF7)
+			width = 4;
+		for (k = 1; k < width && (p[n + k] & 0xC0) == 0x80; k++)
+			;
+		n += k;
+	}
+	return n;
+}
+
 /* ---- text ------------------------------------------------------------- */
 
 /*
@@ -115,6 +143,29 @@ static void write_when_full(FILE *out, struct buf *text)
 		fwrite(text->ptr, 1, text->len, out);
 		buf_reset(text);
 	}
+}
+
+/*
+ * Appends s sanitised as report_sanitize() does, a part of WRITE_SIZE
+ * characters at a time, and writes out text as it fills, so that a long
+ * commit subject is not copied whole once more. A part ends between two
+ * characters as prefix_length() counts them, where report_sanitize()
+ * never keeps a sequence across, so the parts sanitise as the whole does.
+ */
+static void add_sanitized_parts(FILE *out, struct buf *text, const char *s)
+{
+	struct buf part = BUF_INIT;
+
+	while (*s) {
+		size_t n = prefix_length(s, WRITE_SIZE);
+
+		buf_reset(&part);
+		buf_add(&part, s, n);
+		report_sanitize(text, part.ptr);
+		write_when_full(out, text);
+		s += n;
+	}
+	buf_release(&part);
 }
 
 static void add_findings_text(FILE *out, struct buf *text,
@@ -146,7 +197,7 @@ void history_print_text(FILE *out, const struct history_step *step, int color)
 		buf_adds(&text, "\nDate:   ");
 		history_format_time(&text, git_commit_author(step->commit)->when.time);
 		buf_adds(&text, "\n\n    ");
-		report_sanitize(&text, ct.subject.ptr);
+		add_sanitized_parts(out, &text, ct.subject.ptr);
 		buf_adds(&text, "\n\n");
 		gitrepo_commit_text_release(&ct);
 	} else {
@@ -456,34 +507,6 @@ static void add_cell(struct history_markdown *md, const char *s)
 		buf_addch(&md->text, *p);
 		p++;
 	}
-}
-
-/*
- * Returns the length in bytes of the first max characters of s, or
- * strlen(s) when s has no more. A character is a lead byte with the
- * continuation bytes that follow it (up to the number it announces) or
- * any other byte alone, so no valid UTF-8 sequence is split. Only the
- * bytes counted are read, however long s is.
- */
-static size_t prefix_length(const char *s, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0, chars;
-
-	for (chars = 0; p[n] && chars < max; chars++) {
-		size_t width = 1, k;
-
-		if (p[n] >= 0xC0 && p[n] <= 0xDF)
-			width = 2;
-		else if (p[n] >= 0xE0 && p[n] <= 0xEF)
-			width = 3;
-		else if (p[n] >= 0xF0 && p[n] <= 0xF7)
-			width = 4;
-		for (k = 1; k < width && (p[n + k] & 0xC0) == 0x80; k++)
-			;
-		n += k;
-	}
-	return n;
 }
 
 /*

@@ -42,10 +42,15 @@ commit_models() {
 commit_bytes() {
 	{
 		git cat-file commit HEAD | sed "/^$/q" &&
-		python3 -c "import sys; sys.stdout.write(sys.argv[1] * int(sys.argv[2]))" "$1" "$2" &&
+		repeat "$1" "$2" &&
 		printf "$3\n"
 	} >commit &&
 	git update-ref HEAD "$(git hash-object -t commit -w commit)"
+}
+
+# repeat TEXT N: writes the bytes of TEXT N times.
+repeat() {
+	python3 -c 'import os, sys; sys.stdout.buffer.write(os.fsencode(sys.argv[1]) * int(sys.argv[2]))' "$1" "$2"
 }
 
 # is_utf8 FILE: whether FILE is valid UTF-8.
@@ -249,6 +254,24 @@ test_expect_success 'text and JSON keep the whole subject' '
 	run_ma 0 diff HEAD~1 --format json &&
 	python3 -c "import json; print(len(json.load(open(\"out\"))[\"commits\"][0][\"subject\"]))" >actual &&
 	echo 1000000 >expected && test_cmp expected actual
+'
+
+# The text format sanitises a subject in parts of 65,536 characters. This
+# one has 120,000, and its first part ends between a control character and
+# a four-byte character.
+test_expect_success 'text sanitises long subject whole' '
+	setup &&
+	commit_models "add a" a 1 1 &&
+	commit_models "unused" b 1 1 &&
+	commit_bytes "$(printf "\001\360\237\230\200\303\251")" 40000 "\377" &&
+	run_ma 0 diff HEAD~1 &&
+	{
+		printf "    " &&
+		repeat "$(printf "\\\\x01\360\237\230\200\303\251")" 40000 &&
+		printf "\\\\xFF\n"
+	} >expected &&
+	sed -n 5p out >actual &&
+	test_cmp expected actual
 '
 
 test_expect_success 'exit status unchanged by the cut' '
