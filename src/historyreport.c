@@ -395,7 +395,7 @@ int history_json_finish(struct history_json *j)
 
 /*
  * Bytes kept free for the closing line of a cut document. The line takes
- * at most 250: 146 bytes of text and four counts of at most 26 bytes each
+ * at most 249: 145 bytes of text and four counts of at most 26 bytes each
  * (the 20 digits of a 64-bit size_t and their commas).
  */
 #define CLOSING_ROOM 512
@@ -720,7 +720,7 @@ static void write_closing_line(struct history_markdown *md)
 	}
 	if (strcmp(separator, " (") != 0)
 		buf_addch(text, ')');
-	buf_adds(text, ": run `modelaudit diff` on the same range with `--format text`"
+	buf_adds(text, ": run the same `modelaudit diff` command with `--format text`"
 		 " to see the whole report.\n");
 	write_markdown(md, text);
 	buf_reset(text);

@@ -215,7 +215,7 @@ test_expect_success 'root reports unchanged to the byte' '
 	cat >expected <<-EOF &&
 	e8a1e5afe4f1862e3a51f2971a835635a426606b60eca555029166d0fbf2c4c9
 	030ca519d2adbccf365aee5494a33f4e88cc7cd660f8df57f8f7473d43e457f4
-	108f1423c2bdb2fdc89e34e64cac0d41e1c378dbeb7b5a625a96aa60f3e636ab
+	551983f077e36b777df2a3a40f57c369e622451d9c5434b6fa01edab9bf071df
 	EOF
 	test_cmp expected actual
 '

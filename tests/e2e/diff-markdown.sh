@@ -134,12 +134,12 @@ test_expect_success 'report just over the cap cut' '
 	setup &&
 	commit_models "add models" m 1 979 &&
 	run_ma 0 diff --root --format markdown &&
-	echo 59579 >expected && wc -c <out >actual && test_cmp expected actual &&
+	echo 59578 >expected && wc -c <out >actual && test_cmp expected actual &&
 	tail -n 3 out >actual &&
 	cat >expected <<-\EOF &&
 	| added model | m-0970 |  |  | m-0970 | `data/m.yaml:12599` |
 
-	… 10 more lines not shown (9 changes): run `modelaudit diff` on the same range with `--format text` to see the whole report.
+	… 10 more lines not shown (9 changes): run the same `modelaudit diff` command with `--format text` to see the whole report.
 	EOF
 	test_cmp expected actual
 '
@@ -157,7 +157,7 @@ test_expect_success 'closing line counts commits, changes and findings' '
 	cat >expected <<-\EOF &&
 	| added model | c-0172 |  |  | c-0172 | `data/c.yaml:2225` |
 
-	… 241 more lines not shown (1 commit, 229 changes, 1 finding): run `modelaudit diff` on the same range with `--format text` to see the whole report.
+	… 241 more lines not shown (1 commit, 229 changes, 1 finding): run the same `modelaudit diff` command with `--format text` to see the whole report.
 	EOF
 	test_cmp expected actual &&
 	grep -c "^### " out >actual && echo 3 >expected && test_cmp expected actual &&
@@ -176,7 +176,7 @@ test_expect_success 'net report over the cap cut' '
 	cat >expected <<-\EOF &&
 	| added model | b-0475 |  |  | b-0475 | `data/b.yaml:6164` |
 
-	… 26 more lines not shown (25 changes): run `modelaudit diff` on the same range with `--format text` to see the whole report.
+	… 26 more lines not shown (25 changes): run the same `modelaudit diff` command with `--format text` to see the whole report.
 	EOF
 	test_cmp expected actual
 '
@@ -192,7 +192,7 @@ test_expect_success 'cut keeps whole rows and characters' '
 	rows=$(grep -c "^| changed field | a-[0-9]* | name | Model [0-9]* | Mod$(printf "\303\250")le $(printf "\360\237\230\200") [0-9]* | \`data/a.yaml:[0-9]*\` |$" out) &&
 	test $(grep -c "^|" out) = $((rows + 2)) &&
 	tail -n 1 out >actual &&
-	echo "… $((1000 - rows + 1)) more lines not shown ($((1000 - rows)) changes): run \`modelaudit diff\` on the same range with \`--format text\` to see the whole report." >expected &&
+	echo "… $((1000 - rows + 1)) more lines not shown ($((1000 - rows)) changes): run the same \`modelaudit diff\` command with \`--format text\` to see the whole report." >expected &&
 	test_cmp expected actual
 '
 
@@ -210,7 +210,7 @@ test_expect_success 'one row larger than the cap left out whole' '
 
 	A U Thor, 2025-01-01T12:00:00Z
 
-	… 5 more lines not shown (1 change): run \`modelaudit diff\` on the same range with \`--format text\` to see the whole report.
+	… 5 more lines not shown (1 change): run the same \`modelaudit diff\` command with \`--format text\` to see the whole report.
 	EOF
 	test_cmp expected out
 '
