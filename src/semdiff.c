@@ -860,8 +860,11 @@ static size_t count_shared_scores(const struct model *a, const struct model *b)
 }
 
 /*
- * Reports whether b looks like a with a new id: the same source URLs, and more
- * than half of the scores the same identity and value.
+ * Reports whether b looks like a with a new id: the same source URLs, and
+ * either more than half of the scores the same identity and value, or the
+ * same name, organization and release date. The second case is an id made
+ * official while a score is updated in the same commit, which a model with
+ * two or three scores would otherwise never pass as a rename.
  */
 static int looks_renamed(const struct model *a, const struct model *b)
 {
@@ -872,6 +875,10 @@ static int looks_renamed(const struct model *a, const struct model *b)
 	for (i = 0; i < a->nsources; i++)
 		if (!has_source_url(b, a->sources[i].url.s))
 			return 0;
+	if (a->name.s && text_equal(a->name.s, b->name.s) &&
+	    a->organization.s && text_equal(a->organization.s, b->organization.s) &&
+	    a->released.s && text_equal(a->released.s, b->released.s))
+		return 1;
 	most = a->nscores > b->nscores ? a->nscores : b->nscores;
 	if (!most)
 		return text_equal(a->name.s, b->name.s);

@@ -691,7 +691,8 @@ test_expect_success 'unusable commit configurations are skipped' '
 test_expect_success 'configuration without registry names the default' '
 	make_repo repo && cd repo && mkdir data &&
 	echo "registry: [data/a.yaml]" >.modelaudit.yaml &&
-	registry 0.8 2024-07-01 a-7b >data/a.yaml && registry 0.7 2024-07-01 b-7b >data/models.yaml &&
+	registry 0.8 2024-07-01 a-7b >data/a.yaml &&
+	registry 0.7 2024-07-01 b-7b | sed "s/name: Acme 7B/name: Beta 7B/" >data/models.yaml &&
 	git add . && git commit -qm one &&
 	printf "severity:\n  score-removed: off\n" >.modelaudit.yaml && git commit -qam "default registry" &&
 	echo "registry: [data/a.yaml]" >.modelaudit.yaml &&

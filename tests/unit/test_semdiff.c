@@ -13,8 +13,8 @@
 static struct ruleset rules;
 
 /* One model with the given benchmark entries (YAML lines under benchmarks:). */
-static void load(struct registry *reg, const char *id, const char *extra,
-		 const char *benchmarks)
+static void load_named(struct registry *reg, const char *id, const char *name,
+		       const char *extra, const char *benchmarks)
 {
 	struct finding_list findings = FINDING_LIST_INIT;
 	struct buf text = BUF_INIT;
@@ -22,7 +22,7 @@ static void load(struct registry *reg, const char *id, const char *extra,
 	buf_addf(&text,
 		 "models:\n"
 		 "  - id: %s\n"
-		 "    name: Acme 7B\n"
+		 "    name: %s\n"
 		 "    organization: Acme\n"
 		 "    released: 2024-07-01\n"
 		 "    sources:\n"
@@ -32,10 +32,16 @@ static void load(struct registry *reg, const char *id, const char *extra,
 		 "        url: https://arxiv.org/abs/2401.00001\n"
 		 "%s"
 		 "    benchmarks:\n"
-		 "%s", id, extra, benchmarks);
+		 "%s", id, name, extra, benchmarks);
 	registry_add_file(reg, &rules, "m.yaml", text.ptr, text.len, &findings);
 	finding_list_release(&findings);
 	buf_release(&text);
+}
+
+static void load(struct registry *reg, const char *id, const char *extra,
+		 const char *benchmarks)
+{
+	load_named(reg, id, "Acme 7B", extra, benchmarks);
 }
 
 static void diff(struct change_list *out, const struct registry *a,
@@ -181,7 +187,7 @@ static void test_unrelated_models_not_renamed(void)
 	struct change_list changes = CHANGE_LIST_INIT;
 
 	load(&a, "acme-7b", "", SCORE("MMLU", "", "0.79", "card"));
-	load(&b, "other-7b", "", SCORE("MMLU", "", "0.5", "card"));
+	load_named(&b, "other-7b", "Other 7B", "", SCORE("MMLU", "", "0.5", "card"));
 	diff(&changes, &a, &b);
 	CHECK_INT(changes.nr, 2);
 	if (changes.nr == 2) {
