@@ -8,29 +8,10 @@
 ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export ASAN_OPTIONS
 
-# registry VALUE: a one-model registry whose MMLU score is VALUE.
-registry() {
-	cat <<EOF
-models:
-  - id: acme-7b
-    name: Acme 7B
-    organization: Acme
-    released: 2024-07-01
-    sources:
-      - id: card
-        url: https://acme.org/card
-    benchmarks:
-      - benchmark: MMLU
-        variant: 5-shot
-        score: $1
-        date: 2024-07-01
-        source: card
-EOF
-}
-
-# commit VALUE SUBJECT: commits the registry with score VALUE.
+# commit VALUE SUBJECT: commits a one-model registry whose MMLU score is
+# VALUE.
 commit() {
-	registry "$1" >data/models.yaml && git add . && git commit -qm "$2"
+	registry_yaml score="MMLU 5-shot $1" >data/models.yaml && git add . && git commit -qm "$2"
 }
 
 # A linear main branch one, two, three, four (tagged v1 and v2 at the
