@@ -191,9 +191,9 @@ int buf_add_escaped(struct buf *b, const char *s, size_t len)
 		unsigned char c = p[i];
 		size_t n;
 
-		if (c == '\n' || c == '\t' || c == '\r' || c == 0x1B || c == '\\') {
+		if (c == '\n' || c == '\t' || c == '\r' || c == '\\') {
 			const char *esc = c == '\n' ? "\\n" : c == '\t' ? "\\t" :
-				c == '\r' ? "\\r" : c == 0x1B ? "\\e" : "\\\\";
+				c == '\r' ? "\\r" : "\\\\";
 
 			if (buf_adds(b, esc) < 0)
 				return -1;

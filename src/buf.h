@@ -41,8 +41,9 @@ int buf_setf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * Appends s (len bytes) with control characters, DEL and invalid UTF-8
- * escaped as \n, \t, \e, \xHH, so registry text cannot drive a terminal.
+ * Appends s (len bytes) with backslashes doubled and control characters,
+ * DEL and invalid UTF-8 escaped as \n, \t, \r or \xHH (ESC is \x1B, as
+ * report_sanitize() writes it), so registry text cannot drive a terminal.
  */
 int buf_add_escaped(struct buf *b, const char *s, size_t len);
 

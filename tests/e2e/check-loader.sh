@@ -148,7 +148,7 @@ test_expect_success 'escape sequences in values escaped' '
 	printf "models:\n  - id: a\n    name: A\n    organization: O\n    released: 2024-01-01\n    sources: [{id: card, url: \"https://a.org/x\"}]\n    \"\\\\e[31mred\": 1\n" >f.yaml &&
 	run_ma 0 check --quiet f.yaml &&
 	! grep -q "$(printf "\\033")" out &&
-	grep -F "unknown field '"'"'\\e[31mred'"'"' in a model" out
+	grep -F "unknown field '"'"'\\x1B[31mred'"'"' in a model" out
 '
 
 test_done

@@ -251,11 +251,11 @@ test_expect_success 'unknown revision names the end typed' '
 test_expect_success 'messages escape control characters' '
 	setup &&
 	esc=$(printf "\033") &&
-	fails 2 "invalid range '\''a\\e[31m..b..c'\'': a range has two ends, as in '\''<a>..<b>'\'' or '\''<a>...<b>'\''" "a${esc}[31m..b..c" &&
+	fails 2 "invalid range '\''a\\x1B[31m..b..c'\'': a range has two ends, as in '\''<a>..<b>'\'' or '\''<a>...<b>'\''" "a${esc}[31m..b..c" &&
 	fails 2 "invalid revision '\''^x\\ty'\'': a lone negative revision leaves no commit to report; write '\''x\\ty..HEAD'\'' for the commits since it" "$(printf "^x\ty")" &&
 	fails 2 "invalid revision '\''x\\x01'\'': not valid revision syntax (see gitrevisions(7))" "$(printf "x\001..HEAD")" &&
-	fails 4 "unknown revision '\'':/\\e'\'': no commit matches" ":/${esc}" &&
-	fails 2 "--root takes one revision, not the range '\''\\e..'\''" --root "${esc}.."
+	fails 4 "unknown revision '\'':/\\x1B'\'': no commit matches" ":/${esc}" &&
+	fails 2 "--root takes one revision, not the range '\''\\x1B..'\''" --root "${esc}.."
 '
 
 test_done

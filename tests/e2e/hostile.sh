@@ -297,7 +297,7 @@ test_expect_success 'escape sequences escaped in every check format' '
 		no_control_bytes out err || return 1
 	done &&
 	bounded 30 64 check --color never f.yaml &&
-	grep -F "f.yaml:11:21: warning: unknown benchmark '"'"'MM\\e[31mLU'"'"'" out
+	grep -F "f.yaml:11:21: warning: unknown benchmark '"'"'MM\\x1B[31mLU'"'"'" out
 '
 
 test_expect_success 'raw escape byte in the file shown escaped' '
@@ -305,7 +305,7 @@ test_expect_success 'raw escape byte in the file shown escaped' '
 	bounded 30 64 check --color never --show-source f.yaml &&
 	expect_status 1 &&
 	no_control_bytes out err &&
-	grep -F "name: \"x\\e[31my\"" out
+	grep -F "name: \"x\\x1B[31my\"" out
 '
 
 test_expect_success 'escape sequences escaped in diff and blame' '

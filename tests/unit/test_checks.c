@@ -794,7 +794,7 @@ static void test_messages_escape_registry_text(void)
 {
 	audit(HEAD CARD SCORE("\"MM\\x1bLU\"", "\"8\\n7\"", "2024-07-23"));
 	CHECK_STR(first(RULE_SCORE_NOT_NUMERIC)->message,
-		  "score '8\\n7' of MM\\eLU is not a plain decimal: write the number as "
+		  "score '8\\n7' of MM\\x1BLU is not a plain decimal: write the number as "
 		  "published, such as 87.3");
 }
 

@@ -93,7 +93,7 @@ static void test_buf_escapes_control_characters(void)
 	const char raw[] = "a\x1b[31mb\tc\\d\xff\xc3\xa9\x7f\xc2\x85";
 
 	buf_add_escaped(&b, raw, sizeof(raw) - 1);
-	CHECK_STR(b.ptr, "a\\e[31mb\\tc\\\\d\\xFF\xc3\xa9\\x7F\\xC2\\x85");
+	CHECK_STR(b.ptr, "a\\x1B[31mb\\tc\\\\d\\xFF\xc3\xa9\\x7F\\xC2\\x85");
 	buf_release(&b);
 }
 

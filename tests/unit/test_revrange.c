@@ -101,7 +101,7 @@ static void test_syntax_errors(void)
 static void test_messages_escape_control_characters(void)
 {
 	check_invalid("a\033[31m..b..c",
-		      "invalid range 'a\\e[31m..b..c': a range has two ends, as in '<a>..<b>' or '<a>...<b>'");
+		      "invalid range 'a\\x1B[31m..b..c': a range has two ends, as in '<a>..<b>' or '<a>...<b>'");
 	check_invalid("^x\ny",
 		      "invalid revision '^x\\ny': a lone negative revision leaves no commit to report; write 'x\\ny..HEAD' for the commits since it");
 }
