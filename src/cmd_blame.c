@@ -74,21 +74,59 @@ static int score_selected(const struct score *s, const char *benchmark,
 	return def && s->canonical && !strcmp(def->name, s->canonical);
 }
 
-static const struct model *find_model(const struct registry *reg, const char *id)
+/* The models of the registry at HEAD that blame looks in. */
+struct head_models {
+	struct model *const *models;
+	size_t nr;
+};
+
+static const struct model *find_model(const struct head_models *head, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < reg->nr; i++)
-		if (reg->models[i]->id.s && !strcmp(reg->models[i]->id.s, id))
-			return reg->models[i];
+	for (i = 0; i < head->nr; i++)
+		if (head->models[i]->id.s && !strcmp(head->models[i]->id.s, id))
+			return head->models[i];
 	return NULL;
+}
+
+static int stops_file(enum rule_id rule)
+{
+	return rule == RULE_YAML_SYNTAX || rule == RULE_YAML_ALIAS ||
+	       rule == RULE_YAML_ENCODING || rule == RULE_YAML_MULTIPLE_DOCUMENTS ||
+	       rule == RULE_YAML_DUPLICATE_KEY;
+}
+
+/*
+ * Appends "PATH does not load at HEAD (PATH:LINE:COL: MESSAGE [RULE])" for
+ * each file of the audit of HEAD that a loader finding stopped, joined by
+ * "; ".
+ */
+static void describe_broken(struct buf *out, const struct audit *head)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < head->findings.nr; i++) {
+		const struct finding *f = &head->findings.items[i];
+
+		if (!stops_file(f->rule))
+			continue;
+		if (n++)
+			buf_adds(out, "; ");
+		report_sanitize(out, f->path);
+		buf_adds(out, " does not load at HEAD (");
+		report_sanitize(out, f->path);
+		buf_addf(out, ":%u:%u: ", f->pos.line, f->pos.column);
+		report_sanitize(out, f->message);
+		buf_addf(out, " [%s])", rule_table[f->rule].id);
+	}
 }
 
 /*
  * Prints an error that names the places of the models of reg with the id
  * and returns 1 when there are several of them, or returns 0.
  */
-static int report_ambiguous(const struct registry *reg, const char *id)
+static int report_ambiguous(const struct head_models *reg, const char *id)
 {
 	struct buf msg = BUF_INIT;
 	size_t i, n = 0;
@@ -141,14 +179,64 @@ static void warn_shared(const struct blame *blame, const char *id)
 	buf_release(&msg);
 }
 
-/* Appends "value  commit  date  author  subject" for one event. */
+/*
+ * The widths of the value and author columns of the text output. A longer
+ * value or name does not widen its column past COLUMN_MAX characters: it
+ * pushes the rest of its own line right, so that one hostile value cannot
+ * pad every line.
+ */
+#define COLUMN_MAX 40
+
+struct columns {
+	size_t value;
+	size_t author;
+};
+
+/* Returns how many characters s (valid UTF-8, as report_sanitize() leaves it) shows. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Raises *width to the width of text, up to COLUMN_MAX. */
+static void widen(size_t *width, const char *text)
+{
+	size_t n = text_width(text);
+
+	if (n > *width)
+		*width = n < COLUMN_MAX ? n : COLUMN_MAX;
+}
+
+/* Appends s sanitized, then spaces up to width characters. */
+static void add_column(struct buf *out, const char *s, size_t width)
+{
+	size_t start = out->len, shown;
+
+	report_sanitize(out, s);
+	shown = text_width(out->ptr + start);
+	while (shown++ < width)
+		buf_add(out, " ", 1);
+}
+
+/*
+ * Appends "value  commit  date  author  subject" for one event, with the
+ * value and the author padded to the widths of cols, and widens cols to
+ * fit this event. Trailing spaces are dropped.
+ */
 static void describe_event(struct buf *out, git_repository *git,
-			   const struct blame_event *e)
+			   const struct blame_event *e, struct columns *cols)
 {
 	git_commit *commit = NULL;
 	struct commit_text ct;
+	size_t start = out->len;
 
-	report_sanitize(out, e->value ? e->value : "(none)");
+	add_column(out, e->value ? e->value : "(none)", cols->value);
+	widen(&cols->value, out->ptr + start);
 	buf_addf(out, "  %.10s", git_oid_tostr_s(&e->commit));
 	if (git_commit_lookup(&commit, git, &e->commit) < 0)
 		return;
@@ -156,9 +244,13 @@ static void describe_event(struct buf *out, git_repository *git,
 	buf_adds(out, "  ");
 	history_format_time(out, git_commit_author(commit)->when.time);
 	buf_adds(out, "  ");
-	report_sanitize(out, ct.name.ptr);
+	start = out->len;
+	add_column(out, ct.name.ptr, cols->author);
+	widen(&cols->author, out->ptr + start);
 	buf_adds(out, "  ");
 	report_sanitize(out, ct.subject.ptr);
+	while (out->len && out->ptr[out->len - 1] == ' ')
+		out->ptr[--out->len] = '\0';
 	gitrepo_commit_text_release(&ct);
 	git_commit_free(commit);
 }
@@ -191,8 +283,23 @@ static json_t *event_json(git_repository *git, const struct blame_event *e)
 	return obj;
 }
 
+/* Widens cols to fit every event of t. */
+static void measure_trail(git_repository *git, const struct blame_trail *t,
+			  struct columns *cols)
+{
+	struct buf scratch = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < t->nr; i++) {
+		buf_reset(&scratch);
+		describe_event(&scratch, git, &t->events[i], cols);
+	}
+	buf_release(&scratch);
+}
+
 static void print_text(git_repository *git, const struct model *m,
-		       const struct score *s, const struct blame_trail *t)
+		       const struct score *s, const struct blame_trail *t,
+		       struct columns *cols)
 {
 	struct buf line = BUF_INIT;
 	size_t i;
@@ -212,7 +319,7 @@ static void print_text(git_repository *git, const struct model *m,
 		printf("    (no commit found)\n");
 	for (i = t ? t->nr : 0; i-- > 0;) {
 		buf_reset(&line);
-		describe_event(&line, git, &t->events[i]);
+		describe_event(&line, git, &t->events[i], cols);
 		printf("    %s\n", line.ptr);
 	}
 	buf_release(&line);
@@ -252,8 +359,8 @@ static json_t *score_json(git_repository *git, const struct model *m,
  * Prints that model id is not in the registry at HEAD and, when a commit
  * renamed it to a model that is, which commit and what its id is now.
  */
-static void print_not_found(const struct blame *blame, const struct registry *reg,
-			    const char *id)
+static void print_not_found(const struct blame *blame, const struct head_models *reg,
+			    const struct audit *head, const char *id)
 {
 	struct buf msg = BUF_INIT;
 	const char *now;
@@ -276,6 +383,10 @@ static void print_not_found(const struct blame *blame, const struct registry *re
 		if (!at_head)
 			buf_adds(&msg, ", which is not at HEAD either");
 	}
+	if (head->registry.nbroken) {
+		buf_adds(&msg, ": ");
+		describe_broken(&msg, head);
+	}
 	fprintf(stderr, "modelaudit: error: %s\n", msg.ptr);
 	buf_release(&msg);
 }
@@ -291,6 +402,8 @@ int cmd_blame(int argc, char **argv)
 	struct blame blame = BLAME_INIT;
 	struct buf err = BUF_INIT;
 	const struct model *m;
+	struct head_models at_head;
+	struct columns cols = { 0, 0 };
 	const char *id, *benchmark;
 	struct blame_trail *trails = NULL;
 	json_t *scores = NULL;
@@ -354,14 +467,36 @@ int cmd_blame(int argc, char **argv)
 		goto done;
 	}
 
-	m = find_model(&head.registry, id);
+	at_head.models = head.registry.models;
+	at_head.nr = head.registry.nr;
+	m = find_model(&at_head, id);
+	if (!m && head.registry.nbroken) {
+		/* The model may be in a file that does not load: take its last version that did, as diff does. */
+		ret = history_models_at(&at_head.models, &at_head.nr, h, NULL, &err);
+		if (ret < 0) {
+			fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+			status = EXIT_OPERATIONAL;
+			goto done;
+		}
+		m = find_model(&at_head, id);
+		if (m) {
+			struct buf msg = BUF_INIT;
+
+			describe_broken(&msg, &head);
+			buf_adds(&msg, ": model '");
+			report_sanitize(&msg, id);
+			buf_adds(&msg, "' is shown as in the last version of its file that loaded");
+			fprintf(stderr, "modelaudit: warning: %s\n", msg.ptr);
+			buf_release(&msg);
+		}
+	}
 	if (!m) {
-		print_not_found(&blame, &head.registry, id);
+		print_not_found(&blame, &at_head, &head, id);
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
 
-	if (report_ambiguous(&head.registry, id)) {
+	if (report_ambiguous(&at_head, id)) {
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
@@ -371,6 +506,10 @@ int cmd_blame(int argc, char **argv)
 	blame_find_trails(trails, &blame, m);
 	if (!strcmp(common.format, "json"))
 		scores = json_array();
+	/* The columns line up across the whole output, as in git blame. */
+	for (i = 0; !scores && i < m->nscores; i++)
+		if (score_selected(&m->scores[i], benchmark, &head.rules))
+			measure_trail(history_git(h), &trails[i], &cols);
 	for (i = 0; i < m->nscores; i++) {
 		const struct score *s = &m->scores[i];
 		const struct blame_trail *t = &trails[i];
@@ -380,7 +519,7 @@ int cmd_blame(int argc, char **argv)
 		if (scores)
 			json_array_append_new(scores, score_json(history_git(h), m, s, t));
 		else
-			print_text(history_git(h), m, s, t);
+			print_text(history_git(h), m, s, t, &cols);
 		shown++;
 	}
 	if (benchmark && !shown) {

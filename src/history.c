@@ -1678,6 +1678,31 @@ static int parse_rev(struct revrange *spec, const struct history_options *option
 	return 0;
 }
 
+int history_models_at(struct model *const **models, size_t *n, struct history *h,
+		      const char *rev, struct buf *err)
+{
+	git_commit *commit = NULL;
+	struct snapshot files;
+	struct side *s;
+	int ret;
+
+	*models = NULL;
+	*n = 0;
+	memset(&files, 0, sizeof(files));
+	ret = resolve(&commit, h, rev, err);
+	if (!ret)
+		ret = list_commit(&files, h, commit, err);
+	if (!ret)
+		ret = side_of_commit(&s, h, commit, &files, NULL, err);
+	if (!ret) {
+		*models = s->models;
+		*n = s->nr;
+	}
+	snapshot_release(&files);
+	git_commit_free(commit);
+	return ret;
+}
+
 int history_check_rev(const struct history_options *options, struct buf *err)
 {
 	struct revrange spec = REVRANGE_INIT;

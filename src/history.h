@@ -104,6 +104,17 @@ int history_run(struct history *h, const struct history_options *options,
 		struct buf *err);
 
 /*
+ * Fills *models and *n with every model of the registry at rev (HEAD when
+ * NULL), as the new side of a step holds them: a file that does not load
+ * keeps the models of its last version that loaded, found along first
+ * parents. The registry paths are read as the last history_run() read
+ * them. The models live until the next history_run() or
+ * history_models_at(), or history_free().
+ */
+int history_models_at(struct model *const **models, size_t *n, struct history *h,
+		      const char *rev, struct buf *err);
+
+/*
  * Checks the syntax of options->rev, as history_run() would, without the
  * repository: returns 0, or GITREPO_BAD_SPEC with a message in err.
  */

@@ -46,7 +46,7 @@ test_expect_success 'commit in latin-1 shown in UTF-8' '
 		commit -qa -F msg &&
 	run_ma 0 blame acme-7b mmlu &&
 	sed -n 2p out | sed "s/  [0-9a-f]*  [-0-9T:Z]*  /  /" >actual &&
-	printf "    0.82  Jos\303\251  caf\303\251 scores\n" >expected &&
+	printf "    0.82  Jos\303\251      caf\303\251 scores\n" >expected &&
 	test_cmp expected actual &&
 	run_ma 0 blame acme-7b mmlu --format json &&
 	grep -c -e "$(printf "Jos\303\251 <")" -e "$(printf "caf\303\251 scores")" out >actual &&
@@ -156,10 +156,30 @@ test_expect_success 'swapped duplicate entries keep their trails' '
 	run_ma 0 blame m1 &&
 	cat >expected <<-EOF &&
 	data/models.yaml:10: MMLU (5-shot) 0.25
-	    0.25  $(short HEAD~1)  2025-02-01T12:00:00Z  A U Thor  two
+	    0.25   $(short HEAD~1)  2025-02-01T12:00:00Z  A U Thor  two
 	    0.237  $(short HEAD~2)  2025-01-01T12:00:00Z  A U Thor  one
 	data/models.yaml:15: MMLU (5-shot) 0.33
-	    0.33  $(short HEAD~2)  2025-01-01T12:00:00Z  A U Thor  one
+	    0.33   $(short HEAD~2)  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	test_cmp expected out
+'
+
+test_expect_success 'columns line up up to 40 characters' '
+	make_repo repo && cd repo && mkdir data &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.5" score="GSM8K 8-shot 0.25" >data/models.yaml &&
+	git add . && git commit -qm one &&
+	long=0.12345678901234567890123456789012345678901234 &&
+	registry_yaml id=m1 score="MMLU 5-shot $long" score="GSM8K 8-shot 0.3" >data/models.yaml &&
+	GIT_AUTHOR_NAME=Ann GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam two &&
+	run_ma 0 blame m1 &&
+	pad="                                     " &&
+	cat >expected <<-EOF &&
+	data/models.yaml:10: MMLU (5-shot) $long
+	    $long  $(short HEAD)  2025-02-01T12:00:00Z  Ann       two
+	    0.5$pad  $(short HEAD~1)  2025-01-01T12:00:00Z  A U Thor  one
+	data/models.yaml:15: GSM8K (8-shot) 0.3
+	    0.3$pad  $(short HEAD)  2025-02-01T12:00:00Z  Ann       two
+	    0.25${pad% }  $(short HEAD~1)  2025-01-01T12:00:00Z  A U Thor  one
 	EOF
 	test_cmp expected out
 '
@@ -171,7 +191,7 @@ test_expect_success 'duplicate entries in JSON match the text' '
 	registry_yaml id=m1 score="MMLU 5-shot 0.33" score="MMLU 5-shot 0.25" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam two &&
 	run_ma 0 blame m1 &&
-	sed -n "s/^    \([^ ]*\)  \([^ ]*\) .*/\1 \2/p" out >text &&
+	sed -n "s/^    \([^ ]*\)  *\([^ ]*\) .*/\1 \2/p" out >text &&
 	run_ma 0 blame m1 --format json &&
 	python3 -c "
 import json, sys
@@ -411,9 +431,9 @@ test_expect_success 'llm-stats grok-3-mini GPQA' '
 	run_ma 0 blame grok-3-mini GPQA &&
 	cat >expected <<-EOF &&
 	data/models/xai/grok-3-mini.yaml:23: GPQA (accuracy) 0.84
-	    0.84  af05825563  2025-07-10T18:55:32Z  Contributor 15  fix grok 3 and grok 3 mini benchmark results
-	    0.846  a0cd1dab97  2025-02-24T19:52:08Z  Contributor 1  sonnet 3.7
-	    0.84  1e5f49dbb6  2025-02-18T16:24:52Z  Contributor 1  xai
+	    0.84   af05825563  2025-07-10T18:55:32Z  Contributor 15  fix grok 3 and grok 3 mini benchmark results
+	    0.846  a0cd1dab97  2025-02-24T19:52:08Z  Contributor 1   sonnet 3.7
+	    0.84   1e5f49dbb6  2025-02-18T16:24:52Z  Contributor 1   xai
 	EOF
 	test_cmp expected out
 '

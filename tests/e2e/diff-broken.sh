@@ -32,6 +32,18 @@ setup() {
 	registry 0.81 0.50 2024-08-01 >data/models.yaml && git commit -qam repair
 }
 
+# repaired_trail ONE REPAIR: what blame acme-7b prints after setup, given
+# the short ids of the commits "one" and "repair".
+repaired_trail() {
+	cat <<EOF
+data/models.yaml:10: MMLU (5-shot) 0.81
+    0.81  $2  2025-01-01T12:00:00Z  A U Thor  repair
+    0.80  $1  2025-01-01T12:00:00Z  A U Thor  one
+data/models.yaml:15: GSM8K 0.50
+    0.50  $1  2025-01-01T12:00:00Z  A U Thor  one
+EOF
+}
+
 test_expect_success 'breaking commit shows only the syntax error' '
 	setup &&
 	run_ma 1 diff HEAD~2..HEAD~1 &&
@@ -177,14 +189,30 @@ test_expect_success 'blame skips the broken commit' '
 	run_ma 0 blame acme-7b &&
 	one=$(git rev-parse --short=10 HEAD~2) &&
 	repair=$(git rev-parse --short=10 HEAD) &&
-	cat >expected <<-EOF &&
-	data/models.yaml:10: MMLU (5-shot) 0.81
-	    0.81  $repair  2025-01-01T12:00:00Z  A U Thor  repair
-	    0.80  $one  2025-01-01T12:00:00Z  A U Thor  one
-	data/models.yaml:15: GSM8K 0.50
-	    0.50  $one  2025-01-01T12:00:00Z  A U Thor  one
-	EOF
+	repaired_trail "$one" "$repair" >expected &&
 	test_cmp expected out
+'
+
+test_expect_success 'blame at a broken HEAD uses the last version that loaded' '
+	setup &&
+	broken 0.82 0.50 2024-08-01 >data/models.yaml && git commit -qam "break again" &&
+	run_ma 0 blame acme-7b &&
+	one=$(git rev-parse --short=10 HEAD~3) &&
+	repair=$(git rev-parse --short=10 HEAD~1) &&
+	repaired_trail "$one" "$repair" >expected &&
+	test_cmp expected out &&
+	echo "modelaudit: warning: data/models.yaml does not load at HEAD (data/models.yaml:20:1: ${SYNTAX#*error: }): model '\''acme-7b'\'' is shown as in the last version of its file that loaded" >expected &&
+	test_cmp expected err
+'
+
+test_expect_success 'blame of a model missing at a broken HEAD names the file' '
+	setup &&
+	broken 0.82 0.50 2024-08-01 | sed s/acme-7b/acme-8b/ >data/models.yaml &&
+	git commit -qam "break and rename" &&
+	run_ma 4 blame acme-8b &&
+	test_cmp /dev/null out &&
+	echo "modelaudit: error: model '\''acme-8b'\'' not found in the registry at HEAD: data/models.yaml does not load at HEAD (data/models.yaml:20:1: ${SYNTAX#*error: })" >expected &&
+	test_cmp expected err
 '
 
 test_expect_success 'blame follows rename made in repair' '
@@ -195,13 +223,7 @@ test_expect_success 'blame follows rename made in repair' '
 	run_ma 0 blame acme-7b-v2 &&
 	one=$(git rev-parse --short=10 HEAD~4) &&
 	repair=$(git rev-parse --short=10 HEAD~2) &&
-	cat >expected <<-EOF &&
-	data/models.yaml:10: MMLU (5-shot) 0.81
-	    0.81  $repair  2025-01-01T12:00:00Z  A U Thor  repair
-	    0.80  $one  2025-01-01T12:00:00Z  A U Thor  one
-	data/models.yaml:15: GSM8K 0.50
-	    0.50  $one  2025-01-01T12:00:00Z  A U Thor  one
-	EOF
+	repaired_trail "$one" "$repair" >expected &&
 	test_cmp expected out &&
 	run_ma 0 diff HEAD~1 &&
 	{
