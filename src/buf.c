@@ -145,13 +145,12 @@ int buf_setf(struct buf *b, const char *fmt, ...)
 	return ret;
 }
 
-/* Returns the length of the valid UTF-8 sequence at s, or 0 if invalid. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t len)
+size_t utf8_shown_length(const unsigned char *s, size_t len)
 {
 	size_t need, i;
 	unsigned cp;
 
-	if (s[0] < 0x80)
+	if (s[0] >= 0x20 && s[0] < 0x7F)
 		return 1;
 	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
 		need = 2;
@@ -179,6 +178,14 @@ static size_t utf8_sequence_length(const unsigned char *s, size_t len)
 	/* C1 controls (U+0080..U+009F) are escaped like C0 ones. */
 	if (cp >= 0x80 && cp <= 0x9F)
 		return 0;
+	/*
+	 * So are the marks, embeddings, overrides and isolates that change
+	 * the direction of the text around them, so that a value cannot make
+	 * a line read differently from what it holds.
+	 */
+	if (cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
 	return need;
 }
 
@@ -200,13 +207,7 @@ int buf_add_escaped(struct buf *b, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if (c < 0x20 || c == 0x7F) {
-			if (buf_addf(b, "\\x%02X", c) < 0)
-				return -1;
-			i++;
-			continue;
-		}
-		n = utf8_sequence_length(p + i, len - i);
+		n = utf8_shown_length(p + i, len - i);
 		if (n == 0) {
 			if (buf_addf(b, "\\x%02X", c) < 0)
 				return -1;

@@ -41,6 +41,15 @@ int buf_setf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * Returns the length of the character at s (len bytes, at least 1) when it
+ * is printed as it is, or 0 when its first byte is to be escaped. Printed
+ * as they are: printable ASCII, and valid UTF-8 sequences except C1
+ * controls and the marks, embeddings, overrides and isolates that set the
+ * direction of text (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069).
+ */
+size_t utf8_shown_length(const unsigned char *s, size_t len);
+
+/*
  * Appends s (len bytes) with backslashes doubled and control characters,
  * DEL and invalid UTF-8 escaped as \n, \t, \r or \xHH (ESC is \x1B, as
  * report_sanitize() writes it), so registry text cannot drive a terminal.

@@ -227,12 +227,13 @@ int config_parse(struct config *cfg, const char *path, const char *text,
 		 size_t len, struct buf *err)
 {
 	struct finding_list problems = FINDING_LIST_INIT;
+	struct loader_options options = { .kind = "a configuration file" };
 	struct loaded_file file;
 	const struct node *root, *k;
 	int ret = -1;
 
 	cfg->path = arena_strdup(cfg->arena, path);
-	loader_parse(&file, path, text, len, NULL, &problems);
+	loader_parse(&file, path, text, len, &options, &problems);
 	/* An empty or comment-only file has no document and leaves the defaults. */
 	if (problems.nr == 1 && problems.items[0].rule == RULE_YAML_MULTIPLE_DOCUMENTS &&
 	    !strncmp(problems.items[0].message, "file holds no", 13)) {

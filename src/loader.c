@@ -343,9 +343,9 @@ static void report_anchor(struct loader *ld, const yaml_event_t *event, const ch
 	finding_add(ld->findings, RULE_YAML_ALIAS, ld->path,
 		    make_pos(ld, event->start_mark.line, event->start_mark.column), NULL,
 		    event->type == YAML_ALIAS_EVENT ?
-		    "alias '*%s': anchors and aliases are not allowed in a registry" :
-		    "anchor '&%s': anchors and aliases are not allowed in a registry",
-		    name.ptr);
+		    "alias '*%s': anchors and aliases are not allowed in %s" :
+		    "anchor '&%s': anchors and aliases are not allowed in %s",
+		    name.ptr, ld->options && ld->options->kind ? ld->options->kind : "a registry");
 	buf_release(&name);
 }
 

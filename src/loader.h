@@ -64,6 +64,8 @@ struct loader_options {
 	 */
 	void (*on_model)(void *data, const struct node *item);
 	void *data;
+	/* The kind of file, as messages name it: "a registry" when NULL. */
+	const char *kind;
 };
 
 struct loaded_file {

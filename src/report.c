@@ -27,39 +27,6 @@ static const char *severity_color(enum severity s)
 	}
 }
 
-/*
- * Returns the length of the UTF-8 sequence at p when report_sanitize()
- * keeps it as it is (a valid sequence of a code point from U+00A0 up),
- * or 0 when its first byte must be escaped.
- */
-static size_t kept_sequence_length(const unsigned char *p)
-{
-	unsigned char c = p[0];
-	size_t width = 0, k;
-
-	if (c >= 0xC2 && c <= 0xDF)
-		width = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		width = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		width = 4;
-	for (k = 1; width && k < width; k++)
-		if ((p[k] & 0xC0) != 0x80)
-			width = 0;
-	/* C1 controls are U+0080..U+009F: C2 80..C2 9F. */
-	if (width == 2 && c == 0xC2 && p[1] < 0xA0)
-		width = 0;
-	/*
-	 * Overlong forms, surrogates and code points past U+10FFFF are
-	 * invalid too; jansson rejects a string that contains one.
-	 */
-	if (width == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0)))
-		width = 0;
-	if (width == 4 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)))
-		width = 0;
-	return width;
-}
-
 /* Eight copies of the byte b, to test eight bytes at a time. */
 #define EVERY_BYTE(b) (UINT64_C(0x0101010101010101) * (b))
 
@@ -101,7 +68,7 @@ size_t report_clean_length(const char *s)
 		n += printable_length(p + n, len - n);
 		if (n == len)
 			return n;
-		width = kept_sequence_length(p + n);
+		width = utf8_shown_length(p + n, len - n);
 		if (!width)
 			return n;
 		n += width;

@@ -56,6 +56,51 @@ static const char *parent_suffix(const char *arg)
 	return NULL;
 }
 
+/*
+ * Returns where the first "^-" of s (len bytes) starts, or NULL. A "^-"
+ * inside braces ("^{/a^-b}"), in a message search (":/text") or in the
+ * path of "<rev>:<path>" does not count.
+ */
+static const char *find_parent_mark(const char *s, size_t len)
+{
+	const char *end = s + len;
+	int depth = 0;
+
+	if (len >= 2 && !strncmp(s, ":/", 2))
+		return NULL;
+	for (; s + 1 < end; s++) {
+		if (*s == '{')
+			depth++;
+		else if (*s == '}' && depth)
+			depth--;
+		else if (!depth && *s == ':')
+			return NULL;
+		else if (!depth && s[0] == '^' && s[1] == '-')
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * Checks that arg has "^-" only as its parent suffix (at mark, which may
+ * be NULL): libgit2 resolves a revision from the left and would report a
+ * missing parent before the bad syntax after it.
+ */
+static int check_parent_mark(const char *arg, size_t len, const char *mark,
+			     const char *whole, struct buf *err)
+{
+	const char *found = find_parent_mark(arg, len);
+
+	if (!found || found == mark)
+		return 0;
+	buf_reset(err);
+	buf_adds(err, "invalid revision ");
+	revrange_add_quoted(err, whole);
+	buf_adds(err, ": '^-' ends a revision and is followed by a parent number or nothing, "
+		 "as in 'HEAD^-' or 'HEAD^-2', and a range cannot use it");
+	return -1;
+}
+
 static int parse_range(struct revrange *out, const char *arg, const char *dots,
 		       struct buf *err)
 {
@@ -68,6 +113,9 @@ static int parse_range(struct revrange *out, const char *arg, const char *dots,
 		buf_adds(err, ": a range has two ends, as in '<a>..<b>' or '<a>...<b>'");
 		return -1;
 	}
+	if (check_parent_mark(arg, (size_t)(dots - arg), NULL, arg, err) < 0 ||
+	    check_parent_mark(right, strlen(right), NULL, arg, err) < 0)
+		return -1;
 	out->kind = dots[2] == '.' ? REVRANGE_THREE_DOT : REVRANGE_TWO_DOT;
 	if (dots > arg)
 		out->from = xstrndup(arg, (size_t)(dots - arg));
@@ -147,6 +195,8 @@ int revrange_parse(struct revrange *out, const char *arg, struct buf *err)
 		return -1;
 	}
 	mark = parent_suffix(arg);
+	if (check_parent_mark(arg, len, mark, arg, err) < 0)
+		return -1;
 	if (mark)
 		return parse_parent(out, arg, mark, err);
 

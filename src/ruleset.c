@@ -482,6 +482,7 @@ static int load_catalogue(struct ruleset *rs, const char *path,
 
 	memset(&file, 0, sizeof(file));
 	memset(&options, 0, sizeof(options));
+	options.kind = "a rule file";
 	loader_parse(&file, path, text, len, &options, &findings);
 	for (i = 0; i < findings.nr; i++) {
 		const struct finding *f = &findings.items[i];

@@ -176,6 +176,13 @@ test_expect_success 'unknown configuration key exits 3' '
 	test_cmp expected err
 '
 
+test_expect_success 'anchor in the configuration names the file kind' '
+	printf "registry: &paths [data/]\n" >.modelaudit.yaml &&
+	run_ma 3 check &&
+	echo "modelaudit: error: .modelaudit.yaml:1:11: anchor '"'"'&paths'"'"': anchors and aliases are not allowed in a configuration file" >expected &&
+	test_cmp expected err
+'
+
 test_expect_success 'missing registry of the configuration names its key' '
 	printf "registry:\n  - nowhere/\n" >.modelaudit.yaml &&
 	run_ma 4 check &&

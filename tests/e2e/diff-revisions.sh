@@ -8,10 +8,14 @@
 ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export ASAN_OPTIONS
 
-# commit VALUE SUBJECT: commits a one-model registry whose MMLU score is
-# VALUE.
+# registry VALUE: a one-model registry whose MMLU score is VALUE.
+registry() {
+	registry_yaml score="MMLU 5-shot $1"
+}
+
+# commit VALUE SUBJECT: commits the registry with score VALUE.
 commit() {
-	registry_yaml score="MMLU 5-shot $1" >data/models.yaml && git add . && git commit -qm "$2"
+	registry "$1" >data/models.yaml && git add . && git commit -qm "$2"
 }
 
 # A linear main branch one, two, three, four (tagged v1 and v2 at the
@@ -203,6 +207,12 @@ test_expect_success 'caret minus past the parents exits 4' '
 test_expect_success 'caret minus zero exits 2' '
 	setup &&
 	fails 2 "invalid revision '\''HEAD^-0'\'': '\''^-<n>'\'' takes a parent number from 1" "HEAD^-0"
+'
+
+test_expect_success 'caret minus junk exits 2 in any history' '
+	make_repo repo && cd repo && mkdir data &&
+	registry 0.80 >data/models.yaml && git add . && git commit -qm one &&
+	fails 2 "invalid revision '\''HEAD^-x'\'': '\''^-'\'' ends a revision and is followed by a parent number or nothing, as in '\''HEAD^-'\'' or '\''HEAD^-2'\'', and a range cannot use it" "HEAD^-x"
 '
 
 test_expect_success 'caret at sign exits 2' '

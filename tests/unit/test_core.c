@@ -94,6 +94,9 @@ static void test_buf_escapes_control_characters(void)
 
 	buf_add_escaped(&b, raw, sizeof(raw) - 1);
 	CHECK_STR(b.ptr, "a\\x1B[31mb\\tc\\\\d\\xFF\xc3\xa9\\x7F\\xC2\\x85");
+	buf_reset(&b);
+	buf_add_escaped(&b, "x\xE2\x80\xAEy", 5);
+	CHECK_STR(b.ptr, "x\\xE2\\x80\\xAEy");
 	buf_release(&b);
 }
 

@@ -45,6 +45,22 @@ static void test_sanitize_escapes_controls(void)
 	buf_release(&out);
 }
 
+static void test_sanitize_escapes_direction_controls(void)
+{
+	struct buf out = BUF_INIT;
+
+	/* U+202E (right-to-left override) and U+2066 (left-to-right isolate). */
+	sanitized(&out, "a\xE2\x80\xAE" "1.0\xE2\x81\xA6" "b");
+	CHECK_STR(out.ptr, "a\\xE2\\x80\\xAE1.0\\xE2\\x81\\xA6b");
+	/* U+200F (right-to-left mark) and U+061C (Arabic letter mark). */
+	sanitized(&out, "\xE2\x80\x8F\xD8\x9C");
+	CHECK_STR(out.ptr, "\\xE2\\x80\\x8F\\xD8\\x9C");
+	/* Their neighbours U+2029, U+202F, U+2065 and U+206A are kept. */
+	sanitized(&out, "\xE2\x80\xA9\xE2\x80\xAF\xE2\x81\xA5\xE2\x81\xAA");
+	CHECK_STR(out.ptr, "\xE2\x80\xA9\xE2\x80\xAF\xE2\x81\xA5\xE2\x81\xAA");
+	buf_release(&out);
+}
+
 static void test_sanitize_escapes_invalid_utf8(void)
 {
 	struct buf out = BUF_INIT;
@@ -289,6 +305,7 @@ int main(void)
 {
 	RUN(test_sanitize_keeps_plain_text);
 	RUN(test_sanitize_escapes_controls);
+	RUN(test_sanitize_escapes_direction_controls);
 	RUN(test_sanitize_escapes_invalid_utf8);
 	RUN(test_clean_length_stops_at_escape);
 	RUN(test_clean_length_at_every_offset);

@@ -75,8 +75,10 @@ static void test_parent_suffixes(void)
 	check_parse("HEAD^-", REVRANGE_PARENT, NULL, "HEAD", 1);
 	check_parse("HEAD^-2", REVRANGE_PARENT, NULL, "HEAD", 2);
 	check_parse("v1.0^-12", REVRANGE_PARENT, NULL, "v1.0", 12);
-	/* Not a parent suffix: libgit2 rejects the text. */
-	check_parse("HEAD^-x", REVRANGE_SINCE, "HEAD^-x", NULL, 0);
+	/* Not a "^-": inside braces, a message search and a path. */
+	check_parse("HEAD^{/a^-b}", REVRANGE_SINCE, "HEAD^{/a^-b}", NULL, 0);
+	check_parse(":/fix ^-x", REVRANGE_SINCE, ":/fix ^-x", NULL, 0);
+	check_parse("HEAD:data/a^-b.yaml", REVRANGE_SINCE, "HEAD:data/a^-b.yaml", NULL, 0);
 }
 
 static void test_syntax_errors(void)
@@ -92,6 +94,14 @@ static void test_syntax_errors(void)
 		      "invalid revision '^': a lone negative revision leaves no commit to report; write '<since>..HEAD' for the commits since it");
 	check_invalid("HEAD^@",
 		      "invalid revision 'HEAD^@': '^@' names every parent of a commit, and diff takes one commit or one range");
+	check_invalid("HEAD^-x",
+		      "invalid revision 'HEAD^-x': '^-' ends a revision and is followed by a parent number or nothing, as in 'HEAD^-' or 'HEAD^-2', and a range cannot use it");
+	check_invalid("HEAD^-1^",
+		      "invalid revision 'HEAD^-1^': '^-' ends a revision and is followed by a parent number or nothing, as in 'HEAD^-' or 'HEAD^-2', and a range cannot use it");
+	check_invalid("HEAD^-..main",
+		      "invalid revision 'HEAD^-..main': '^-' ends a revision and is followed by a parent number or nothing, as in 'HEAD^-' or 'HEAD^-2', and a range cannot use it");
+	check_invalid("main..HEAD^-2",
+		      "invalid revision 'main..HEAD^-2': '^-' ends a revision and is followed by a parent number or nothing, as in 'HEAD^-' or 'HEAD^-2', and a range cannot use it");
 	check_invalid("HEAD^-0",
 		      "invalid revision 'HEAD^-0': '^-<n>' takes a parent number from 1");
 	check_invalid("HEAD^-99999999999999999999",
