@@ -118,6 +118,17 @@ generate_history() {
 	fi
 }
 
+# A commit that relabels the variants of 20,000 scores of one benchmark,
+# for the rows that would show score pairing going quadratic again.
+generate_relabel() {
+	if needs_update "$OUT/relabel-20000/.git/HEAD" bench/gen-relabel; then
+		note "generating a commit that relabels 20,000 scores of one benchmark"
+		rm -rf "$OUT/relabel-20000" "$OUT/relabel-20000.tmp"
+		python3 bench/gen-relabel --scores 20000 "$OUT/relabel-20000.tmp" &&
+			mv "$OUT/relabel-20000.tmp" "$OUT/relabel-20000" || exit 4
+	fi
+}
+
 # record NAME TARGET_RATIO TARGET_RSS_KB MEASURE_OUTPUT
 #
 # Appends one row to the results. An empty target means the row is
@@ -201,6 +212,7 @@ for n in $sizes; do
 	generate_registry "$n"
 done
 generate_history
+generate_relabel
 
 # The target applies to the 5,000-model file; the other sizes show how the
 # ratio scales. Large inputs get fewer repetitions to keep the run short.
@@ -219,6 +231,13 @@ bench_diff "--root, llm-stats history" "$OUT/llm-stats-history" 9 1.0 \
 	diff --root -- git log -p --root
 bench_diff "--root, llm-stats, JSON" "$OUT/llm-stats-history" 9 "" \
 	diff --root --format json -- git log -p --root
+bench_diff "HEAD~1, 20,000 relabelled" "$OUT/relabel-20000" 5 10 \
+	diff HEAD~1 -- git log -p HEAD~1..HEAD
+note "measuring blame on 20,000 relabelled scores"
+result=$(python3 bench/measure --runs 5 --budget 60 --timeout 300 \
+	--cwd "$OUT/relabel-20000" -- "$MODELAUDIT" blame relabelled-7b \
+	-- git log -p HEAD~1..HEAD)
+record "blame, 20,000 relabelled" "" "" "$result"
 
 # Not a modelaudit command: libyaml's event parser over every distinct
 # version of a model file in the llm-stats history, against the same

@@ -61,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct history_step step;
 	struct history_range range;
 	struct history_json json;
+	struct history_markdown markdown;
 	size_t split = find_separator(text, size);
 
 	if (split < size) {
@@ -78,7 +79,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	semdiff_models(&step.changes, old.models, old.nr, new.models, new.nr, NULL, NULL);
 
 	history_print_text(sink, &step, 1);
-	history_print_markdown(sink, &step);
+	/* A small maximum size, so that inputs of a few kilobytes reach the cut. */
+	history_markdown_init(&markdown, sink, 4096);
+	history_markdown_add(&markdown, &step);
+	history_markdown_finish(&markdown, NULL);
+	history_markdown_release(&markdown);
 	memset(&range, 0, sizeof(range));
 	history_json_init(&json, sink, &range);
 	history_json_add(&json, &step);

@@ -106,8 +106,13 @@ void audit_add_texts(struct audit *a, const struct registry_text *files, size_t 
 		f->path = xstrdup(files[i].path);
 		f->text = a->keep_text ? xstrndup(files[i].text, files[i].len) : NULL;
 		f->len = files[i].len;
-		if (a->verbose)
-			fprintf(stderr, "modelaudit: reading %s (%zu bytes)\n", f->path, f->len);
+		if (a->verbose) {
+			struct buf shown = BUF_INIT;
+
+			buf_add_escaped(&shown, f->path, strlen(f->path));
+			fprintf(stderr, "modelaudit: reading %s (%zu bytes)\n", shown.ptr, f->len);
+			buf_release(&shown);
+		}
 		/* The findings name the file by the audit's copy of its path. */
 		named[i] = files[i];
 		named[i].path = f->path;
@@ -146,7 +151,8 @@ static void *map_file(const char *path, size_t *len)
 int audit_read_worktree(struct audit *a, const struct string_list *paths,
 			struct buf *err)
 {
-	struct string_list files = { 0 };
+	struct string_list files = { 0 }, skipped = { 0 };
+	struct string_list *skip = a->verbose ? &skipped : NULL;
 	struct buf text = BUF_INIT;
 	struct registry_text *texts;
 	char *mapped;
@@ -155,7 +161,7 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 
 	if (paths && paths->nr) {
 		for (i = 0; i < paths->nr && !ret; i++)
-			if (collect_registry_files(&files, paths->items[i], err) < 0)
+			if (collect_registry_files(&files, skip, paths->items[i], err) < 0)
 				ret = AUDIT_ERROR;
 	} else {
 		for (i = 0; i < a->config.registry.nr && !ret; i++) {
@@ -167,7 +173,7 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 				buf_setf(err, "%s: a registry path must not be or pass through "
 					 "a symbolic link", p);
 				ret = AUDIT_ERROR;
-			} else if (collect_registry_files(&files, p, err) < 0) {
+			} else if (collect_registry_files(&files, skip, p, err) < 0) {
 				ret = AUDIT_ERROR;
 			}
 			if (ret && a->config.path)
@@ -175,6 +181,15 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 			free(p);
 		}
 	}
+
+	for (i = 0; i < skipped.nr; i++) {
+		buf_reset(&text);
+		buf_add_escaped(&text, skipped.items[i], strlen(skipped.items[i]));
+		fprintf(stderr, "modelaudit: skipping %s: not a regular file (a link or a "
+			"special file below a registry directory is not read)\n", text.ptr);
+		free((char *)skipped.items[i]);
+	}
+	string_list_release(&skipped);
 
 	/* Every file is read first, so that they can be parsed on several threads. */
 	texts = xcalloc(files.nr + 1, sizeof(*texts));
@@ -240,6 +255,10 @@ static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
 			ret = AUDIT_CONFIG_ERROR;
 		else if (!a->config.registry.nr)
 			string_list_append(&a->config.registry, "data/models.yaml");
+		/* The index's own file, which the user can fix; an old commit's cannot be. */
+		if (!ret && kind == SNAPSHOT_INDEX &&
+		    gitrepo_check_registry_paths(&a->config.registry, label.ptr, err) < 0)
+			ret = AUDIT_CONFIG_ERROR;
 		/* The snapshot's configuration sits at the top of the work tree. */
 		if (!ret && gitrepo_workdir(repo)) {
 			const char *top = gitrepo_workdir(repo);

@@ -28,6 +28,7 @@ struct diff_output {
 	size_t introduced;
 	size_t fixed;
 	struct history_json json;	/* JSON only */
+	struct history_markdown markdown;	/* markdown only */
 };
 
 static int print_step(void *data, const struct history_step *step)
@@ -47,7 +48,7 @@ static int print_step(void *data, const struct history_step *step)
 		history_json_add(&o->json, step);
 		break;
 	case DIFF_MARKDOWN:
-		history_print_markdown(stdout, step);
+		history_markdown_add(&o->markdown, step);
 		break;
 	default:
 		history_print_text(stdout, step, o->color);
@@ -108,6 +109,7 @@ int cmd_diff(int argc, char **argv)
 	memset(&out, 0, sizeof(out));
 	memset(&range, 0, sizeof(range));
 	history_json_init(&out.json, stdout, &range);
+	history_markdown_init(&out.markdown, stdout, HISTORY_MARKDOWN_MAX_SIZE);
 	audit_init(&audit);
 
 	if (options_parse(argc, argv, options, &args) < 0) {
@@ -161,10 +163,16 @@ int cmd_diff(int argc, char **argv)
 		     !strcmp(common.format, "markdown") ? DIFF_MARKDOWN : DIFF_TEXT;
 	out.color = common.use_color;
 	out.fail_on = common.fail_on_severity;
-	if (out.format == DIFF_MARKDOWN)
-		printf("## modelaudit diff\n\n");
 
+	/*
+	 * The markdown document ends after a failed walk too, with the
+	 * commits reported before it. Its size does not change the exit
+	 * status, which the counts of every step decide.
+	 */
 	ret = history_run(h, &hopt, print_step, &out, &range, &err);
+	if (out.format == DIFF_MARKDOWN)
+		history_markdown_finish(&out.markdown,
+					ret < 0 ? NULL : empty_report(&hopt));
 	if (ret < 0) {
 		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
 		status = ret == GITREPO_BAD_SPEC ? EXIT_USAGE :
@@ -175,8 +183,6 @@ int cmd_diff(int argc, char **argv)
 	if (out.format == DIFF_JSON) {
 		if (history_json_finish(&out.json) < 0)
 			status = EXIT_OPERATIONAL;
-	} else if (out.format == DIFF_MARKDOWN && !out.steps) {
-		printf("%s\n", empty_report(&hopt));
 	}
 	if (!common.quiet && out.format != DIFF_JSON)
 		print_summary(&out, &hopt, stderr);
@@ -194,6 +200,7 @@ done:
 	if (fflush(stdout) != 0 && status != EXIT_USAGE)
 		status = EXIT_OPERATIONAL;
 	history_json_release(&out.json);
+	history_markdown_release(&out.markdown);
 	history_free(h);
 	audit_release(&audit);
 	buf_release(&err);

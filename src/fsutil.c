@@ -39,7 +39,8 @@ static int compare_strings(const void *a, const void *b)
  * Lists dir recursively into files. Symbolic links are skipped, as in a
  * git tree, where a link is stored as its target's name and not followed.
  */
-static int walk(struct string_list *files, const char *dir, int depth, struct buf *err)
+static int walk(struct string_list *files, struct string_list *skipped, const char *dir,
+		int depth, struct buf *err)
 {
 	DIR *d;
 	struct dirent *e;
@@ -81,10 +82,12 @@ static int walk(struct string_list *files, const char *dir, int depth, struct bu
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			ret = walk(files, child, depth + 1, err);
+			ret = walk(files, skipped, child, depth + 1, err);
 			free(child);
 		} else if (S_ISREG(st.st_mode) && is_registry_file_name(names.items[i])) {
 			string_list_append(files, child);
+		} else if (skipped && is_registry_file_name(names.items[i])) {
+			string_list_append(skipped, child);
 		} else {
 			free(child);
 		}
@@ -118,8 +121,8 @@ int path_has_link(const char *dir, const char *path)
 	return found;
 }
 
-int collect_registry_files(struct string_list *files, const char *path,
-			   struct buf *err)
+int collect_registry_files(struct string_list *files, struct string_list *skipped,
+			   const char *path, struct buf *err)
 {
 	struct stat st;
 	size_t first = files->nr;
@@ -132,7 +135,7 @@ int collect_registry_files(struct string_list *files, const char *path,
 		string_list_append(files, xstrdup(path));
 		return 0;
 	}
-	if (walk(files, path, 0, err) < 0)
+	if (walk(files, skipped, path, 0, err) < 0)
 		return -1;
 	if (files->nr - first > 1)
 		qsort(files->items + first, files->nr - first, sizeof(*files->items), compare_strings);

@@ -9,11 +9,14 @@
  * is a file, or every *.yaml and *.yml file below it when it is a
  * directory, in byte order of their paths. Hidden entries (names that start
  * with a dot) and symbolic links below a directory are skipped. The path
- * itself is followed when it is a link. The strings are allocated and
- * owned by the caller. Returns 0, or -1 with "path: reason" in err.
+ * itself is followed when it is a link. When skipped is not NULL, the
+ * entries below a directory that have a registry file name but are not
+ * regular files (links, FIFOs, sockets, devices) are added to it. The
+ * strings are allocated and owned by the caller. Returns 0, or -1 with
+ * "path: reason" in err.
  */
-int collect_registry_files(struct string_list *files, const char *path,
-			   struct buf *err);
+int collect_registry_files(struct string_list *files, struct string_list *skipped,
+			   const char *path, struct buf *err);
 
 /*
  * Reports whether the relative path, taken from dir, is a symbolic link or

@@ -318,6 +318,29 @@ char *gitrepo_normalize_path(const char *path)
 	return buf_detach(&out, NULL);
 }
 
+int gitrepo_check_registry_paths(const struct string_list *paths, const char *config,
+				 struct buf *err)
+{
+	size_t i;
+
+	for (i = 0; i < paths->nr; i++) {
+		char *path = gitrepo_normalize_path(paths->items[i]);
+
+		if (path) {
+			free(path);
+			continue;
+		}
+		buf_reset(err);
+		buf_add_escaped(err, config, strlen(config));
+		buf_adds(err, ": registry path '");
+		buf_add_escaped(err, paths->items[i], strlen(paths->items[i]));
+		buf_adds(err, "' is outside the repository, and the index and commits "
+			 "have only paths from its root");
+		return -1;
+	}
+	return 0;
+}
+
 static int has_yaml_suffix(const char *path)
 {
 	size_t len = strlen(path);

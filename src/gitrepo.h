@@ -135,6 +135,14 @@ int gitrepo_tree_config(struct buf *text, int *found, struct gitrepo *repo,
  */
 char *gitrepo_normalize_path(const char *path);
 
+/*
+ * Checks that every registry path of the configuration file named config
+ * stays inside the repository. Returns 0, or -1 with a message in err
+ * that names the file and the first path that leaves.
+ */
+int gitrepo_check_registry_paths(const struct string_list *paths, const char *config,
+				 struct buf *err);
+
 void snapshot_release(struct snapshot *snap);
 
 /* The author and the subject line of a commit, in UTF-8. */

@@ -1898,6 +1898,10 @@ static int snapshot_registry_paths(const struct string_list **paths, struct conf
 	}
 	if (!cfg->registry.nr)
 		string_list_append(&cfg->registry, "data/models.yaml");
+	if (gitrepo_check_registry_paths(&cfg->registry, cfg->path, err) < 0) {
+		ret = HISTORY_INVALID_CONFIG;
+		goto done;
+	}
 	*paths = &cfg->registry;
 done:
 	buf_release(&text);

@@ -100,6 +100,34 @@ static void add_location(struct buf *out, const struct change *c)
 		buf_addf(out, ":%u", c->pos.line);
 }
 
+/*
+ * Returns the length in bytes of the first max characters of s, or
+ * strlen(s) when s has no more. A character is a lead byte with the
+ * continuation bytes that follow it (up to the number it announces) or
+ * any other byte alone, so no valid UTF-8 sequence is split. Only the
+ * bytes counted are read, however long s is.
+ */
+static size_t prefix_length(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0, chars;
+
+	for (chars = 0; p[n] && chars < max; chars++) {
+		size_t width = 1, k;
+
+		if (p[n] >= 0xC0 && p[n] <= 0xDF)
+			width = 2;
+		else if (p[n] >= 0xE0 && p[n] <= 0xEF)
+			width = 3;
+		else if (p[n] >= 0xF0 && p[n] <= 0xF7)
+			width = 4;
+		for (k = 1; k < width && (p[n + k] & 0xC0) == 0x80; k++)
+			;
+		n += k;
+	}
+	return n;
+}
+
 /* ---- text ------------------------------------------------------------- */
 
 /*
@@ -115,6 +143,29 @@ static void write_when_full(FILE *out, struct buf *text)
 		fwrite(text->ptr, 1, text->len, out);
 		buf_reset(text);
 	}
+}
+
+/*
+ * Appends s sanitised as report_sanitize() does, a part of WRITE_SIZE
+ * characters at a time, and writes out text as it fills, so that a long
+ * commit subject is not copied whole once more. A part ends between two
+ * characters as prefix_length() counts them, where report_sanitize()
+ * never keeps a sequence across, so the parts sanitise as the whole does.
+ */
+static void add_sanitized_parts(FILE *out, struct buf *text, const char *s)
+{
+	struct buf part = BUF_INIT;
+
+	while (*s) {
+		size_t n = prefix_length(s, WRITE_SIZE);
+
+		buf_reset(&part);
+		buf_add(&part, s, n);
+		report_sanitize(text, part.ptr);
+		write_when_full(out, text);
+		s += n;
+	}
+	buf_release(&part);
 }
 
 static void add_findings_text(FILE *out, struct buf *text,
@@ -146,7 +197,7 @@ void history_print_text(FILE *out, const struct history_step *step, int color)
 		buf_adds(&text, "\nDate:   ");
 		history_format_time(&text, git_commit_author(step->commit)->when.time);
 		buf_adds(&text, "\n\n    ");
-		report_sanitize(&text, ct.subject.ptr);
+		add_sanitized_parts(out, &text, ct.subject.ptr);
 		buf_adds(&text, "\n\n");
 		gitrepo_commit_text_release(&ct);
 	} else {
@@ -342,20 +393,101 @@ int history_json_finish(struct history_json *j)
 
 /* ---- markdown --------------------------------------------------------- */
 
-/* The markdown of a step while it is being written. */
-struct markdown {
-	FILE *out;
-	struct buf text;	/* text not yet written out */
-	struct buf cell;	/* scratch: a cell's text after report_sanitize() */
-	struct buf location;	/* scratch: a path and line numbers */
-};
+/*
+ * Bytes kept free for the closing line of a cut document. The line takes
+ * at most 249: 145 bytes of text and four counts of at most 26 bytes each
+ * (the 20 digits of a 64-bit size_t and their commas).
+ */
+#define CLOSING_ROOM 512
+
+void history_markdown_init(struct history_markdown *md, FILE *out, size_t max_size)
+{
+	memset(md, 0, sizeof(*md));
+	md->out = out;
+	md->max_size = max_size;
+	buf_init(&md->text, 0);
+	buf_init(&md->held, 0);
+	buf_init(&md->cell, 0);
+	buf_init(&md->short_text, 0);
+	buf_init(&md->location, 0);
+}
+
+void history_markdown_release(struct history_markdown *md)
+{
+	buf_release(&md->text);
+	buf_release(&md->held);
+	buf_release(&md->cell);
+	buf_release(&md->short_text);
+	buf_release(&md->location);
+}
+
+static size_t count_lines(const struct buf *text)
+{
+	const char *p = text->ptr, *end = text->ptr + text->len;
+	size_t n = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static void write_markdown(struct history_markdown *md, const struct buf *text)
+{
+	if (!text->len)
+		return;
+	fwrite(text->ptr, 1, text->len, md->out);
+	md->written += text->len;
+	md->last[0] = text->len > 1 ? text->ptr[text->len - 2] : md->last[1];
+	md->last[1] = text->ptr[text->len - 1];
+}
 
 /*
- * Appends s for a markdown table cell: sanitised, with the characters
- * markdown reads (pipes, backticks, emphasis, links, tags, entities and
- * the backslash itself) escaped.
+ * Ends a part of the document: the whole lines added to md->text since
+ * the last part, which contain `commits` commit headings, `changes` table
+ * rows and `findings` findings. A part is written out while the document
+ * stays short of max_size by CLOSING_ROOM, then held while it stays
+ * within max_size, since the document may end there. The first part that
+ * does not fit cuts the document: it, the held parts and every part after
+ * it are only counted.
  */
-static void add_cell(struct markdown *md, const char *s)
+static void end_part(struct history_markdown *md, size_t commits,
+		     size_t changes, size_t findings)
+{
+	struct buf *text = &md->text;
+	size_t room = md->max_size > CLOSING_ROOM ? md->max_size - CLOSING_ROOM : 0;
+
+	if (!md->cut && !md->held.len && md->written + text->len <= room) {
+		write_markdown(md, text);
+	} else if (!md->cut && md->written + md->held.len + text->len <= md->max_size) {
+		buf_add(&md->held, text->ptr, text->len);
+		md->held_commits += commits;
+		md->held_changes += changes;
+		md->held_findings += findings;
+	} else {
+		if (!md->cut) {
+			md->cut = 1;
+			md->lines_left += count_lines(&md->held);
+			md->commits_left += md->held_commits;
+			md->changes_left += md->held_changes;
+			md->findings_left += md->held_findings;
+			buf_release(&md->held);
+		}
+		md->lines_left += count_lines(text);
+		md->commits_left += commits;
+		md->changes_left += changes;
+		md->findings_left += findings;
+	}
+	buf_reset(text);
+}
+
+/*
+ * Appends s for a markdown table cell or heading: sanitised, with the
+ * characters markdown reads (pipes, backticks, emphasis, links, tags,
+ * entities and the backslash itself) escaped.
+ */
+static void add_cell(struct history_markdown *md, const char *s)
 {
 	const char *p = s ? s : "(none)";
 
@@ -378,11 +510,30 @@ static void add_cell(struct markdown *md, const char *s)
 }
 
 /*
+ * Appends a commit subject or an author name as add_cell() does, cut to
+ * HISTORY_MARKDOWN_MAX_CHARS characters and an ellipsis, so that one
+ * long line cannot take the space of the whole document.
+ */
+static void add_short_cell(struct history_markdown *md, const char *s)
+{
+	size_t n = prefix_length(s, HISTORY_MARKDOWN_MAX_CHARS);
+
+	if (!s[n]) {
+		add_cell(md, s);
+		return;
+	}
+	buf_reset(&md->short_text);
+	buf_add(&md->short_text, s, n);
+	buf_adds(&md->short_text, "\u2026");
+	add_cell(md, md->short_text.ptr);
+}
+
+/*
  * Appends a location (a path and line numbers, already sanitised) as code,
  * or as escaped text when the path contains a backtick or a pipe, which a
  * code span in a table cannot hold.
  */
-static void add_code(struct markdown *md, const struct buf *location)
+static void add_code(struct history_markdown *md, const struct buf *location)
 {
 	if (strpbrk(location->ptr, "`|")) {
 		add_cell(md, location->ptr);
@@ -393,105 +544,199 @@ static void add_code(struct markdown *md, const struct buf *location)
 	buf_addch(&md->text, '`');
 }
 
-static void markdown_findings(struct markdown *md, const char *title,
-			      const struct finding_list *list)
+/* Adds the title of the document, once. */
+static void start_markdown(struct history_markdown *md)
 {
-	struct buf *out = &md->text;
+	if (md->started)
+		return;
+	buf_adds(&md->text, "## modelaudit diff\n\n");
+	end_part(md, 0, 0, 0);
+	md->started = 1;
+}
+
+/* Adds the heading of a step: the commit, its subject, author and date. */
+static void add_step_heading(struct history_markdown *md, const struct history_step *step)
+{
+	struct buf *text = &md->text;
+	struct commit_text ct;
+
+	if (!step->commit) {
+		buf_addf(text, "### %s\n", step->label);
+		end_part(md, 0, 0, 0);
+		return;
+	}
+
+	gitrepo_commit_text(&ct, step->commit);
+	buf_addf(text, "### `%.12s` ", git_oid_tostr_s(step->id));
+	add_short_cell(md, ct.subject.ptr);
+	buf_adds(text, "\n\n");
+	add_short_cell(md, ct.name.ptr);
+	gitrepo_commit_text_release(&ct);
+	buf_adds(text, ", ");
+	history_format_time(text, git_commit_author(step->commit)->when.time);
+	if (step->ncommits > 1)
+		buf_addf(text, " (%zu commits)", step->ncommits);
+	buf_adds(text, "\n");
+	end_part(md, 1, 0, 0);
+}
+
+/* Appends the cells of a change between its first and its last pipe. */
+static void add_change_cells(struct history_markdown *md, const struct change *c)
+{
+	struct buf *text = &md->text;
+
+	buf_addf(text, "| %s %s | ", change_op_name(c->op), change_kind_name(c->kind));
+	add_cell(md, c->model);
+	buf_adds(text, " | ");
+	if (c->kind == CHANGE_SCORE) {
+		add_cell(md, c->benchmark);
+		if (c->variant) {
+			buf_adds(text, " (");
+			add_cell(md, c->variant);
+			buf_adds(text, ")");
+		}
+		if (c->field) {
+			buf_adds(text, ": ");
+			add_cell(md, c->field);
+		}
+	} else if (c->kind == CHANGE_SOURCE) {
+		add_cell(md, c->source);
+		if (c->field) {
+			buf_adds(text, ": ");
+			add_cell(md, c->field);
+		}
+	} else if (c->kind != CHANGE_MODEL) {
+		add_cell(md, c->field);
+		if (c->subfield)
+			buf_addf(text, " %s", c->subfield);
+	}
+	buf_adds(text, " | ");
+	if (c->op != CHANGE_ADDED)
+		add_cell(md, c->old);
+	buf_adds(text, " | ");
+	if (c->op != CHANGE_REMOVED)
+		add_cell(md, c->new);
+	buf_adds(text, " | ");
+	buf_reset(&md->location);
+	add_location(&md->location, c);
+	add_code(md, &md->location);
+	buf_adds(text, " |\n");
+}
+
+/* Adds the table of changes, each row a part, the first with the table's head. */
+static void add_changes(struct history_markdown *md, const struct change_list *changes)
+{
+	size_t i;
+
+	if (!changes->nr)
+		return;
+	buf_adds(&md->text, "\n| change | model | what | old | new | where |\n"
+		 "| --- | --- | --- | --- | --- | --- |\n");
+	for (i = 0; i < changes->nr; i++) {
+		add_change_cells(md, &changes->items[i]);
+		end_part(md, 0, 1, 0);
+	}
+}
+
+/* Adds a list of findings, each a part, the first with the list's title. */
+static void add_findings_markdown(struct history_markdown *md, const char *title,
+				  const struct finding_list *list)
+{
+	struct buf *text = &md->text;
 	size_t i;
 
 	if (!list->nr)
 		return;
-	buf_addf(out, "\n**%s**\n\n", title);
+	buf_addf(text, "\n**%s**\n\n", title);
 	for (i = 0; i < list->nr; i++) {
 		const struct finding *f = &list->items[i];
 
-		buf_addf(out, "- **%s** ", severity_name(f->severity));
+		buf_addf(text, "- **%s** ", severity_name(f->severity));
 		buf_reset(&md->location);
 		report_sanitize(&md->location, f->path);
 		buf_addf(&md->location, ":%u:%u", f->pos.line, f->pos.column);
 		add_code(md, &md->location);
-		buf_addch(out, ' ');
+		buf_addch(text, ' ');
 		add_cell(md, f->message);
-		buf_addf(out, " (`%s`)\n", rule_table[f->rule].id);
-		write_when_full(md->out, out);
+		buf_addf(text, " (`%s`)\n", rule_table[f->rule].id);
+		end_part(md, 0, 0, 1);
 	}
 }
 
-void history_print_markdown(FILE *out, const struct history_step *step)
+void history_markdown_add(struct history_markdown *md, const struct history_step *step)
 {
-	struct markdown markdown = { out, BUF_INIT, BUF_INIT, BUF_INIT };
-	struct markdown *md = &markdown;
+	start_markdown(md);
+	md->steps++;
+	add_step_heading(md, step);
+	add_changes(md, &step->changes);
+	add_findings_markdown(md, "Introduced", &step->introduced);
+	add_findings_markdown(md, "Fixed", &step->fixed);
+	buf_addch(&md->text, '\n');
+	end_part(md, 0, 0, 0);
+}
+
+/* Appends n with a comma between groups of three digits: 2,613. */
+static void add_count(struct buf *out, size_t n)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof(digits), "%zu", n), i;
+
+	for (i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf_addch(out, ',');
+		buf_addch(out, digits[i]);
+	}
+}
+
+/* Writes the line that ends a cut document: what was left out, and how to see it. */
+static void write_closing_line(struct history_markdown *md)
+{
+	const struct {
+		size_t n;
+		const char *one, *many;
+	} left[] = {
+		{ md->commits_left, "commit", "commits" },
+		{ md->changes_left, "change", "changes" },
+		{ md->findings_left, "finding", "findings" },
+	};
 	struct buf *text = &md->text;
+	const char *separator = " (";
 	size_t i;
 
-	if (step->commit) {
-		struct commit_text ct;
-
-		gitrepo_commit_text(&ct, step->commit);
-		buf_addf(text, "### `%.12s` ", git_oid_tostr_s(step->id));
-		add_cell(md, ct.subject.ptr);
-		buf_adds(text, "\n\n");
-		add_cell(md, ct.name.ptr);
-		gitrepo_commit_text_release(&ct);
-		buf_adds(text, ", ");
-		history_format_time(text, git_commit_author(step->commit)->when.time);
-		if (step->ncommits > 1)
-			buf_addf(text, " (%zu commits)", step->ncommits);
-		buf_adds(text, "\n");
-	} else {
-		buf_addf(text, "### %s\n", step->label);
+	/* A blank line first, so that the line does not read as a table row. */
+	if (md->last[0] != '\n')
+		buf_addch(text, '\n');
+	buf_adds(text, "\u2026 ");
+	add_count(text, md->lines_left);
+	buf_adds(text, md->lines_left == 1 ? " more line" : " more lines");
+	buf_adds(text, " not shown");
+	for (i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+		if (!left[i].n)
+			continue;
+		buf_adds(text, separator);
+		add_count(text, left[i].n);
+		buf_addf(text, " %s", left[i].n == 1 ? left[i].one : left[i].many);
+		separator = ", ";
 	}
+	if (strcmp(separator, " (") != 0)
+		buf_addch(text, ')');
+	buf_adds(text, ": run the same `modelaudit diff` command with `--format text`"
+		 " to see the whole report.\n");
+	write_markdown(md, text);
+	buf_reset(text);
+}
 
-	if (step->changes.nr) {
-		buf_adds(text, "\n| change | model | what | old | new | where |\n"
-			 "| --- | --- | --- | --- | --- | --- |\n");
-		for (i = 0; i < step->changes.nr; i++) {
-			const struct change *c = &step->changes.items[i];
-
-			buf_addf(text, "| %s %s | ", change_op_name(c->op), change_kind_name(c->kind));
-			add_cell(md, c->model);
-			buf_adds(text, " | ");
-			if (c->kind == CHANGE_SCORE) {
-				add_cell(md, c->benchmark);
-				if (c->variant) {
-					buf_adds(text, " (");
-					add_cell(md, c->variant);
-					buf_adds(text, ")");
-				}
-				if (c->field) {
-					buf_adds(text, ": ");
-					add_cell(md, c->field);
-				}
-			} else if (c->kind == CHANGE_SOURCE) {
-				add_cell(md, c->source);
-				if (c->field) {
-					buf_adds(text, ": ");
-					add_cell(md, c->field);
-				}
-			} else if (c->kind != CHANGE_MODEL) {
-				add_cell(md, c->field);
-				if (c->subfield)
-					buf_addf(text, " %s", c->subfield);
-			}
-			buf_adds(text, " | ");
-			if (c->op != CHANGE_ADDED)
-				add_cell(md, c->old);
-			buf_adds(text, " | ");
-			if (c->op != CHANGE_REMOVED)
-				add_cell(md, c->new);
-			buf_adds(text, " | ");
-			buf_reset(&md->location);
-			add_location(&md->location, c);
-			add_code(md, &md->location);
-			buf_adds(text, " |\n");
-			write_when_full(out, text);
-		}
+void history_markdown_finish(struct history_markdown *md, const char *empty_line)
+{
+	start_markdown(md);
+	if (!md->steps && empty_line) {
+		buf_adds(&md->text, empty_line);
+		buf_addch(&md->text, '\n');
+		end_part(md, 0, 0, 0);
 	}
-	markdown_findings(md, "Introduced", &step->introduced);
-	markdown_findings(md, "Fixed", &step->fixed);
-	buf_adds(text, "\n");
-	fwrite(text->ptr, 1, text->len, out);
-	buf_release(&md->text);
-	buf_release(&md->cell);
-	buf_release(&md->location);
+	if (md->cut)
+		write_closing_line(md);
+	else
+		write_markdown(md, &md->held);
+	buf_reset(&md->held);
 }

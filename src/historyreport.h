@@ -52,7 +52,59 @@ void history_json_add(struct history_json *j, const struct history_step *step);
  */
 int history_json_finish(struct history_json *j);
 
-/* Prints a step as markdown for a pull-request comment. */
-void history_print_markdown(FILE *out, const struct history_step *step);
+/*
+ * The default maximum size of the markdown document, in bytes. GitHub
+ * rejects a comment of more than 65,536 characters, and every character
+ * takes at least one byte of UTF-8, so the document fits with room to
+ * spare for a line that a workflow adds.
+ */
+#define HISTORY_MARKDOWN_MAX_SIZE 60000
+
+/* Characters of a commit subject or author name that markdown shows. */
+#define HISTORY_MARKDOWN_MAX_CHARS 200
+
+/*
+ * The document of `diff --format markdown`, for a pull-request comment,
+ * written to a file one step at a time and never longer than max_size
+ * bytes. When the whole document would be longer, it stops at a whole
+ * line, before the first part (a commit's heading, a table row, a
+ * finding) that does not fit, and ends with a line that counts what was
+ * left out.
+ */
+struct history_markdown {
+	FILE *out;
+	size_t max_size;	/* bytes, the closing line included */
+	size_t written;		/* bytes written out */
+	struct buf text;	/* the part being added */
+	struct buf held;	/* parts that fit only if nothing comes after them */
+	struct buf cell;	/* scratch for a cell's text */
+	struct buf short_text;	/* scratch for a subject or name cut short */
+	struct buf location;	/* scratch for a path and line numbers */
+	int started;		/* the document's title is added */
+	size_t steps;		/* steps added */
+	int cut;		/* a part did not fit: the rest is counted, not written */
+	char last[2];		/* the last two bytes written out */
+	/* Counts of what the held parts contain, and of what was left out. */
+	size_t held_commits, held_changes, held_findings;
+	size_t lines_left, commits_left, changes_left, findings_left;
+};
+
+/*
+ * Prepares to write the document to out, at most max_size bytes of it.
+ * max_size must leave room for the title and the closing line: use
+ * HISTORY_MARKDOWN_MAX_SIZE, or a few kilobytes at least.
+ */
+void history_markdown_init(struct history_markdown *md, FILE *out, size_t max_size);
+void history_markdown_release(struct history_markdown *md);
+
+/* Adds the section of a step, after the document's title for the first. */
+void history_markdown_add(struct history_markdown *md, const struct history_step *step);
+
+/*
+ * Ends the document: after its title, with empty_line when no step was
+ * added and empty_line is not NULL, and with the closing line when the
+ * document was cut. A write error shows in ferror(out).
+ */
+void history_markdown_finish(struct history_markdown *md, const char *empty_line);
 
 #endif

@@ -509,26 +509,38 @@ static long retry_after(const struct request *r)
 	return linkcheck_parse_retry_after(h->value, time(NULL));
 }
 
-/* Returns the lower-case host of an http or https URL, or NULL for any other. */
-static char *http_url_host(const char *url)
+/* What http_url_host() found in a URL. */
+enum url_kind {
+	URL_HTTP,		/* an http or https URL, whose host is returned */
+	URL_UNPARSED,		/* text that libcurl does not parse as a URL */
+	URL_OTHER_SCHEME	/* a URL of another scheme, or without a host */
+};
+
+/* Sets *host to the lower-case host of an http or https URL (or NULL) and returns its kind. */
+static enum url_kind http_url_host(char **host, const char *url)
 {
 	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *result = NULL, *p;
+	char *scheme = NULL, *name = NULL, *p;
+	enum url_kind kind = URL_UNPARSED;
 
+	*host = NULL;
 	if (!u)
-		return NULL;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    (!strcmp(scheme, "http") || !strcmp(scheme, "https")) &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		result = xstrdup(host);
-		for (p = result; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
+		return URL_UNPARSED;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+		kind = URL_OTHER_SCHEME;
+		if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		    (!strcmp(scheme, "http") || !strcmp(scheme, "https")) &&
+		    curl_url_get(u, CURLUPART_HOST, &name, 0) == CURLUE_OK) {
+			*host = xstrdup(name);
+			for (p = *host; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			kind = URL_HTTP;
+		}
 	}
 	curl_free(scheme);
-	curl_free(host);
+	curl_free(name);
 	curl_url_cleanup(u);
-	return result;
+	return kind;
 }
 
 /* Follows the redirect of a 3xx response; returns 0 when r goes on. */
@@ -541,8 +553,13 @@ static int request_redirect(struct checker *c, struct request *r, long status)
 		request_finish(c, r, LINK_BROKEN, status, "redirect without a location");
 		return -1;
 	}
-	host = http_url_host(location);
-	if (!host) {
+	switch (http_url_host(&host, location)) {
+	case URL_HTTP:
+		break;
+	case URL_UNPARSED:
+		request_finish(c, r, LINK_BROKEN, status, "redirect to a location that is not a valid URL");
+		return -1;
+	case URL_OTHER_SCHEME:
 		request_finish(c, r, LINK_REFUSED, status, "redirect to a URL that is not http or https");
 		return -1;
 	}

@@ -57,10 +57,10 @@ static size_t printable_length(const unsigned char *p, size_t len)
 	return n;
 }
 
-size_t report_clean_length(const char *s)
+/* Returns report_clean_length() of the len bytes at p, which a NUL ends. */
+static size_t clean_length(const unsigned char *p, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), n = 0;
+	size_t n = 0;
 
 	for (;;) {
 		size_t width;
@@ -75,26 +75,39 @@ size_t report_clean_length(const char *s)
 	}
 }
 
+size_t report_clean_length(const char *s)
+{
+	return clean_length((const unsigned char *)s, strlen(s));
+}
+
 void report_sanitize(struct buf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	size_t len = strlen(s);
 
+	/*
+	 * The length left is carried from one escape to the next: measuring
+	 * the rest of s again at each one would take time quadratic in the
+	 * length of a string full of control characters.
+	 */
 	for (;;) {
-		size_t n = report_clean_length(s);
+		size_t n = clean_length((const unsigned char *)s, len);
 		unsigned char c;
 		char escape[4];
 
 		buf_add(out, s, n);
 		s += n;
-		c = (unsigned char)*s;
-		if (!c)
+		len -= n;
+		if (!len)
 			return;
+		c = (unsigned char)*s;
 		escape[0] = '\\';
 		escape[1] = 'x';
 		escape[2] = hex[c >> 4];
 		escape[3] = hex[c & 15];
 		buf_add(out, escape, sizeof(escape));
 		s++;
+		len--;
 	}
 }
 

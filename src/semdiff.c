@@ -331,96 +331,6 @@ static void diff_score_pair(struct change_list *out, const struct model *old,
 		score_field(out, old, new, a, b, "reported_by", &a->reported_by, &b->reported_by);
 }
 
-/* A score and its benchmark as benchmark_names_equal() compares it. */
-struct score_ref {
-	char *key;
-	size_t index;
-};
-
-static int compare_score_refs(const void *x, const void *y)
-{
-	const struct score_ref *a = x, *b = y;
-	int c = strcmp(a->key, b->key);
-
-	if (c)
-		return c;
-	return a->index < b->index ? -1 : a->index > b->index;
-}
-
-/*
- * Returns the scores of m sorted by benchmark key, then by position. The
- * keys share one allocation, and the element past the last one points to it.
- */
-static struct score_ref *sorted_score_refs(const struct model *m)
-{
-	struct score_ref *refs = xcalloc(m->nscores + 1, sizeof(*refs));
-	struct buf keys = BUF_INIT;
-	size_t i;
-	char *key;
-
-	/* Each key as benchmark_names_equal() compares it, "-" for none. */
-	for (i = 0; i < m->nscores; i++) {
-		const char *name = score_benchmark(&m->scores[i]);
-
-		if (name)
-			benchmark_name_normalise(&keys, name);
-		else
-			buf_addch(&keys, '-');
-		buf_addch(&keys, '\0');
-	}
-	key = refs[m->nscores].key = buf_detach(&keys, NULL);
-	for (i = 0; i < m->nscores; i++) {
-		refs[i].key = key;
-		refs[i].index = i;
-		key += strlen(key) + 1;
-	}
-	qsort(refs, m->nscores, sizeof(*refs), compare_score_refs);
-	return refs;
-}
-
-static void free_score_refs(struct score_ref *refs, size_t n)
-{
-	free(refs[n].key);
-	free(refs);
-}
-
-/* Returns the first of refs (n, sorted) whose key is key, or n. */
-static size_t find_key(const struct score_ref *refs, size_t n, const char *key)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(refs[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Sets left[i] of each unmatched score to the unmatched scores of its benchmark. */
-static void count_left(size_t *left, const struct score_ref *refs, size_t n,
-		       const size_t *match)
-{
-	size_t first = 0, k, unmatched;
-
-	while (first < n) {
-		size_t end = first;
-
-		unmatched = 0;
-		while (end < n && !strcmp(refs[end].key, refs[first].key)) {
-			if (match[refs[end].index] == (size_t)-1)
-				unmatched++;
-			end++;
-		}
-		for (k = first; k < end; k++)
-			left[refs[k].index] = unmatched;
-		first = end;
-	}
-}
-
 /*
  * Reports whether two scores of one identity have the same value, date and
  * reported_by, the fields diff_score_pair() compares besides the identity.
@@ -443,6 +353,14 @@ static int identity_repeated(const struct model *m, size_t i)
 }
 
 /*
+ * The maximum number of scores of changed content that
+ * scores_pair_in_order() checks one by one, each with a scan of the model.
+ * A model with more goes through the passes, which pair it the same way in
+ * O(n log n).
+ */
+#define IN_ORDER_MAX_CHANGED 8
+
+/*
  * Reports whether old and new have as many scores, each score has the
  * identity of the other side's score at its index, and every score whose
  * content changed has an identity of its own. The passes of
@@ -450,22 +368,336 @@ static int identity_repeated(const struct model *m, size_t i)
  * score in turn takes the first unpaired old score of its identity, which
  * is the one at its own index. Only entries of a repeated identity can
  * find their content at another index, as when two of them swap places.
- * An edit of values or dates keeps the identities.
+ * An edit of values or dates keeps the identities, and this check spares
+ * such an edit the sorting of the passes.
  */
 static int scores_pair_in_order(const struct model *old, const struct model *new)
 {
-	size_t i;
+	size_t i, changed = 0;
 
 	if (old->nscores != new->nscores)
 		return 0;
 	for (i = 0; i < new->nscores; i++)
 		if (!semdiff_same_identity(&old->scores[i], &new->scores[i]))
 			return 0;
-	for (i = 0; i < new->nscores; i++)
-		if (!same_content(&old->scores[i], &new->scores[i]) &&
-		    identity_repeated(new, i))
+	for (i = 0; i < new->nscores; i++) {
+		if (same_content(&old->scores[i], &new->scores[i]))
+			continue;
+		if (++changed > IN_ORDER_MAX_CHANGED || identity_repeated(new, i))
 			return 0;
+	}
 	return 1;
+}
+
+#define UNPAIRED ((size_t)-1)
+#define NO_KEY ((size_t)-1)
+
+/*
+ * The fields of a score that the pairing passes compare. Each field of
+ * each score gets a number, and two scores get the same number for a
+ * field exactly when the passes take that field as equal. The passes then
+ * sort and compare numbers, not text.
+ */
+enum pair_field {
+	PAIR_BENCHMARK,		/* as benchmark_names_equal() compares it */
+	PAIR_VARIANT,
+	PAIR_SOURCE,		/* the resolved URL, or the source as written */
+	PAIR_VALUE,		/* as decimal_equal() compares it */
+	PAIR_DATE,
+	PAIR_REPORTED_BY,
+	PAIR_NFIELDS
+};
+
+#define PAIR_IDENTITY ((1u << PAIR_BENCHMARK) | (1u << PAIR_VARIANT) | (1u << PAIR_SOURCE))
+#define PAIR_ALL ((1u << PAIR_NFIELDS) - 1)
+#define PAIR_SHARED (PAIR_IDENTITY | (1u << PAIR_VALUE))
+
+/*
+ * The state of one semdiff_pair_scores() call. A slot is a score of either
+ * side. Old score i is slot i and new score j is slot nold + j.
+ */
+struct score_pairing {
+	const struct model *old, *new;
+	size_t nold, nslots;
+	size_t *ids[PAIR_NFIELDS];	/* each field's number, by slot */
+	size_t *old_match, *new_match;
+};
+
+/* One field of one score, to be numbered: its text, or its key. */
+struct text_ref {
+	const char *text;	/* NULL when the score has no such field */
+	size_t slot;
+};
+
+static int compare_text_refs(const void *x, const void *y)
+{
+	const struct text_ref *a = x, *b = y;
+
+	if (!a->text || !b->text)
+		return (a->text != NULL) - (b->text != NULL);
+	return strcmp(a->text, b->text);
+}
+
+static const struct score *slot_score(const struct score_pairing *p, size_t slot)
+{
+	if (slot < p->nold)
+		return &p->old->scores[slot];
+	return &p->new->scores[slot - p->nold];
+}
+
+/*
+ * Returns the text that field f of the score in slot is numbered by. The
+ * benchmark name and the value are numbered by their keys, stored in keys
+ * at the offsets in key_at. key_at has two offsets a slot, NO_KEY for none.
+ */
+static const char *field_text(const struct score_pairing *p, size_t slot,
+			      enum pair_field f, const char *keys, const size_t *key_at)
+{
+	const struct score *s = slot_score(p, slot);
+	size_t at;
+
+	switch (f) {
+	case PAIR_BENCHMARK:
+	case PAIR_VALUE:
+		at = key_at[2 * slot + (f == PAIR_VALUE)];
+		return at == NO_KEY ? NULL : keys + at;
+	case PAIR_VARIANT:
+		return s->variant.s;
+	case PAIR_SOURCE:
+		return score_source(s);
+	case PAIR_DATE:
+		return s->date.s;
+	default:
+		return s->reported_by.s;
+	}
+}
+
+/* Fills p->ids. It sorts the texts of each field and numbers the distinct ones in order. */
+static void number_fields(struct score_pairing *p)
+{
+	struct text_ref *refs = xcalloc(p->nslots + 1, sizeof(*refs));
+	size_t *key_at = xcalloc(xmul(p->nslots + 1, 2), sizeof(size_t));
+	struct buf keys = BUF_INIT;
+	size_t slot, k, id;
+	int f;
+
+	for (slot = 0; slot < p->nslots; slot++) {
+		const struct score *s = slot_score(p, slot);
+		const char *name = score_benchmark(s);
+
+		key_at[2 * slot] = key_at[2 * slot + 1] = NO_KEY;
+		if (name) {
+			key_at[2 * slot] = keys.len;
+			benchmark_name_normalise(&keys, name);
+			buf_addch(&keys, '\0');
+		}
+		if (s->value.s) {
+			key_at[2 * slot + 1] = keys.len;
+			decimal_key(&keys, s->value.s);
+			buf_addch(&keys, '\0');
+		}
+	}
+
+	for (f = 0; f < PAIR_NFIELDS; f++) {
+		p->ids[f] = xcalloc(p->nslots + 1, sizeof(size_t));
+		for (slot = 0; slot < p->nslots; slot++) {
+			refs[slot].text = field_text(p, slot, f, keys.ptr, key_at);
+			refs[slot].slot = slot;
+		}
+		qsort(refs, p->nslots, sizeof(*refs), compare_text_refs);
+		for (k = 0, id = 0; k < p->nslots; k++) {
+			if (k && compare_text_refs(&refs[k - 1], &refs[k]))
+				id++;
+			p->ids[f][refs[k].slot] = id;
+		}
+	}
+
+	buf_release(&keys);
+	free(key_at);
+	free(refs);
+}
+
+/* Compares the fields (a bit mask of pair_field) of the scores in two slots. */
+static int compare_slots(const struct score_pairing *p, unsigned fields, size_t a, size_t b)
+{
+	int f;
+
+	for (f = 0; f < PAIR_NFIELDS; f++) {
+		if (!(fields & (1u << f)) || p->ids[f][a] == p->ids[f][b])
+			continue;
+		return p->ids[f][a] < p->ids[f][b] ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * The old scores sorted by some fields, then by index, so the scores that
+ * agree on those fields form a run in the registry's order. A pass takes
+ * the first unpaired score of a run. cursor[] at a run's first element is
+ * where the next search of that run starts, since every score before it is
+ * paired and stays paired. So each search costs a binary search for the
+ * run, and a pass walks each run once in all.
+ */
+struct pair_index {
+	unsigned fields;
+	size_t *order;		/* NULL for a model of few scores, which are scanned */
+	size_t *cursor;
+};
+
+/*
+ * The maximum number of old scores that are scanned for each new score
+ * instead of sorted. Most models have a few dozen scores, and the scans
+ * spare them the allocations and sorts of the indexes. The bound is an
+ * estimate, not a measured crossover.
+ */
+#define PAIR_SCAN_MAX 32
+
+/* A sort key of an old score: its numbers for the fields of an index, the others 0. */
+struct slot_key {
+	size_t id[PAIR_NFIELDS];
+	size_t slot;
+};
+
+static int compare_slot_keys(const void *x, const void *y)
+{
+	const struct slot_key *a = x, *b = y;
+	int f;
+
+	for (f = 0; f < PAIR_NFIELDS; f++)
+		if (a->id[f] != b->id[f])
+			return a->id[f] < b->id[f] ? -1 : 1;
+	return a->slot < b->slot ? -1 : a->slot > b->slot;
+}
+
+/* Sorts the old scores of p into x by fields. sort_keys has room for them all. */
+static void pair_index_init(struct pair_index *x, const struct score_pairing *p,
+			    unsigned fields, struct slot_key *sort_keys)
+{
+	size_t i;
+	int f;
+
+	x->fields = fields;
+	x->order = NULL;
+	x->cursor = NULL;
+	if (p->nold <= PAIR_SCAN_MAX)
+		return;
+	x->order = xcalloc(p->nold + 1, sizeof(size_t));
+	x->cursor = xcalloc(p->nold + 1, sizeof(size_t));
+	for (i = 0; i < p->nold; i++) {
+		for (f = 0; f < PAIR_NFIELDS; f++)
+			sort_keys[i].id[f] = (fields & (1u << f)) ? p->ids[f][i] : 0;
+		sort_keys[i].slot = i;
+	}
+	qsort(sort_keys, p->nold, sizeof(*sort_keys), compare_slot_keys);
+	for (i = 0; i < p->nold; i++) {
+		x->order[i] = sort_keys[i].slot;
+		x->cursor[i] = i;
+	}
+}
+
+static void pair_index_release(struct pair_index *x)
+{
+	free(x->order);
+	free(x->cursor);
+}
+
+/*
+ * Returns the first unpaired old score, in the registry's order, that
+ * agrees with new score j on the fields of x, or UNPAIRED.
+ */
+static size_t pair_index_first(struct pair_index *x, const struct score_pairing *p, size_t j)
+{
+	size_t slot = p->nold + j, lo = 0, hi = p->nold, k;
+
+	if (!x->order) {
+		for (k = 0; k < p->nold; k++)
+			if (p->old_match[k] == UNPAIRED && !compare_slots(p, x->fields, k, slot))
+				return k;
+		return UNPAIRED;
+	}
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (compare_slots(p, x->fields, x->order[mid], slot) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == p->nold || compare_slots(p, x->fields, x->order[lo], slot))
+		return UNPAIRED;
+
+	k = x->cursor[lo];
+	while (k < p->nold && p->old_match[x->order[k]] != UNPAIRED &&
+	       !compare_slots(p, x->fields, x->order[k], slot))
+		k++;
+	x->cursor[lo] = k;
+	if (k == p->nold || compare_slots(p, x->fields, x->order[k], slot))
+		return UNPAIRED;
+	return x->order[k];
+}
+
+static void pair_slots(struct score_pairing *p, size_t i, size_t j)
+{
+	p->old_match[i] = j;
+	p->new_match[j] = i;
+}
+
+/*
+ * Pairs each unpaired new score, in order, with the first unpaired old
+ * score that agrees with it on the fields of x, or (when y is not NULL)
+ * on those of y.
+ */
+static void pair_pass(struct score_pairing *p, struct pair_index *x, struct pair_index *y)
+{
+	size_t j, i, other;
+
+	for (j = 0; j < p->new->nscores; j++) {
+		if (p->new_match[j] != UNPAIRED)
+			continue;
+		i = pair_index_first(x, p, j);
+		if (y) {
+			other = pair_index_first(y, p, j);
+			if (i == UNPAIRED || (other != UNPAIRED && other < i))
+				i = other;
+		}
+		if (i != UNPAIRED)
+			pair_slots(p, i, j);
+	}
+}
+
+/*
+ * Pairs the only unpaired score of a benchmark on each side, and
+ * by_benchmark finds the old one. The counts are taken before any pair is
+ * made. A pair leaves no score of its benchmark unpaired, so the counts of
+ * the other benchmarks stay true.
+ */
+static void pair_last_of_benchmark(struct score_pairing *p, struct pair_index *by_benchmark)
+{
+	size_t *old_left = xcalloc(p->nslots + 1, sizeof(size_t));
+	size_t *new_left = xcalloc(p->nslots + 1, sizeof(size_t));
+	const size_t *benchmark = p->ids[PAIR_BENCHMARK];
+	size_t i, j;
+
+	for (i = 0; i < p->nold; i++)
+		if (p->old_match[i] == UNPAIRED)
+			old_left[benchmark[i]]++;
+	for (j = 0; j < p->new->nscores; j++)
+		if (p->new_match[j] == UNPAIRED)
+			new_left[benchmark[p->nold + j]]++;
+
+	for (j = 0; j < p->new->nscores; j++) {
+		size_t id = benchmark[p->nold + j];
+
+		if (p->new_match[j] != UNPAIRED || new_left[id] != 1 || old_left[id] != 1)
+			continue;
+		i = pair_index_first(by_benchmark, p, j);
+		if (i != UNPAIRED)
+			pair_slots(p, i, j);
+	}
+
+	free(old_left);
+	free(new_left);
 }
 
 /*
@@ -473,87 +705,60 @@ static int scores_pair_in_order(const struct model *old, const struct model *new
  * i (or -1), in four passes of decreasing strictness. The first pairs
  * scores of one identity and the same content, so entries of a repeated
  * identity that only moved keep their partners. The second pairs the rest
- * of an identity in order. Every pass pairs only scores of the same
- * benchmark, so each new score is compared with the old scores of its
- * benchmark alone, found by binary search.
+ * of an identity in order. The third pairs scores of one benchmark that
+ * share the variant or the source, and the last the only score of a
+ * benchmark left on each side. In every pass each new score in turn takes
+ * the first unpaired old score that qualifies. The old scores are indexed
+ * by the fields each pass compares, so a model with many scores of one
+ * benchmark costs O(n log n), not a scan of the benchmark per score.
  */
 void semdiff_pair_scores(size_t *old_match, size_t *new_match,
 			 const struct model *old, const struct model *new)
 {
-	struct score_ref *old_refs, *new_refs;
-	char **new_keys;
-	size_t *old_left, *new_left;
-	size_t i, j, k;
-	int pass;
+	struct score_pairing p;
+	struct pair_index by_content, by_identity, by_variant, by_source, by_benchmark;
+	struct slot_key *sort_keys;
+	size_t i;
+	int f;
 
 	if (scores_pair_in_order(old, new)) {
 		for (i = 0; i < old->nscores; i++)
 			old_match[i] = new_match[i] = i;
 		return;
 	}
-	old_refs = sorted_score_refs(old);
-	new_refs = sorted_score_refs(new);
-	new_keys = xcalloc(new->nscores + 1, sizeof(*new_keys));
-	old_left = xcalloc(old->nscores + 1, sizeof(size_t));
-	new_left = xcalloc(new->nscores + 1, sizeof(size_t));
 	for (i = 0; i < old->nscores; i++)
-		old_match[i] = (size_t)-1;
-	for (j = 0; j < new->nscores; j++)
-		new_match[j] = (size_t)-1;
-	for (k = 0; k < new->nscores; k++)
-		new_keys[new_refs[k].index] = new_refs[k].key;
+		old_match[i] = UNPAIRED;
+	for (i = 0; i < new->nscores; i++)
+		new_match[i] = UNPAIRED;
 
-	for (pass = 0; pass < 4; pass++) {
-		/*
-		 * The last pass pairs the only score of a benchmark left on each
-		 * side. The counts are taken once, before it: a pair it makes
-		 * leaves no score of that benchmark unmatched, so the counts of
-		 * the other benchmarks do not change.
-		 */
-		if (pass == 3) {
-			count_left(old_left, old_refs, old->nscores, old_match);
-			count_left(new_left, new_refs, new->nscores, new_match);
-		}
-		for (j = 0; j < new->nscores; j++) {
-			const struct score *b = &new->scores[j];
+	p.old = old;
+	p.new = new;
+	p.nold = old->nscores;
+	p.nslots = old->nscores + new->nscores;
+	p.old_match = old_match;
+	p.new_match = new_match;
+	number_fields(&p);
 
-			if (new_match[j] != (size_t)-1)
-				continue;
-			k = find_key(old_refs, old->nscores, new_keys[j]);
-			for (; k < old->nscores && !strcmp(old_refs[k].key, new_keys[j]); k++) {
-				const struct score *a;
-				int ok;
+	sort_keys = p.nold > PAIR_SCAN_MAX ? xcalloc(p.nold + 1, sizeof(*sort_keys)) : NULL;
+	pair_index_init(&by_content, &p, PAIR_ALL, sort_keys);
+	pair_index_init(&by_identity, &p, PAIR_IDENTITY, sort_keys);
+	pair_index_init(&by_variant, &p, (1u << PAIR_BENCHMARK) | (1u << PAIR_VARIANT), sort_keys);
+	pair_index_init(&by_source, &p, (1u << PAIR_BENCHMARK) | (1u << PAIR_SOURCE), sort_keys);
+	pair_index_init(&by_benchmark, &p, 1u << PAIR_BENCHMARK, sort_keys);
+	free(sort_keys);
 
-				i = old_refs[k].index;
-				a = &old->scores[i];
-				if (old_match[i] != (size_t)-1)
-					continue;
-				if (pass == 0)
-					ok = text_equal(a->variant.s, b->variant.s) &&
-					     text_equal(score_source(a), score_source(b)) &&
-					     same_content(a, b);
-				else if (pass == 1)
-					ok = text_equal(a->variant.s, b->variant.s) &&
-					     text_equal(score_source(a), score_source(b));
-				else if (pass == 2)
-					ok = text_equal(a->variant.s, b->variant.s) ||
-					     text_equal(score_source(a), score_source(b));
-				else
-					ok = old_left[i] == 1 && new_left[j] == 1;
-				if (ok) {
-					old_match[i] = j;
-					new_match[j] = i;
-					break;
-				}
-			}
-		}
-	}
+	pair_pass(&p, &by_content, NULL);
+	pair_pass(&p, &by_identity, NULL);
+	pair_pass(&p, &by_variant, &by_source);
+	pair_last_of_benchmark(&p, &by_benchmark);
 
-	free_score_refs(old_refs, old->nscores);
-	free_score_refs(new_refs, new->nscores);
-	free(new_keys);
-	free(old_left);
-	free(new_left);
+	pair_index_release(&by_content);
+	pair_index_release(&by_identity);
+	pair_index_release(&by_variant);
+	pair_index_release(&by_source);
+	pair_index_release(&by_benchmark);
+	for (f = 0; f < PAIR_NFIELDS; f++)
+		free(p.ids[f]);
 }
 
 static void diff_scores(struct change_list *out, const struct model *old,
@@ -608,12 +813,59 @@ static int has_source_url(const struct model *m, const char *url)
 }
 
 /*
+ * Returns how many scores of a have a score in b with the same identity
+ * and value. Both sides are sorted by those fields, so that a model with
+ * many scores costs O(n log n), not a scan of b for each score of a.
+ */
+static size_t count_shared_scores(const struct model *a, const struct model *b)
+{
+	struct score_pairing p;
+	struct slot_key *keys;
+	size_t slot, first, end, k, shared = 0;
+	int f;
+
+	memset(&p, 0, sizeof(p));
+	p.old = a;
+	p.new = b;
+	p.nold = a->nscores;
+	p.nslots = a->nscores + b->nscores;
+	number_fields(&p);
+
+	keys = xcalloc(p.nslots + 1, sizeof(*keys));
+	for (slot = 0; slot < p.nslots; slot++) {
+		for (f = 0; f < PAIR_NFIELDS; f++)
+			keys[slot].id[f] = (PAIR_SHARED & (1u << f)) ? p.ids[f][slot] : 0;
+		keys[slot].slot = slot;
+	}
+	qsort(keys, p.nslots, sizeof(*keys), compare_slot_keys);
+
+	/* A run of equal keys lists the scores of a before those of b. */
+	for (first = 0; first < p.nslots; first = end) {
+		size_t from_a = 0;
+
+		end = first;
+		while (end < p.nslots && !compare_slots(&p, PAIR_SHARED, keys[end].slot,
+							keys[first].slot))
+			end++;
+		for (k = first; k < end && keys[k].slot < p.nold; k++)
+			from_a++;
+		if (k < end)
+			shared += from_a;
+	}
+
+	free(keys);
+	for (f = 0; f < PAIR_NFIELDS; f++)
+		free(p.ids[f]);
+	return shared;
+}
+
+/*
  * Reports whether b looks like a with a new id: the same source URLs, and more
  * than half of the scores the same identity and value.
  */
 static int looks_renamed(const struct model *a, const struct model *b)
 {
-	size_t i, j, same = 0, most;
+	size_t i, most;
 
 	if (!a->nsources || a->nsources != b->nsources)
 		return 0;
@@ -623,16 +875,7 @@ static int looks_renamed(const struct model *a, const struct model *b)
 	most = a->nscores > b->nscores ? a->nscores : b->nscores;
 	if (!most)
 		return text_equal(a->name.s, b->name.s);
-	for (i = 0; i < a->nscores; i++) {
-		for (j = 0; j < b->nscores; j++) {
-			if (semdiff_same_identity(&a->scores[i], &b->scores[j]) &&
-			    value_equal(a->scores[i].value.s, b->scores[j].value.s)) {
-				same++;
-				break;
-			}
-		}
-	}
-	return same * 2 > most;
+	return count_shared_scores(a, b) * 2 > most;
 }
 
 /*

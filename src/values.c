@@ -169,6 +169,19 @@ int decimal_equal(const char *a, const char *b)
 	return equal;
 }
 
+void decimal_key(struct buf *out, const char *s)
+{
+	struct exact x;
+	size_t n = exact_scan(&x, s, 1, NULL);
+
+	/* The first byte keeps a number apart from a text that does not parse. */
+	if (n && !s[n])
+		buf_addf(out, "d%s%se%ld", x.negative ? "-" : "", x.digits.ptr, x.exponent);
+	else
+		buf_addf(out, "s%s", s);
+	buf_release(&x.digits);
+}
+
 /*
  * Reads a count into x. A suffix shifts the exponent (K 3, M 6, B 9, T 12);
  * with tokens set, K multiplies by 1024 instead. A fraction needs a suffix:

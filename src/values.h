@@ -24,6 +24,15 @@ int decimal_parse(const char *s, double *value, int *decimals);
  */
 int decimal_equal(const char *a, const char *b);
 
+struct buf;
+
+/*
+ * Appends to out a key for the literal s, which must not be NULL. Two
+ * literals get the same key exactly when decimal_equal() reports them
+ * equal, so callers can sort or hash values by their keys.
+ */
+void decimal_key(struct buf *out, const char *s);
+
 /*
  * Parses a count: digits, an optional fraction and an optional suffix K, M,
  * B or T (1e3, 1e6, 1e9, 1e12), or a plain integer. With tokens set, a K

@@ -122,6 +122,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(200)
         elif path == "/to-ftp":
             self.redirect(302, "ftp://127.0.0.1/file")
+        elif path == "/to-junk":
+            self.redirect(301, "/ok/\x1b[31mred")
         elif path.startswith("/retry-429/"):
             if first_time(path):
                 self.reply(429, [("Retry-After", "1")])

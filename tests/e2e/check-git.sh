@@ -180,6 +180,37 @@ test_expect_success 'registry path through a symbolic link' '
 	test_cmp expected out
 '
 
+test_expect_success 'verbose names links and FIFOs skipped' '
+	setup &&
+	printf "%s" "$good" >data/a.yaml &&
+	ln -s a.yaml data/b.yaml && mkfifo data/c.yml && ln -s a.yaml data/notes.txt &&
+	run_ma 0 check --verbose data &&
+	cat >expected <<-EOF &&
+	modelaudit: skipping data/b.yaml: not a regular file (a link or a special file below a registry directory is not read)
+	modelaudit: skipping data/c.yml: not a regular file (a link or a special file below a registry directory is not read)
+	modelaudit: reading data/a.yaml ($(wc -c <data/a.yaml) bytes)
+	0 errors, 0 warnings, 0 notes in 1 file (1 model, 0 scores)
+	EOF
+	test_cmp expected err
+'
+
+test_expect_success 'registry path outside the repository exits 3 for git sources' '
+	setup &&
+	printf "%s" "$good" >data/models.yaml && git add . && git commit -qm one &&
+	mkdir ../outside && printf "%s" "$good" >../outside/m.yaml &&
+	printf "registry: [../outside]\n" >.modelaudit.yaml &&
+	run_ma 0 check --quiet &&
+	run_ma 3 diff &&
+	echo "modelaudit: error: .modelaudit.yaml: registry path '"'"'../outside'"'"' is outside the repository, and the index and commits have only paths from its root" >expected &&
+	test_cmp expected err &&
+	git add .modelaudit.yaml &&
+	run_ma 3 check --staged &&
+	echo "modelaudit: error: (index):.modelaudit.yaml: registry path '"'"'../outside'"'"' is outside the repository, and the index and commits have only paths from its root" >expected &&
+	test_cmp expected err &&
+	run_ma 3 diff --staged &&
+	test_cmp expected err
+'
+
 test_expect_success 'staged and rev together exit 2' '
 	run_ma 2 check --staged --rev HEAD
 '

@@ -108,6 +108,12 @@ test_expect_success 'redirect to ftp is refused' '
 	grep "^  $U/to-ftp: refused (302): redirect to a URL that is not http or https$" out
 '
 
+test_expect_success 'redirect to an invalid location is broken' '
+	write_registry "$U/to-junk" &&
+	scan 1 &&
+	grep "^  $U/to-junk: broken (301): redirect to a location that is not a valid URL, failing since" out
+'
+
 test_expect_success '429 with Retry-After is retried' '
 	write_registry "$U/retry-429/a" &&
 	scan 0 --retries 1 --format json &&

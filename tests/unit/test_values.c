@@ -1,5 +1,6 @@
 #include "unit.h"
 
+#include "buf.h"
 #include "values.h"
 
 static void test_decimal_parse_accepts_plain_literals(void)
@@ -67,6 +68,33 @@ static void test_decimal_equal_falls_back_to_text(void)
 	CHECK(!decimal_equal("87", "~87"));
 	CHECK(decimal_equal(NULL, NULL));
 	CHECK(!decimal_equal("1", NULL));
+}
+
+static void test_decimal_key_matches_equal(void)
+{
+	static const char *const literals[] = {
+		"0.8050", "0.805", "1", "1.0", "01", "0", "-0.0", "00", "-3.50", "-3.5",
+		"3.5", "100", "100.00", "10", "0.1", "0.01", "0.30000000000000000001",
+		"0.3", "n/a", "N/A", "~87", "87", "d1e0", "s1", "1e0", "", "-", "1.",
+	};
+	size_t n = sizeof(literals) / sizeof(literals[0]), i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < n; k++) {
+			struct buf a = BUF_INIT, b = BUF_INIT;
+			int same_key;
+
+			decimal_key(&a, literals[i]);
+			decimal_key(&b, literals[k]);
+			same_key = !strcmp(a.ptr, b.ptr);
+			if (same_key != decimal_equal(literals[i], literals[k]))
+				printf("#   keys of \"%s\" and \"%s\": \"%s\", \"%s\"\n",
+				       literals[i], literals[k], a.ptr, b.ptr);
+			CHECK(same_key == decimal_equal(literals[i], literals[k]));
+			buf_release(&a);
+			buf_release(&b);
+		}
+	}
 }
 
 static void test_count_parse_suffixes(void)
@@ -197,6 +225,7 @@ int main(void)
 	RUN(test_decimal_parse_rejects_other_forms);
 	RUN(test_decimal_equal_compares_digits);
 	RUN(test_decimal_equal_falls_back_to_text);
+	RUN(test_decimal_key_matches_equal);
 	RUN(test_count_parse_suffixes);
 	RUN(test_count_parse_rejects_malformed);
 	RUN(test_count_equal_by_value);
