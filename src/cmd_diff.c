@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +72,23 @@ static void print_summary(const struct diff_output *o, const struct history_opti
 		o->introduced, o->introduced == 1 ? "" : "s", o->fixed);
 }
 
+/*
+ * Copies the document spooled in doc to standard output, where a failed
+ * write ends the run (see main.c). Returns 0, or -1 when the temporary
+ * file cannot be written out or read back.
+ */
+static int copy_document(FILE *doc)
+{
+	char chunk[65536];
+	size_t n;
+
+	if (ferror(doc) || fflush(doc) != 0 || fseek(doc, 0, SEEK_SET) != 0)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), doc)) > 0)
+		fwrite(chunk, 1, n, stdout);
+	return ferror(doc) ? -1 : 0;
+}
+
 /* Returns the line of a markdown report with nothing to show, which a pull-request comment carries alone. */
 static const char *empty_report(const struct history_options *o)
 {
@@ -95,6 +113,7 @@ int cmd_diff(int argc, char **argv)
 	struct audit audit;
 	struct buf err = BUF_INIT;
 	int status = EXIT_OK, ret;
+	FILE *doc = NULL;
 	struct option options[] = {
 		OPT_FLAG("root", &hopt.root, "report every commit reachable from HEAD (or <rev>), the first against an empty registry"),
 		OPT_FLAG("first-parent", &hopt.first_parent, "follow only the first parent of merge commits"),
@@ -108,8 +127,6 @@ int cmd_diff(int argc, char **argv)
 	memset(&hopt, 0, sizeof(hopt));
 	memset(&out, 0, sizeof(out));
 	memset(&range, 0, sizeof(range));
-	history_json_init(&out.json, stdout, &range);
-	history_markdown_init(&out.markdown, stdout, HISTORY_MARKDOWN_MAX_SIZE);
 	audit_init(&audit);
 
 	if (options_parse(argc, argv, options, &args) < 0) {
@@ -163,16 +180,27 @@ int cmd_diff(int argc, char **argv)
 		     !strcmp(common.format, "markdown") ? DIFF_MARKDOWN : DIFF_TEXT;
 	out.color = common.use_color;
 	out.fail_on = common.fail_on_severity;
-
 	/*
-	 * The markdown document ends after a failed walk too, with the
-	 * commits reported before it. Its size does not change the exit
-	 * status, which the counts of every step decide.
+	 * A JSON or markdown document is spooled to a temporary file and
+	 * printed once the whole range has been read, so that a failure part
+	 * way leaves standard output empty rather than a document cut short.
 	 */
+	if (out.format != DIFF_TEXT) {
+		doc = tmpfile();
+		if (!doc) {
+			fprintf(stderr, "modelaudit: error: cannot create a temporary file for the report: %s\n",
+				strerror(errno));
+			status = EXIT_OPERATIONAL;
+			goto done;
+		}
+	}
+	history_json_init(&out.json, doc, &range);
+	history_markdown_init(&out.markdown, doc, HISTORY_MARKDOWN_MAX_SIZE);
+
+	/* The markdown size does not change the exit status, which the counts of every step decide. */
 	ret = history_run(h, &hopt, print_step, &out, &range, &err);
-	if (out.format == DIFF_MARKDOWN)
-		history_markdown_finish(&out.markdown,
-					ret < 0 ? NULL : empty_report(&hopt));
+	if (out.format == DIFF_MARKDOWN && ret == 0)
+		history_markdown_finish(&out.markdown, empty_report(&hopt));
 	if (ret < 0) {
 		fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
 		status = ret == GITREPO_BAD_SPEC ? EXIT_USAGE :
@@ -180,9 +208,12 @@ int cmd_diff(int argc, char **argv)
 		goto done;
 	}
 
-	if (out.format == DIFF_JSON) {
-		if (history_json_finish(&out.json) < 0)
-			status = EXIT_OPERATIONAL;
+	if ((out.format == DIFF_JSON && history_json_finish(&out.json) < 0) ||
+	    (doc && copy_document(doc) < 0)) {
+		fprintf(stderr, "modelaudit: error: cannot spool the report to a temporary file: %s\n",
+			strerror(errno));
+		status = EXIT_OPERATIONAL;
+		goto done;
 	}
 	if (!common.quiet && out.format != DIFF_JSON)
 		print_summary(&out, &hopt, stderr);
@@ -201,6 +232,8 @@ done:
 		status = EXIT_OPERATIONAL;
 	history_json_release(&out.json);
 	history_markdown_release(&out.markdown);
+	if (doc)
+		fclose(doc);
 	history_free(h);
 	audit_release(&audit);
 	buf_release(&err);

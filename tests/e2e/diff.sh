@@ -631,6 +631,20 @@ test_expect_success 'missing commit object exits 4' '
 	done
 '
 
+test_expect_success 'missing blob mid-range leaves JSON and markdown empty' '
+	full_stacks &&
+	four_scores &&
+	gone=$(git rev-parse HEAD~1:data/models.yaml) &&
+	rm .git/objects/$(echo $gone | cut -c1-2)/$(echo $gone | cut -c3-) &&
+	for format in json markdown; do
+		run_ma 4 diff --root --format $format &&
+		test_cmp /dev/null out &&
+		grep "^modelaudit: error: .*$gone" err || exit 1
+	done &&
+	run_ma 4 diff --root &&
+	grep -c "^commit " out >count && echo 2 >expected && test_cmp expected count
+'
+
 test_expect_success 'unusable commit configurations are skipped' '
 	setup &&
 	echo "registry: [../x.yaml]" >.modelaudit.yaml && git add . && git commit -qm outside &&
