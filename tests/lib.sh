@@ -12,6 +12,8 @@
 #   test_cmp EXPECTED ACTUAL
 #   make_repo DIR           git init with a fixed identity and dates
 #   fixture NAME            path of tests/fixtures/NAME
+#   registry_yaml [KEY=VALUE...]
+#                           print a one-model registry (see below)
 set -u
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -39,6 +41,106 @@ trap 'rm -rf "$TRASH_ROOT"' EXIT
 fixture() {
 	printf '%s\n' "$FIXTURES/$1"
 }
+
+# registry_yaml [KEY=VALUE...]: prints a registry of one model, which is
+# by default
+#
+#   models:
+#     - id: acme-7b
+#       name: Acme 7B
+#       organization: Acme
+#       released: 2024-07-01
+#       sources:
+#         - id: card
+#           url: https://acme.org/card
+#
+# Each KEY=VALUE changes or adds one part:
+#   id, name, organization, released, family, base_model
+#                   that field of the model; an empty VALUE leaves its line
+#                   out, and family and base_model are out unless given
+#   url=URL         the URL of source card
+#   sources=URLS    the space-separated URLS as sources s1, s2, ... in
+#                   place of card
+#   spec=LINE       a "key: value" LINE under specs (repeatable)
+#   score="BENCHMARK VARIANT VALUE [DATE]"
+#                   a score from card under benchmarks (repeatable); a
+#                   VARIANT or DATE of "-" leaves that line out, and DATE
+#                   is 2024-07-01 unless given
+# To write more models into one file, append the output of further calls
+# without its first line (`| sed 1d`). The body runs in a subshell, so its
+# variables do not touch the caller's.
+registry_yaml() (
+	id=acme-7b
+	name='Acme 7B'
+	organization=Acme
+	released=2024-07-01
+	family=
+	base_model=
+	url=https://acme.org/card
+	sources=
+	specs=
+	scores=
+	for argument in "$@"; do
+		value=${argument#*=}
+		case $argument in
+		id=*) id=$value ;;
+		name=*) name=$value ;;
+		organization=*) organization=$value ;;
+		released=*) released=$value ;;
+		family=*) family=$value ;;
+		base_model=*) base_model=$value ;;
+		url=*) url=$value ;;
+		sources=*) sources=$value ;;
+		spec=*) specs="$specs$value
+" ;;
+		score=*) scores="$scores$value
+" ;;
+		*)
+			echo "registry_yaml: invalid argument '$argument': expected KEY=VALUE with a KEY listed in tests/lib.sh" >&2
+			exit 1
+			;;
+		esac
+	done
+
+	printf 'models:\n  - id: %s\n' "$id"
+	[ -z "$name" ] || printf '    name: %s\n' "$name"
+	[ -z "$organization" ] || printf '    organization: %s\n' "$organization"
+	[ -z "$released" ] || printf '    released: %s\n' "$released"
+	[ -z "$family" ] || printf '    family: %s\n' "$family"
+	[ -z "$base_model" ] || printf '    base_model: %s\n' "$base_model"
+
+	printf '    sources:\n'
+	if [ -z "$sources" ]; then
+		printf '      - id: card\n        url: %s\n' "$url"
+	else
+		# Split on blanks only: the "?" of a query string is no glob.
+		set -f
+		n=0
+		for source_url in $sources; do
+			n=$((n + 1))
+			printf '      - id: s%d\n        url: %s\n' "$n" "$source_url"
+		done
+	fi
+
+	if [ -n "$specs" ]; then
+		printf '    specs:\n'
+		printf '%s' "$specs" | while IFS= read -r line; do
+			printf '      %s\n' "$line"
+		done
+	fi
+
+	if [ -n "$scores" ]; then
+		printf '    benchmarks:\n'
+		printf '%s' "$scores" | while read -r benchmark variant value date; do
+			printf '      - benchmark: %s\n' "$benchmark"
+			[ "$variant" = - ] || printf '        variant: %s\n' "$variant"
+			printf '        score: %s\n' "$value"
+			date=${date:-2024-07-01}
+			[ "$date" = - ] || printf '        date: %s\n' "$date"
+			printf '        source: card\n'
+		done
+	fi
+)
 
 run_ma() {
 	expected_status=$1

@@ -4,52 +4,7 @@
 
 # registry MMLU-VALUE GSM8K-VALUE [ID]
 registry() {
-	cat <<EOF
-models:
-  - id: ${3:-acme-7b}
-    name: Acme 7B
-    organization: Acme
-    released: 2024-07-01
-    sources:
-      - id: card
-        url: https://acme.org/card
-    benchmarks:
-      - benchmark: MMLU
-        variant: 5-shot
-        score: $1
-        date: 2024-07-01
-        source: card
-      - benchmark: GSM8K
-        score: $2
-        date: 2024-07-01
-        source: card
-EOF
-}
-
-# model ID: the start of a registry with one model, whose scores follow.
-model() {
-	cat <<EOF
-models:
-  - id: $1
-    name: Acme 7B
-    organization: Acme
-    released: 2024-07-01
-    sources:
-      - id: card
-        url: https://acme.org/card
-    benchmarks:
-EOF
-}
-
-# score BENCHMARK VARIANT VALUE: one score entry of that model.
-score() {
-	cat <<EOF
-      - benchmark: $1
-        variant: $2
-        score: $3
-        date: 2024-07-01
-        source: card
-EOF
+	registry_yaml id="${3:-acme-7b}" score="MMLU 5-shot $1" score="GSM8K - $2"
 }
 
 # short REV: the abbreviated commit id that blame prints.
@@ -172,9 +127,9 @@ test_expect_success 'rename chain names the first rename' '
 
 test_expect_success 'duplicate entries each keep their trail' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.33 && score MMLU 5-shot 0.237; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.33" score="MMLU 5-shot 0.237" >data/models.yaml &&
 	git add . && git commit -qm "add two entries" &&
-	{ model m1 && score MMLU 5-shot 0.33; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.33" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam "drop the second" &&
 	run_ma 0 blame m1 &&
 	cat >expected <<-EOF &&
@@ -190,11 +145,11 @@ test_expect_success 'duplicate entries each keep their trail' '
 
 test_expect_success 'swapped duplicate entries keep their trails' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.33 && score MMLU 5-shot 0.237; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.33" score="MMLU 5-shot 0.237" >data/models.yaml &&
 	git add . && git commit -qm one &&
-	{ model m1 && score MMLU 5-shot 0.33 && score MMLU 5-shot 0.25; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.33" score="MMLU 5-shot 0.25" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam two &&
-	{ model m1 && score MMLU 5-shot 0.25 && score MMLU 5-shot 0.33; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.25" score="MMLU 5-shot 0.33" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam swap &&
 	run_ma 0 diff HEAD~1 --fail-on never &&
 	test_cmp /dev/null out &&
@@ -211,10 +166,10 @@ test_expect_success 'swapped duplicate entries keep their trails' '
 
 test_expect_success 'columns line up up to 40 characters' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.5 && score GSM8K 8-shot 0.25; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.5" score="GSM8K 8-shot 0.25" >data/models.yaml &&
 	git add . && git commit -qm one &&
 	long=0.12345678901234567890123456789012345678901234 &&
-	{ model m1 && score MMLU 5-shot $long && score GSM8K 8-shot 0.3; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot $long" score="GSM8K 8-shot 0.3" >data/models.yaml &&
 	GIT_AUTHOR_NAME=Ann GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam two &&
 	run_ma 0 blame m1 &&
 	pad="                                     " &&
@@ -231,9 +186,9 @@ test_expect_success 'columns line up up to 40 characters' '
 
 test_expect_success 'duplicate entries in JSON match the text' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.33 && score MMLU 5-shot 0.237; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.33" score="MMLU 5-shot 0.237" >data/models.yaml &&
 	git add . && git commit -qm one &&
-	{ model m1 && score MMLU 5-shot 0.33 && score MMLU 5-shot 0.25; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.33" score="MMLU 5-shot 0.25" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam two &&
 	run_ma 0 blame m1 &&
 	sed -n "s/^    \([^ ]*\)  *\([^ ]*\) .*/\1 \2/p" out >text &&
@@ -256,9 +211,9 @@ for s in json.load(sys.stdin)[\"scores\"]:
 
 test_expect_success 'new variant and value keep the trail' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" score="GSM8K 8-shot 0.50" >data/models.yaml &&
 	git add . && git commit -qm one &&
-	{ model m1 && score MMLU 0-shot 0.70 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 0-shot 0.70" score="GSM8K 8-shot 0.50" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam two &&
 	run_ma 0 blame m1 MMLU &&
 	cat >expected <<-EOF &&
@@ -271,11 +226,11 @@ test_expect_success 'new variant and value keep the trail' '
 
 test_expect_success 'reordered entries keep their trails' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" score="GSM8K 8-shot 0.50" >data/models.yaml &&
 	git add . && git commit -qm one &&
-	{ model m1 && score GSM8K 8-shot 0.50 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	registry_yaml id=m1 score="GSM8K 8-shot 0.50" score="MMLU 5-shot 0.80" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam reorder &&
-	{ model m1 && score GSM8K 8-shot 0.55 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	registry_yaml id=m1 score="GSM8K 8-shot 0.55" score="MMLU 5-shot 0.80" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam three &&
 	run_ma 0 blame m1 &&
 	cat >expected <<-EOF &&
@@ -290,11 +245,11 @@ test_expect_success 'reordered entries keep their trails' '
 
 test_expect_success 'removed score starts again when added back' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" score="GSM8K 8-shot 0.50" >data/models.yaml &&
 	git add . && git commit -qm one &&
-	{ model m1 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	registry_yaml id=m1 score="GSM8K 8-shot 0.50" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam remove &&
-	{ model m1 && score GSM8K 8-shot 0.50 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	registry_yaml id=m1 score="GSM8K 8-shot 0.50" score="MMLU 5-shot 0.80" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam "add again" &&
 	run_ma 0 blame m1 MMLU &&
 	cat >expected <<-EOF &&
@@ -306,11 +261,11 @@ test_expect_success 'removed score starts again when added back' '
 
 test_expect_success 'removed model added back keeps its trails' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" score="GSM8K 8-shot 0.50" >data/models.yaml &&
 	git add . && git commit -qm one &&
 	echo "models: []" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam remove &&
-	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.60; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" score="GSM8K 8-shot 0.60" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam "add back" &&
 	run_ma 0 blame m1 &&
 	cat >expected <<-EOF &&
@@ -325,11 +280,11 @@ test_expect_success 'removed model added back keeps its trails' '
 
 test_expect_success 'registry that failed to parse keeps trails' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" >data/models.yaml &&
 	git add . && git commit -qm one &&
-	{ model m1 && score MMLU 5-shot 0.80 && echo "  - id: [broken"; } >data/models.yaml &&
+	{ registry_yaml id=m1 score="MMLU 5-shot 0.80" && echo "  - id: [broken"; } >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-02-01T12:00:00Z git commit -qam broken &&
-	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-03-01T12:00:00Z git commit -qam fixed &&
 	run_ma 0 diff HEAD~1 --fail-on never &&
 	! grep "added model m1" out &&
@@ -347,16 +302,16 @@ test_expect_success 'registry that failed to parse keeps trails' '
 # commits the walk meets first.
 merged_history() {
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" >data/models.yaml &&
 	git add . && git commit -qm one &&
 	git checkout -q -b side &&
-	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" score="GSM8K 8-shot 0.50" >data/models.yaml &&
 	GIT_AUTHOR_DATE=$1 GIT_COMMITTER_DATE=$1 git commit -qam "add GSM8K" &&
 	git checkout -q main &&
-	{ model m1 && score MMLU 5-shot 0.85; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.85" >data/models.yaml &&
 	GIT_AUTHOR_DATE=$2 GIT_COMMITTER_DATE=$2 git commit -qam "raise MMLU" &&
 	git merge -q --no-ff --no-commit -s ours side &&
-	{ model m1 && score MMLU 5-shot 0.85 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.85" score="GSM8K 8-shot 0.50" >data/models.yaml &&
 	GIT_AUTHOR_DATE=2025-04-01T12:00:00Z GIT_COMMITTER_DATE=2025-04-01T12:00:00Z \
 		git commit -qam merge
 }
@@ -382,13 +337,13 @@ test_expect_success 'merge keeps the commits of the branch' '
 
 test_expect_success 'score removed on a branch keeps its trail' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.80 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" score="GSM8K 8-shot 0.50" >data/models.yaml &&
 	git add . && git commit -qm one &&
 	git checkout -q -b side &&
-	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" >data/models.yaml &&
 	GIT_COMMITTER_DATE=2025-02-01T12:00:00Z git commit -qam "drop GSM8K" &&
 	git checkout -q main &&
-	{ model m1 && score MMLU 5-shot 0.85 && score GSM8K 8-shot 0.50; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.85" score="GSM8K 8-shot 0.50" >data/models.yaml &&
 	GIT_COMMITTER_DATE=2025-03-01T12:00:00Z git commit -qam "raise MMLU" &&
 	GIT_COMMITTER_DATE=2025-04-01T12:00:00Z git merge -q --no-ff -s ours -m merge side &&
 	run_ma 0 blame m1 GSM8K &&
@@ -401,10 +356,10 @@ test_expect_success 'score removed on a branch keeps its trail' '
 
 test_expect_success 'value a merge did not keep' '
 	make_repo repo && cd repo && mkdir data &&
-	{ model m1 && score MMLU 5-shot 0.80; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.80" >data/models.yaml &&
 	git add . && git commit -qm one &&
 	git checkout -q -b side &&
-	{ model m1 && score MMLU 5-shot 0.90; } >data/models.yaml &&
+	registry_yaml id=m1 score="MMLU 5-shot 0.90" >data/models.yaml &&
 	GIT_COMMITTER_DATE=2025-02-01T12:00:00Z git commit -qam "raise MMLU" &&
 	git checkout -q main &&
 	GIT_COMMITTER_DATE=2025-03-01T12:00:00Z git merge -q --no-ff -s ours -m merge side &&

@@ -4,29 +4,12 @@
 
 # A valid one-model registry; $1 is the file to write.
 write_registry() {
-	cat >"$1" <<-\EOT
-	models:
-	  - id: acme-7b
-	    name: Acme 7B
-	    organization: Acme
-	    released: 2024-05-01
-	    sources:
-	      - id: card
-	        url: https://acme.org/acme-7b
-	EOT
+	registry_yaml released=2024-05-01 url=https://acme.org/acme-7b >"$1"
 }
 
 # The same with a model that lacks its name.
 write_broken() {
-	cat >"$1" <<-\EOT
-	models:
-	  - id: acme-7b
-	    organization: Acme
-	    released: 2024-05-01
-	    sources:
-	      - id: card
-	        url: https://acme.org/acme-7b
-	EOT
+	registry_yaml name= released=2024-05-01 url=https://acme.org/acme-7b >"$1"
 }
 
 test_expect_success 'shipped registry audits clean' '

@@ -6,26 +6,7 @@
 # registry MMLU-VALUE GSM8K-VALUE [MMLU-DATE [GSM8K-DATE]]: a registry
 # with one model, acme-7b, and two scores.
 registry() {
-	cat <<EOF
-models:
-  - id: acme-7b
-    name: Acme 7B
-    organization: Acme
-    released: 2024-07-01
-    sources:
-      - id: card
-        url: https://acme.org/card
-    benchmarks:
-      - benchmark: MMLU
-        variant: 5-shot
-        score: $1
-        date: ${3:-2024-07-01}
-        source: card
-      - benchmark: GSM8K
-        score: $2
-        date: ${4:-2024-07-01}
-        source: card
-EOF
+	registry_yaml score="MMLU 5-shot $1 ${3:-2024-07-01}" score="GSM8K - $2 ${4:-2024-07-01}"
 }
 
 # broken MMLU-VALUE GSM8K-VALUE [MMLU-DATE [GSM8K-DATE]]: that registry with an unclosed flow

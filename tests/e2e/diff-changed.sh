@@ -7,14 +7,9 @@
 # model ID SIZE MMLU [BASE [FAMILY]]: a model of family f (or FAMILY) with
 # total_params SIZE and one MMLU score.
 model() {
-	printf "  - id: %s\n    name: %s\n    organization: O\n    released: 2024-07-23\n" "$1" "$1"
-	printf "    family: %s\n" "${5:-f}"
-	if [ -n "${4-}" ]; then
-		printf "    base_model: %s\n" "$4"
-	fi
-	printf "    sources:\n      - id: card\n        url: https://acme.org/%s\n" "$1"
-	printf "    specs:\n      total_params: %s\n    benchmarks:\n      - benchmark: MMLU\n" "$2"
-	printf "        score: %s\n        date: 2024-07-23\n        source: card\n" "$3"
+	registry_yaml id="$1" name="$1" organization=O released=2024-07-23 family="${5:-f}" \
+		base_model="${4-}" url="https://acme.org/$1" spec="total_params: $2" \
+		score="MMLU - $3 2024-07-23" | sed 1d
 }
 
 # registry M1 M2 [EXTRA [I2_BASE [M3_ID]]]: the MMLU scores of m1 and m2, a

@@ -10,22 +10,7 @@ export ASAN_OPTIONS
 
 # registry VALUE: a one-model registry whose MMLU score is VALUE.
 registry() {
-	cat <<EOF
-models:
-  - id: acme-7b
-    name: Acme 7B
-    organization: Acme
-    released: 2024-07-01
-    sources:
-      - id: card
-        url: https://acme.org/card
-    benchmarks:
-      - benchmark: MMLU
-        variant: 5-shot
-        score: $1
-        date: 2024-07-01
-        source: card
-EOF
+	registry_yaml score="MMLU 5-shot $1"
 }
 
 # commit VALUE SUBJECT: commits the registry with score VALUE.

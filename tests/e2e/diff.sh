@@ -5,22 +5,7 @@
 
 # registry VALUE [DATE [ID]]: a one-model registry with one MMLU score.
 registry() {
-	cat <<EOF
-models:
-  - id: ${3:-acme-7b}
-    name: Acme 7B
-    organization: Acme
-    released: 2024-07-01
-    sources:
-      - id: card
-        url: https://acme.org/card
-    benchmarks:
-      - benchmark: MMLU
-        variant: 5-shot
-        score: $1
-        date: ${2:-2024-07-01}
-        source: card
-EOF
+	registry_yaml id="${3:-acme-7b}" score="MMLU 5-shot $1 ${2:-2024-07-01}"
 }
 
 # two_models [FAMILY_OF_A [DATE_OF_B]]: models a-7b and b-7b, one after the

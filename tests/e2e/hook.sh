@@ -6,14 +6,10 @@
 # 'organization', at line 2) when $2 is "broken".
 write_registry() {
 	mkdir -p "$(dirname "$1")"
-	{
-		printf "models:\n  - id: acme-7b\n    name: Acme 7B\n"
-		[ "${2:-}" = broken ] || printf "    organization: Acme\n"
-		printf "    released: 2024-01-10\n"
-		printf "    sources:\n      - id: card\n        url: https://huggingface.co/acme/acme-7b\n"
-		printf "    benchmarks:\n      - benchmark: MMLU\n        score: 70.1\n"
-		printf "        date: 2024-02-01\n        source: card\n"
-	} >"$1"
+	organization=Acme
+	[ "${2:-}" != broken ] || organization=
+	registry_yaml organization="$organization" released=2024-01-10 \
+		url=https://huggingface.co/acme/acme-7b score="MMLU - 70.1 2024-02-01" >"$1"
 }
 
 finding="data/models.yaml:2:5: error: model 'acme-7b' has no 'organization' [schema-required]"

@@ -15,19 +15,17 @@ echo "# kill times from LINKS_KILL_SEED=$SEED"
 # One model citing URLS distinct URLs: even ones answer 200 after 20 ms,
 # odd ones 404 at once.
 write_registry() {
-	{
-		printf 'models:\n  - id: acme-7b\n    name: Acme 7B\n    organization: Acme\n'
-		printf '    released: 2024-01-01\n    sources:\n'
-		n=0
-		while [ $n -lt $URLS ]; do
-			if [ $((n % 2)) = 0 ]; then
-				printf '      - id: s%d\n        url: %s/hold/20?n=%d\n' $n "$U" $n
-			else
-				printf '      - id: s%d\n        url: %s/status/404?n=%d\n' $n "$U" $n
-			fi
-			n=$((n + 1))
-		done
-	} >models.yaml
+	urls=
+	n=0
+	while [ $n -lt $URLS ]; do
+		if [ $((n % 2)) = 0 ]; then
+			urls="$urls $U/hold/20?n=$n"
+		else
+			urls="$urls $U/status/404?n=$n"
+		fi
+		n=$((n + 1))
+	done
+	registry_yaml released=2024-01-01 sources="$urls" >models.yaml
 	printf 'links:\n  archive: "off"\n  fail_after: 2\n  max_age: 0\n  per_host: 2\n' >config.yaml
 }
 

@@ -7,15 +7,7 @@ start_httpd 300
 
 # write_registry URL...: one model citing each URL as a source.
 write_registry() {
-	{
-		printf 'models:\n  - id: acme-7b\n    name: Acme 7B\n    organization: Acme\n'
-		printf '    released: 2024-01-01\n    sources:\n'
-		n=0
-		for url in "$@"; do
-			n=$((n + 1))
-			printf '      - id: s%d\n        url: %s\n' "$n" "$url"
-		done
-	} >models.yaml
+	registry_yaml released=2024-01-01 sources="$*" >models.yaml
 	printf 'links:\n  archive: %s/wayback/available\n' "$U" >config.yaml
 }
 
