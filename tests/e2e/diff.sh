@@ -283,6 +283,26 @@ test_expect_success 'renamed model keeps its findings' '
 	! grep score-missing-date out
 '
 
+test_expect_success 'rename with a score update is a rename' '
+	make_repo repo && cd repo && mkdir data &&
+	registry_yaml score="MMLU 5-shot 0.5 -" score="GPQA diamond 0.3" >data/models.yaml &&
+	git add . && git commit -qm one &&
+	registry_yaml id=acme-7b-instruct score="MMLU 5-shot 0.5 -" score="GPQA diamond 0.31 2024-08-01" >data/models.yaml &&
+	git commit -qam "official id, newer GPQA" &&
+	run_ma 0 diff HEAD~1 --fail-on note &&
+	cat >expected <<-EOF &&
+	data/models.yaml:2: renamed model acme-7b -> acme-7b-instruct
+	data/models.yaml:16: changed score acme-7b-instruct GPQA (diamond): score 0.3 -> 0.31
+	data/models.yaml:17: changed score acme-7b-instruct GPQA (diamond): date 2024-07-01 -> 2024-08-01
+	EOF
+	sed -n "/^data/p" out >actual &&
+	test_cmp expected actual &&
+	registry_yaml id=acme-9b name="Acme 9B" score="MMLU 5-shot 0.7 -" score="GPQA diamond 0.4" >data/models.yaml &&
+	git commit -qam "another model" &&
+	run_ma 0 diff HEAD~1 --fail-on never &&
+	grep "^data/models.yaml:2: removed model acme-7b-instruct$" out
+'
+
 test_expect_success 'removed score and model' '
 	setup &&
 	registry 0.8050 >data/models.yaml &&
