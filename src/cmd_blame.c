@@ -90,13 +90,6 @@ static const struct model *find_model(const struct head_models *head, const char
 	return NULL;
 }
 
-static int stops_file(enum rule_id rule)
-{
-	return rule == RULE_YAML_SYNTAX || rule == RULE_YAML_ALIAS ||
-	       rule == RULE_YAML_ENCODING || rule == RULE_YAML_MULTIPLE_DOCUMENTS ||
-	       rule == RULE_YAML_DUPLICATE_KEY;
-}
-
 /*
  * Appends "PATH does not load at HEAD (PATH:LINE:COL: MESSAGE [RULE])" for
  * each file of the audit of HEAD that a loader finding stopped, joined by
@@ -109,7 +102,7 @@ static void describe_broken(struct buf *out, const struct audit *head)
 	for (i = 0; i < head->findings.nr; i++) {
 		const struct finding *f = &head->findings.items[i];
 
-		if (!stops_file(f->rule))
+		if (!rule_stops_file(f->rule))
 			continue;
 		if (n++)
 			buf_adds(out, "; ");
@@ -215,11 +208,11 @@ static void widen(size_t *width, const char *text)
 /* Appends s sanitized, then spaces up to width characters. */
 static void add_column(struct buf *out, const char *s, size_t width)
 {
-	size_t start = out->len, shown;
+	size_t start = out->len, used;
 
 	report_sanitize(out, s);
-	shown = text_width(out->ptr + start);
-	while (shown++ < width)
+	used = text_width(out->ptr + start);
+	while (used++ < width)
 		buf_add(out, " ", 1);
 }
 

@@ -105,7 +105,7 @@ int history_run(struct history *h, const struct history_options *options,
 
 /*
  * Fills *models and *n with every model of the registry at rev (HEAD when
- * NULL), as the new side of a step holds them: a file that does not load
+ * NULL), as the new side of a step has them: a file that does not load
  * keeps the models of its last version that loaded, found along first
  * parents. The registry paths are read as the last history_run() read
  * them. The models live until the next history_run() or

@@ -509,7 +509,7 @@ static long retry_after(const struct request *r)
 	return linkcheck_parse_retry_after(h->value, time(NULL));
 }
 
-/* What http_url_host() found in a URL. */
+/* The kind of URL that http_url_host() found. */
 enum url_kind {
 	URL_HTTP,		/* an http or https URL, whose host is returned */
 	URL_UNPARSED,		/* text that libcurl does not parse as a URL */

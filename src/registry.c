@@ -1116,10 +1116,8 @@ static void add_file_whole(struct registry *reg, const struct ruleset *rules,
 
 		for (i = 0; i < file_findings.nr; i++) {
 			struct finding *f = &file_findings.items[i];
-			enum rule_id r = f->rule;
 
-			if (r == RULE_YAML_SYNTAX || r == RULE_YAML_ALIAS || r == RULE_YAML_ENCODING ||
-			    r == RULE_YAML_MULTIPLE_DOCUMENTS || r == RULE_YAML_DUPLICATE_KEY) {
+			if (rule_stops_file(f->rule)) {
 				file_findings.items[kept++] = *f;
 			} else {
 				finding_clear(f);

@@ -93,6 +93,13 @@ int rule_lookup(const char *name)
 	return -1;
 }
 
+int rule_stops_file(enum rule_id rule)
+{
+	return rule == RULE_YAML_SYNTAX || rule == RULE_YAML_ALIAS ||
+	       rule == RULE_YAML_ENCODING || rule == RULE_YAML_MULTIPLE_DOCUMENTS ||
+	       rule == RULE_YAML_DUPLICATE_KEY;
+}
+
 const char *severity_name(enum severity s)
 {
 	switch (s) {

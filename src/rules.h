@@ -71,6 +71,12 @@ extern const struct rule rule_table[RULE_COUNT];
 /* Returns the rule whose id is name, or -1. */
 int rule_lookup(const char *name);
 
+/*
+ * Reports whether a loader finding of this rule stops its file (a YAML
+ * error), so that the file's models are dropped.
+ */
+int rule_stops_file(enum rule_id rule);
+
 const char *severity_name(enum severity s);
 /* Parses "error", "warning", "note" or "off"; returns -1 for anything else. */
 int severity_parse(const char *name);

@@ -666,7 +666,7 @@ static void mutate_score(struct score *s, const struct pool_limits *l)
 /*
  * Fills new with the scores of old. One call in five copies them, which
  * both versions pair by the shortcut for scores in order. One in five
- * draws new values for about half of them in place, so the shortcut sees
+ * draws new values for about half of them in place, so the shortcut gets
  * from none to every score changed. The others keep, mutate or drop each
  * score, then add some scores and swap some.
  */
