@@ -44,6 +44,13 @@ struct side {
 
 #define SIDE_CACHE 2
 
+/* The files of a commit, listed by read_ahead_start() before the commit's turn. */
+struct ahead_listing {
+	git_oid commit;
+	struct snapshot files;
+	unsigned window;		/* the number of the window that listed it */
+};
+
 struct history {
 	struct gitrepo *repo;
 	const struct ruleset *rules;
@@ -54,6 +61,10 @@ struct history {
 	unsigned next_side;
 	int changes_only;		/* from the options of the current run */
 	int explicit_config;		/* from the options of the current run */
+	struct ahead_listing *ahead;	/* of the commits of the last two windows */
+	size_t nahead;
+	size_t ahead_alloc;
+	unsigned window;		/* the number of the window read ahead last */
 };
 
 #ifdef __GLIBC__
@@ -143,6 +154,22 @@ void history_set_verbose(struct history *h, int verbose)
 	h->cache.verbose = verbose;
 }
 
+/* Drops the listings of the windows before window, which are reported. */
+static void ahead_retire(struct history *h, unsigned window)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < h->nahead; i++) {
+		if (h->ahead[i].window < window) {
+			snapshot_release(&h->ahead[i].files);
+			continue;
+		}
+		h->ahead[kept++] = h->ahead[i];
+	}
+	h->nahead = kept;
+	history_cache_ahead_retire(&h->cache);
+}
+
 static void side_clear(struct history *h, struct side *s)
 {
 	size_t i;
@@ -165,6 +192,9 @@ void history_free(struct history *h)
 		return;
 	for (i = 0; i < SIDE_CACHE; i++)
 		side_clear(h, &h->sides[i]);
+	history_cache_read_ahead_finish(&h->cache);
+	ahead_retire(h, UINT_MAX);
+	free(h->ahead);
 	history_cache_release(&h->cache);
 	gitrepo_free(h->repo);
 	free(h);
@@ -213,14 +243,44 @@ static int registry_paths(const struct string_list **out, struct history *h,
 					    h->default_registry, err);
 }
 
+/* Copies the paths and blob ids of src into dst. */
+static void copy_files(struct snapshot *dst, const struct snapshot *src)
+{
+	size_t i;
+
+	dst->files = xcalloc(src->nr + 1, sizeof(*dst->files));
+	dst->alloc = src->nr + 1;
+	for (i = 0; i < src->nr; i++) {
+		dst->files[i].path = xstrdup(src->files[i].path);
+		git_oid_cpy(&dst->files[i].oid, &src->files[i].oid);
+	}
+	dst->nr = src->nr;
+}
+
+/* Returns the files of commit that read_ahead_start() listed, or NULL. */
+static const struct snapshot *find_ahead(const struct history *h, const git_oid *commit)
+{
+	size_t i;
+
+	for (i = h->nahead; i-- > 0;)
+		if (git_oid_equal(&h->ahead[i].commit, commit))
+			return &h->ahead[i].files;
+	return NULL;
+}
+
 /* Lists the registry files of a commit. */
 static int list_commit(struct snapshot *out, struct history *h,
 		       const git_commit *commit, struct buf *err)
 {
 	git_tree *tree = NULL;
 	const struct string_list *paths;
+	const struct snapshot *listed = find_ahead(h, git_commit_id(commit));
 	int ret;
 
+	if (listed) {
+		copy_files(out, listed);
+		return 0;
+	}
 	if (git_commit_tree(&tree, commit) < 0) {
 		buf_setf(err, "cannot read the tree of commit %s: %s",
 			 git_oid_tostr_s(git_commit_id(commit)), git_reason());
@@ -287,20 +347,6 @@ done:
 	git_tree_free(ta);
 	git_tree_free(tb);
 	return ret;
-}
-
-/* Copies the paths and blob ids of src into dst. */
-static void copy_files(struct snapshot *dst, const struct snapshot *src)
-{
-	size_t i;
-
-	dst->files = xcalloc(src->nr + 1, sizeof(*dst->files));
-	dst->alloc = src->nr + 1;
-	for (i = 0; i < src->nr; i++) {
-		dst->files[i].path = xstrdup(src->files[i].path);
-		git_oid_cpy(&dst->files[i].oid, &src->files[i].oid);
-	}
-	dst->nr = src->nr;
 }
 
 static int same_files(const struct snapshot *a, const struct snapshot *b)
@@ -621,6 +667,11 @@ static size_t pointer_mask(size_t count)
 
 struct finding_refs {
 	const struct finding **items;
+	/*
+	 * Per item, its score_key(), once refs_fill_keys() has filled them:
+	 * the matches below compare keys before they compare text.
+	 */
+	uint64_t *keys;
 	size_t nr;
 	size_t alloc;
 };
@@ -702,15 +753,78 @@ static int same_but_model(const struct finding *x, const struct finding *y)
 typedef int finding_match_fn(const struct finding *x, const struct finding *y,
 			     const void *data);
 
-/* Removes from b the first finding that matches x by same, and reports whether there was one. */
+static uint64_t key_add(uint64_t key, const char *text)
+{
+	uint64_t h = text ? text_hash(text, strlen(text)) : 0x51ED270B2A5D1E4Full;
+
+	return (key ^ h) * 0x9E3779B97F4A7C15ull + (key >> 29);
+}
+
+/*
+ * Returns a hash of what about_score() and same_respelt() compare: the
+ * model id, the benchmark name as benchmark_names_equal() compares it,
+ * the variant and the source. Findings or scores that they take as the
+ * same have the same key.
+ */
+static uint64_t score_key(const char *model, const char *benchmark, const char *variant,
+			  const char *source)
+{
+	uint64_t key = key_add(0, model);
+
+	key = (key ^ (benchmark ? benchmark_name_hash(benchmark) : 1)) * 0x9E3779B97F4A7C15ull;
+	key = key_add(key, variant);
+	return key_add(key, source);
+}
+
+static uint64_t finding_key(const struct finding *f)
+{
+	return score_key(f->model, f->benchmark, f->variant, f->source);
+}
+
+static void refs_fill_keys(struct finding_refs *refs)
+{
+	size_t i;
+
+	refs->keys = xcalloc(refs->nr + 1, sizeof(*refs->keys));
+	for (i = 0; i < refs->nr; i++)
+		refs->keys[i] = finding_key(refs->items[i]);
+}
+
+/*
+ * Removes from b the first finding that matches x by same, and reports
+ * whether there was one. When b has keys, only findings of key are
+ * compared: same must then imply that their keys are equal.
+ */
+static int take_match_keyed(struct finding_refs *b, uint64_t key, const struct finding *x,
+			    finding_match_fn *same, const void *data)
+{
+	size_t j;
+
+	for (j = 0; j < b->nr; j++) {
+		if (b->keys && b->keys[j] != key)
+			continue;
+		if (same(x, b->items[j], data)) {
+			b->items[j] = b->items[--b->nr];
+			if (b->keys)
+				b->keys[j] = b->keys[b->nr];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* take_match_keyed() for a match that does not imply equal keys: every finding is compared. */
 static int take_match(struct finding_refs *b, const struct finding *x,
 		      finding_match_fn *same, const void *data)
 {
+	uint64_t *keys = b->keys;
 	size_t j;
 
 	for (j = 0; j < b->nr; j++) {
 		if (same(x, b->items[j], data)) {
 			b->items[j] = b->items[--b->nr];
+			if (keys)
+				keys[j] = keys[b->nr];
 			return 1;
 		}
 	}
@@ -732,10 +846,11 @@ static void match_respelt(struct finding_refs *a, struct finding_refs *b)
 {
 	size_t i, na = 0;
 
+	refs_fill_keys(b);
 	for (i = 0; i < a->nr; i++) {
 		const struct finding *x = a->items[i];
 
-		if (!x->benchmark || !take_match(b, x, same_respelt, NULL))
+		if (!x->benchmark || !take_match_keyed(b, finding_key(x), x, same_respelt, NULL))
 			a->items[na++] = x;
 	}
 	a->nr = na;
@@ -847,24 +962,47 @@ static int same_paired(const struct finding *x, const struct finding *y, const v
 static void match_paired(struct finding_refs *a, struct finding_refs *b,
 			 const struct change_list *changes)
 {
+	/* Per change, the keys of the findings about its old and its new score. */
+	uint64_t *old_keys, *new_keys;
+	unsigned char *paired;
 	size_t i, k, na = 0;
 
+	if (!a->nr || !b->nr)
+		return;
+	old_keys = xcalloc(changes->nr + 1, sizeof(*old_keys));
+	new_keys = xcalloc(changes->nr + 1, sizeof(*new_keys));
+	paired = xcalloc(changes->nr + 1, 1);
+	for (k = 0; k < changes->nr; k++) {
+		const struct change *c = &changes->items[k];
+
+		if (c->kind != CHANGE_SCORE || c->op != CHANGE_CHANGED || !c->old_score ||
+		    !c->new_score)
+			continue;
+		paired[k] = 1;
+		old_keys[k] = score_key(c->old_model->id.s, c->old_score->canonical,
+					c->old_score->variant.s, finding_source(c->old_score));
+		new_keys[k] = score_key(c->new_model->id.s, c->new_score->canonical,
+					c->new_score->variant.s, finding_source(c->new_score));
+	}
 	for (i = 0; i < a->nr; i++) {
 		const struct finding *x = a->items[i];
+		uint64_t key = x->benchmark ? finding_key(x) : 0;
 		int matched = 0;
 
 		for (k = 0; k < changes->nr && !matched && x->benchmark; k++) {
 			const struct change *c = &changes->items[k];
 
-			if (c->kind == CHANGE_SCORE && c->op == CHANGE_CHANGED &&
-			    c->old_score && c->new_score &&
+			if (paired[k] && old_keys[k] == key &&
 			    about_score(x, c->old_model->id.s, c->old_score))
-				matched = take_match(b, x, same_paired, c);
+				matched = take_match_keyed(b, new_keys[k], x, same_paired, c);
 		}
 		if (!matched)
 			a->items[na++] = x;
 	}
 	a->nr = na;
+	free(old_keys);
+	free(new_keys);
+	free(paired);
 }
 
 static void describe_score(struct buf *out, const struct score *s)
@@ -1489,7 +1627,7 @@ static void compare_sides(struct history_step *step, struct finding_list *owned,
 			  struct history *h, struct side *old, struct side *new,
 			  long long commit_time)
 {
-	struct finding_refs old_refs = { NULL, 0, 0 }, new_refs = { NULL, 0, 0 };
+	struct finding_refs old_refs = { NULL, NULL, 0, 0 }, new_refs = { NULL, NULL, 0, 0 };
 	struct finding_list rules_found = FINDING_LIST_INIT;
 	struct finding_list old_cross = FINDING_LIST_INIT, new_cross = FINDING_LIST_INIT;
 	const struct finding_list *old_found = NULL, *new_found;
@@ -1549,6 +1687,8 @@ static void compare_sides(struct history_step *step, struct finding_list *owned,
 done:
 	free(old_refs.items);
 	free(new_refs.items);
+	free(old_refs.keys);
+	free(new_refs.keys);
 	finding_list_move(owned, &old_cross);
 	finding_list_move(owned, &new_cross);
 	finding_list_release(&old_cross);
@@ -1639,6 +1779,126 @@ done:
 	snapshot_release(&new_files);
 	snapshot_release(&old_files);
 	git_commit_free(parent);
+	return ret;
+}
+
+/* ---- reading ahead ---------------------------------------------------- */
+
+/*
+ * history_run() takes the commits of a walk in windows of AHEAD_COMMITS.
+ * read_ahead_start() lists the registry files of a window's commits and
+ * starts parsing every new version of them on the other threads, and the
+ * commits of the window before are reported meanwhile. Then
+ * history_cache_read_ahead_finish() parses what is left on this thread.
+ * One commit alone seldom brings enough new files to share out, and a
+ * window keeps the threads busy while this one compares and prints.
+ *
+ * A window lists at most AHEAD_FILES files, which bounds its memory. A
+ * registry of fewer than AHEAD_MIN_FILES files is left to the walk: its
+ * new versions are mostly the models of the last one, which the chunk
+ * table holds already, and reading them twice would cost more than it
+ * saves.
+ */
+#define AHEAD_COMMITS 32
+#define AHEAD_FILES 65536
+#define AHEAD_MIN_FILES 4
+
+/* Lists the files of commit for the window unless they are listed already. */
+static int ahead_list(struct history *h, const git_commit *commit, size_t *nfiles,
+		      struct buf *err)
+{
+	struct ahead_listing *l;
+
+	if (find_ahead(h, git_commit_id(commit)))
+		return 0;
+	XGROW(h->ahead, h->ahead_alloc, h->nahead + 1);
+	l = &h->ahead[h->nahead];
+	memset(l, 0, sizeof(*l));
+	if (list_commit(&l->files, h, commit, err) < 0) {
+		snapshot_release(&l->files);
+		return -1;
+	}
+	git_oid_cpy(&l->commit, git_commit_id(commit));
+	l->window = h->window;
+	h->nahead++;
+	*nfiles += l->files.nr;
+	return 0;
+}
+
+/*
+ * Lists the files of the commits ids (and of their first parents) that
+ * touch the registry, and starts parsing the new versions. Nothing here is
+ * an error: a commit that cannot be read ends the window's reading, and
+ * run_commit() reads it again and reports the problem.
+ */
+static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
+{
+	struct buf err = BUF_INIT;
+	struct snapshot_file *files = NULL;
+	size_t i, k, nfiles = 0, alloc = 0, nlisted = 0;
+
+	if (h->cache.threads < 2 || !n)
+		return;
+	h->window++;
+	for (i = 0; i < n && nlisted < AHEAD_FILES; i++) {
+		git_commit *commit = NULL, *parent = NULL;
+		int same = 0, ret = 0;
+
+		if (git_commit_lookup(&commit, gitrepo_git(h->repo), &ids[i]) < 0)
+			break;
+		if (git_commit_parentcount(commit) > 0 &&
+		    git_commit_parent(&parent, commit, 0) < 0)
+			ret = -1;
+		if (!ret && parent)
+			ret = same_registry(&same, h, parent, commit, &err);
+		if (!ret && !same) {
+			ret = ahead_list(h, commit, &nlisted, &err);
+			if (!ret && parent)
+				ret = ahead_list(h, parent, &nlisted, &err);
+		}
+		git_commit_free(parent);
+		git_commit_free(commit);
+		if (ret < 0)
+			break;
+	}
+
+	for (i = 0; i < h->nahead; i++) {
+		const struct snapshot *s = &h->ahead[i].files;
+
+		if (h->ahead[i].window != h->window || s->nr < AHEAD_MIN_FILES)
+			continue;
+		for (k = 0; k < s->nr; k++) {
+			if (history_cache_has_blob(&h->cache, &s->files[k].oid))
+				continue;
+			XGROW(files, alloc, nfiles + 1);
+			memset(&files[nfiles], 0, sizeof(*files));
+			files[nfiles].path = s->files[k].path;
+			git_oid_cpy(&files[nfiles].oid, &s->files[k].oid);
+			nfiles++;
+		}
+	}
+	history_cache_read_ahead_start(&h->cache, files, nfiles);
+	free(files);
+	buf_release(&err);
+}
+
+/* Reports the commits ids, oldest first. */
+static int run_window(struct history *h, const git_oid *ids, size_t n, history_fn fn,
+		      void *data, struct buf *err)
+{
+	git_commit *commit = NULL;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n && ret >= 0; i++) {
+		if (git_commit_lookup(&commit, gitrepo_git(h->repo), &ids[i]) < 0) {
+			buf_setf(err, "cannot read commit %s: %s", git_oid_tostr_s(&ids[i]),
+				 git_reason());
+			return GITREPO_ERROR;
+		}
+		ret = run_commit(h, commit, fn, data, err);
+		git_commit_free(commit);
+	}
 	return ret;
 }
 
@@ -1969,11 +2229,10 @@ int history_run(struct history *h, const struct history_options *options,
 		struct buf *err)
 {
 	struct walk_ends ends = { NULL, NULL, 0, 0 };
-	git_commit *commit = NULL;
 	git_revwalk *walk = NULL;
-	git_oid id;
-	size_t ncommits = 0;
-	int ret;
+	git_oid id, windows[2][AHEAD_COMMITS];
+	size_t ncommits = 0, nwindow[2] = { 0, 0 };
+	int ret, walk_ended = 0, walk_broken = 0, cur = 0;
 
 	if (range)
 		memset(range, 0, sizeof(*range));
@@ -1996,31 +2255,48 @@ int history_run(struct history *h, const struct history_options *options,
 	ret = walk_new(&walk, h, &ends, options->first_parent, err);
 	if (ret < 0)
 		goto done;
-	for (;;) {
+	while (!walk_ended) {
 		int next = git_revwalk_next(&id, walk);
 
 		/* Only GIT_ITEROVER ends the walk, and any other negative return is an error. */
-		if (next == GIT_ITEROVER)
-			break;
-		if (next < 0) {
-			walk_failed(options, ends.since, h, err);
-			ret = GITREPO_ERROR;
-			goto done;
+		if (next == GIT_ITEROVER) {
+			walk_ended = 1;
+		} else if (next < 0) {
+			walk_ended = walk_broken = 1;
+		} else {
+			ncommits++;
+			if (!options->net)
+				windows[cur][nwindow[cur]++] = id;
 		}
-		ncommits++;
-		if (options->net)
+		if (nwindow[cur] < AHEAD_COMMITS && !walk_ended)
 			continue;
-		if (git_commit_lookup(&commit, gitrepo_git(h->repo), &id) < 0) {
-			buf_setf(err, "cannot read commit %s: %s", git_oid_tostr_s(&id),
-				 git_reason());
-			ret = GITREPO_ERROR;
-			goto done;
+
+		/*
+		 * This window parses on the other threads while the one before
+		 * it is reported. The commits read before a broken walk are
+		 * reported before its error.
+		 */
+		read_ahead_start(h, windows[cur], nwindow[cur]);
+		if (nwindow[!cur]) {
+			ret = run_window(h, windows[!cur], nwindow[!cur], fn, data, err);
+			nwindow[!cur] = 0;
+			ahead_retire(h, h->window);
 		}
-		ret = run_commit(h, commit, fn, data, err);
-		git_commit_free(commit);
-		commit = NULL;
+		history_cache_read_ahead_finish(&h->cache);
 		if (ret < 0)
 			goto done;
+		cur = !cur;
+	}
+	if (nwindow[!cur]) {
+		ret = run_window(h, windows[!cur], nwindow[!cur], fn, data, err);
+		ahead_retire(h, UINT_MAX);
+		if (ret < 0)
+			goto done;
+	}
+	if (walk_broken) {
+		walk_failed(options, ends.since, h, err);
+		ret = GITREPO_ERROR;
+		goto done;
 	}
 	if (options->net && ncommits)
 		ret = run_net(h, ends.from, ends.to, ncommits, fn, data, err);

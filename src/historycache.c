@@ -63,6 +63,9 @@ void history_cache_release(struct history_cache *cache)
 	struct config_entry *c, *next;
 	size_t i;
 
+	history_cache_read_ahead_finish(cache);
+	free(cache->ahead[0]);
+	free(cache->ahead[1]);
 	for (i = 0; i < cache->nbuckets; i++) {
 		struct blob_entry *e = cache->buckets[i], *enext;
 
@@ -433,8 +436,7 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 	return 0;
 }
 
-/* Reports whether the cache has an entry for blob oid, under any path. */
-static int cache_has_blob(const struct history_cache *cache, const git_oid *oid)
+int history_cache_has_blob(const struct history_cache *cache, const git_oid *oid)
 {
 	const struct blob_entry *e;
 
@@ -444,14 +446,111 @@ static int cache_has_blob(const struct history_cache *cache, const git_oid *oid)
 	return 0;
 }
 
+static int compare_oids(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+static int read_ahead_has(const struct history_cache *cache, const git_oid *oid)
+{
+	int g;
+
+	for (g = 0; g < 2; g++)
+		if (cache->nahead[g] && bsearch(oid, cache->ahead[g], cache->nahead[g],
+						sizeof(*cache->ahead[g]), compare_oids))
+			return 1;
+	return 0;
+}
+
+/* A blob is read ahead when the cache has it, or its models were parsed ahead. */
+static int blob_known(const struct history_cache *cache, const git_oid *oid)
+{
+	return history_cache_has_blob(cache, oid) || read_ahead_has(cache, oid);
+}
+
+/*
+ * The most bytes of text that history_cache_prefetch() holds at a time:
+ * it parses what it has read when it reaches this, and reads on.
+ */
+#define PREFETCH_BYTES ((size_t)32 * 1024 * 1024)
+
+/* Texts read for parsing, and the chunks they cut into. */
+struct text_batch {
+	struct chunk_job *jobs;
+	size_t njobs;
+	size_t jobs_alloc;
+	char **texts;
+	size_t ntexts;
+	size_t texts_alloc;
+	size_t bytes;
+};
+
+/* Reads file f and adds its chunks to b, unless it cannot be read from a pack or cut. */
+static void batch_add(struct history_cache *cache, struct text_batch *b,
+		      const struct snapshot_file *f)
+{
+	struct chunk_span *spans = NULL;
+	const char *data = f->data;
+	size_t len = f->len, count, k;
+	char *text;
+
+	if (!data && (!cache->packs || pack_reader_read(cache->packs, &f->oid, &data, &len) < 0))
+		return;
+	/* The reader's buffer lasts only until its next read. */
+	text = xmalloc(len + 1);
+	memcpy(text, data, len);
+	text[len] = '\0';
+	if (chunk_split(&spans, &count, text, len) < 0) {
+		free(text);
+		return;
+	}
+	XGROW(b->texts, b->texts_alloc, b->ntexts + 1);
+	b->texts[b->ntexts++] = text;
+	b->bytes += len;
+	for (k = 0; k < count; k++) {
+		XGROW(b->jobs, b->jobs_alloc, b->njobs + 1);
+		b->jobs[b->njobs].path = f->path;
+		b->jobs[b->njobs].text = text;
+		b->jobs[b->njobs].span = spans[k];
+		b->njobs++;
+	}
+	free(spans);
+}
+
+/* Frees the texts of b and empties it, keeping its arrays. */
+static void batch_reset(struct text_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->ntexts; i++)
+		free(b->texts[i]);
+	b->ntexts = b->njobs = b->bytes = 0;
+}
+
+static void batch_release(struct text_batch *b)
+{
+	batch_reset(b);
+	free(b->texts);
+	free(b->jobs);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Parses the chunks of b on cache->threads threads, and waits for them. */
+static void batch_parse(struct history_cache *cache, struct text_batch *b)
+{
+	chunk_table_prefetch(cache->chunks, b->jobs, b->njobs, cache->rules, cache->severity,
+			     cache->threads, cache->share_all ? 1 : 0, &cache->parsed_chunks);
+	batch_reset(b);
+}
+
 void history_cache_prefetch(struct history_cache *cache,
 			    const struct snapshot_file *files, size_t n)
 {
-	struct chunk_job *jobs = NULL;
-	char **texts;
-	size_t i, ntexts = 0, njobs = 0, jobs_alloc = 0, missing = 0;
+	struct text_batch b;
+	size_t i, missing = 0;
 
-	if (cache->threads < 2)
+	/* The threads and their memory are taken while a read-ahead parses. */
+	if (cache->threads < 2 || cache->pending)
 		return;
 	/*
 	 * One new version of a large file is not shared out: most of its
@@ -459,46 +558,105 @@ void history_cache_prefetch(struct history_cache *cache,
 	 * as well as in history_cache_get() would cost more than it saves.
 	 */
 	for (i = 0; i < n; i++)
-		missing += !cache_has_blob(cache, &files[i].oid);
+		missing += !blob_known(cache, &files[i].oid);
 	if (missing < 2)
 		return;
-	texts = xcalloc(n, sizeof(*texts));
+	memset(&b, 0, sizeof(b));
 	for (i = 0; i < n; i++) {
-		const struct snapshot_file *f = &files[i];
-		struct chunk_span *spans = NULL;
-		const char *data = f->data;
-		size_t len = f->len, count, k;
-		char *text;
-
-		if (cache_has_blob(cache, &f->oid))
+		if (blob_known(cache, &files[i].oid))
 			continue;
-		if (!data && (!cache->packs ||
-			      pack_reader_read(cache->packs, &f->oid, &data, &len) < 0))
-			continue;
-		/* The reader's buffer lasts only until its next read. */
-		text = xmalloc(len + 1);
-		memcpy(text, data, len);
-		text[len] = '\0';
-		if (chunk_split(&spans, &count, text, len) < 0) {
-			free(text);
-			continue;
-		}
-		texts[ntexts++] = text;
-		for (k = 0; k < count; k++) {
-			XGROW(jobs, jobs_alloc, njobs + 1);
-			jobs[njobs].path = f->path;
-			jobs[njobs].text = text;
-			jobs[njobs].span = spans[k];
-			njobs++;
-		}
-		free(spans);
+		batch_add(cache, &b, &files[i]);
+		if (b.bytes >= PREFETCH_BYTES)
+			batch_parse(cache, &b);
 	}
-	chunk_table_prefetch(cache->chunks, jobs, njobs, cache->rules, cache->severity,
-			     cache->threads, cache->share_all ? 1 : 0, &cache->parsed_chunks);
-	for (i = 0; i < ntexts; i++)
-		free(texts[i]);
-	free(texts);
-	free(jobs);
+	batch_parse(cache, &b);
+	batch_release(&b);
+}
+
+/* The slot of oid in an open-addressing table of mask + 1 blob ids, marked in used. */
+static size_t oid_slot(const git_oid *table, const unsigned char *used, size_t mask,
+		       const git_oid *oid)
+{
+	uint64_t h;
+	size_t i;
+
+	/* A blob id is a hash already: its first bytes spread well. */
+	memcpy(&h, oid->id, sizeof(h));
+	for (i = (size_t)h & mask; used[i] && !git_oid_equal(&table[i], oid); i = (i + 1) & mask)
+		;
+	return i;
+}
+
+void history_cache_read_ahead_start(struct history_cache *cache,
+				    const struct snapshot_file *files, size_t n)
+{
+	struct text_batch *b;
+	git_oid *seen, **ahead = &cache->ahead[1];
+	unsigned char *used;
+	size_t i, k, nseen = 0, mask = 15;
+
+	if (cache->threads < 2 || !n || cache->pending)
+		return;
+	while (mask < n * 2)
+		mask = mask * 2 + 1;
+	seen = xcalloc(mask + 1, sizeof(*seen));
+	used = xcalloc(mask + 1, 1);
+	b = xcalloc(1, sizeof(*b));
+	for (i = 0; i < n; i++) {
+		k = oid_slot(seen, used, mask, &files[i].oid);
+		if (used[k] || blob_known(cache, &files[i].oid))
+			continue;
+		used[k] = 1;
+		git_oid_cpy(&seen[k], &files[i].oid);
+		nseen++;
+		batch_add(cache, b, &files[i]);
+		if (b->bytes >= PREFETCH_BYTES)
+			batch_parse(cache, b);
+	}
+	if (nseen) {
+		XGROW(*ahead, cache->ahead_alloc[1], cache->nahead[1] + nseen);
+		for (k = 0; k <= mask; k++)
+			if (used[k])
+				git_oid_cpy(&(*ahead)[cache->nahead[1]++], &seen[k]);
+		qsort(*ahead, cache->nahead[1], sizeof(**ahead), compare_oids);
+	}
+	free(seen);
+	free(used);
+
+	/* The last texts parse while the caller goes on. */
+	cache->pending = chunk_table_prefetch_start(cache->chunks, b->jobs, b->njobs,
+						    cache->rules, cache->severity,
+						    cache->threads, cache->share_all ? 1 : 0);
+	if (!cache->pending) {
+		batch_release(b);
+		free(b);
+		return;
+	}
+	cache->pending_texts = b;
+}
+
+void history_cache_read_ahead_finish(struct history_cache *cache)
+{
+	if (!cache->pending)
+		return;
+	chunk_table_prefetch_finish(cache->chunks, cache->pending, &cache->parsed_chunks);
+	cache->pending = NULL;
+	batch_release(cache->pending_texts);
+	free(cache->pending_texts);
+	cache->pending_texts = NULL;
+}
+
+void history_cache_ahead_retire(struct history_cache *cache)
+{
+	git_oid *older = cache->ahead[0];
+	size_t older_alloc = cache->ahead_alloc[0];
+
+	cache->ahead[0] = cache->ahead[1];
+	cache->nahead[0] = cache->nahead[1];
+	cache->ahead_alloc[0] = cache->ahead_alloc[1];
+	cache->ahead[1] = older;
+	cache->ahead_alloc[1] = older_alloc;
+	cache->nahead[1] = 0;
 }
 
 /*

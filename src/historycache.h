@@ -64,8 +64,10 @@ struct blob_entry {
 	struct blob_entry *idle_next;
 };
 
+struct chunk_prefetch;
 struct chunk_table;
 struct config_entry;
+struct text_batch;
 struct pack_reader;
 
 struct history_cache {
@@ -83,6 +85,15 @@ struct history_cache {
 	struct pack_reader *packs;	/* NULL when the repository has no packs */
 	size_t parsed_files;		/* whole-file parses, for --verbose */
 	size_t parsed_chunks;		/* per-model parses */
+	/*
+	 * Sorted: the blobs that history_cache_read_ahead_start() took, for
+	 * the commits being reported [0] and the next ones [1].
+	 */
+	git_oid *ahead[2];
+	size_t nahead[2];
+	size_t ahead_alloc[2];
+	struct chunk_prefetch *pending;	/* the read-ahead parsing, or NULL */
+	struct text_batch *pending_texts;	/* its texts */
 	unsigned threads;		/* for history_cache_prefetch() */
 	int share_all;			/* share out even a few models (MODELAUDIT_THREADS) */
 	int verbose;
@@ -109,6 +120,26 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
  */
 void history_cache_prefetch(struct history_cache *cache,
 			    const struct snapshot_file *files, size_t n);
+
+/* Reports whether the cache has an entry for blob oid, under any path. */
+int history_cache_has_blob(const struct history_cache *cache, const git_oid *oid);
+
+/*
+ * Reads files and starts parsing their models on the other threads, each
+ * blob once whatever its paths, while the caller goes on. Until
+ * history_cache_read_ahead_finish() ends the parse, history_cache_prefetch()
+ * does nothing. The blobs taken are remembered, so that
+ * history_cache_prefetch() does not read them again, until the second
+ * history_cache_ahead_retire() after this call.
+ */
+void history_cache_read_ahead_start(struct history_cache *cache,
+				    const struct snapshot_file *files, size_t n);
+
+/* Parses what the read-ahead left on the calling thread and adds it to the cache. */
+void history_cache_read_ahead_finish(struct history_cache *cache);
+
+/* Forgets the blobs of the older read-ahead: its commits are reported. */
+void history_cache_ahead_retire(struct history_cache *cache);
 
 /* Reports whether an inline suppression of the file of e covers f (by rule and line). */
 int history_cache_suppressed(const struct blob_entry *e, const struct finding *f);

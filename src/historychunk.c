@@ -1,5 +1,6 @@
 #include "historychunk.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,14 @@ struct chunk_table *chunk_table_new(void)
 	return t;
 }
 
+static void chunk_free(struct model_chunk *c)
+{
+	free(c->text);
+	model_free(c->model);
+	finding_list_release(&c->findings);
+	free(c);
+}
+
 void chunk_table_free(struct chunk_table *table)
 {
 	size_t i;
@@ -45,10 +54,7 @@ void chunk_table_free(struct chunk_table *table)
 
 		for (; c; c = next) {
 			next = c->next;
-			free(c->text);
-			model_free(c->model);
-			finding_list_release(&c->findings);
-			free(c);
+			chunk_free(c);
 		}
 	}
 	free(table->buckets);
@@ -103,9 +109,15 @@ static void on_chunk_model(void *data, const struct node *item)
 static const char chunk_prefix[] = "models:\n";
 #define CHUNK_PREFIX_LEN (sizeof(chunk_prefix) - 1)
 
+/*
+ * Parses the chunk of text at span and finishes its findings with
+ * severity, which costs almost a tenth of the parse and so is done on
+ * the thread that parsed it. Returns NULL when the chunk does not parse cleanly.
+ */
 static struct model_chunk *parse_chunk(const char *path, const char *text,
 				       const struct chunk_span *span,
 				       const struct ruleset *rules,
+				       const enum severity *severity,
 				       struct arena_pool *pool)
 {
 	struct chunk_parse cp;
@@ -151,6 +163,7 @@ static struct model_chunk *parse_chunk(const char *path, const char *text,
 	c->offset = span->offset;
 	c->model = cp.model;
 	c->findings = cp.findings;
+	finding_list_finish(&c->findings, severity);
 	return c;
 }
 
@@ -165,10 +178,8 @@ static struct model_chunk *chunk_find(const struct chunk_table *table, uint64_t 
 	return NULL;
 }
 
-static void chunk_insert(struct chunk_table *table, struct model_chunk *c, uint64_t hash,
-			 const enum severity *severity)
+static void chunk_insert(struct chunk_table *table, struct model_chunk *c, uint64_t hash)
 {
-	finding_list_finish(&c->findings, severity);
 	c->hash = hash;
 	if (table->count >= table->nbuckets * 2)
 		table_grow(table);
@@ -189,11 +200,11 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 
 	if (c)
 		return c;
-	c = parse_chunk(path, text, span, rules, &table->pool);
+	c = parse_chunk(path, text, span, rules, severity, &table->pool);
 	if (!c)
 		return NULL;
 	(*parsed)++;
-	chunk_insert(table, c, h, severity);
+	chunk_insert(table, c, h);
 	return c;
 }
 
@@ -202,25 +213,44 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 /* Fewer new chunks than this per thread are not worth starting it. */
 #define PREFETCH_MIN_CHUNKS 16
 
-/* A run of the new chunks, parsed on one thread. */
-struct prefetch_run {
+/*
+ * The new chunks, which the threads take in blocks of PREFETCH_BLOCK as
+ * each finishes the last: parse times differ too much from chunk to chunk
+ * for runs fixed in advance to end together.
+ */
+#define PREFETCH_BLOCK 4
+
+struct prefetch_work {
 	const struct chunk_job *jobs;
 	const size_t *todo;		/* indexes of jobs to parse */
-	size_t first, count;		/* the run's part of todo */
+	size_t ntodo;
+	atomic_size_t next;		/* the first index of todo not taken */
 	struct model_chunk **out;	/* per index of todo */
 	const struct ruleset *rules;
+	const enum severity *severity;
+};
+
+/* One thread's part: the shared work, and the memory for its chunks. */
+struct prefetch_run {
+	struct prefetch_work *work;
 	struct arena_pool *pool;
 };
 
 static void *prefetch_run(void *data)
 {
 	struct prefetch_run *r = data;
-	size_t i;
+	struct prefetch_work *w = r->work;
+	size_t first, i;
 
-	for (i = r->first; i < r->first + r->count; i++) {
-		const struct chunk_job *j = &r->jobs[r->todo[i]];
+	while ((first = atomic_fetch_add(&w->next, PREFETCH_BLOCK)) < w->ntodo) {
+		size_t end = first + PREFETCH_BLOCK < w->ntodo ? first + PREFETCH_BLOCK : w->ntodo;
 
-		r->out[i] = parse_chunk(j->path, j->text, &j->span, r->rules, r->pool);
+		for (i = first; i < end; i++) {
+			const struct chunk_job *j = &w->jobs[w->todo[i]];
+
+			w->out[i] = parse_chunk(j->path, j->text, &j->span, w->rules,
+						w->severity, r->pool);
+		}
 	}
 	ruleset_thread_release();
 	return NULL;
@@ -271,56 +301,96 @@ static size_t *new_jobs(size_t *count, uint64_t **hashes, const struct chunk_tab
 	return todo;
 }
 
-void chunk_table_prefetch(struct chunk_table *table, const struct chunk_job *jobs,
-			  size_t njobs, const struct ruleset *rules,
-			  const enum severity *severity, unsigned threads,
-			  int share_all, size_t *parsed)
-{
+/* A parse that chunk_table_prefetch_start() started and chunk_table_prefetch_finish() ends. */
+struct chunk_prefetch {
+	struct prefetch_work work;
 	struct prefetch_run runs[THREADS_MAX];
-	void *args[THREADS_MAX];
-	struct model_chunk **out;
+	size_t nruns;
+	struct threads_started threads;
+	size_t *todo;
 	uint64_t *hashes;
-	size_t ntodo, nruns, i, bytes = 0, sum = 0, end = 0;
+};
+
+struct chunk_prefetch *chunk_table_prefetch_start(struct chunk_table *table,
+						  const struct chunk_job *jobs, size_t njobs,
+						  const struct ruleset *rules,
+						  const enum severity *severity,
+						  unsigned threads, int share_all)
+{
+	struct chunk_prefetch *p;
+	void *args[THREADS_MAX];
+	size_t ntodo, nruns, i;
+	uint64_t *hashes;
 	size_t *todo = new_jobs(&ntodo, &hashes, table, jobs, njobs);
 
 	nruns = threads < THREADS_MAX ? threads : THREADS_MAX;
 	if (nruns > ntodo / (share_all ? 1 : PREFETCH_MIN_CHUNKS))
 		nruns = ntodo / (share_all ? 1 : PREFETCH_MIN_CHUNKS);
-	if (nruns < 2)
-		goto done;
+	if (nruns < 2) {
+		free(todo);
+		free(hashes);
+		return NULL;
+	}
 
-	/* Runs of about equal bytes, in the order of todo. */
-	for (i = 0; i < ntodo; i++)
-		bytes += jobs[todo[i]].span.len;
-	out = xcalloc(ntodo, sizeof(*out));
+	p = xcalloc(1, sizeof(*p));
+	p->todo = todo;
+	p->hashes = hashes;
+	p->nruns = nruns;
+	p->work.jobs = jobs;
+	p->work.todo = todo;
+	p->work.ntodo = ntodo;
+	atomic_init(&p->work.next, 0);
+	p->work.out = xcalloc(ntodo, sizeof(*p->work.out));
+	p->work.rules = rules;
+	p->work.severity = severity;
 	for (i = 0; i < nruns; i++) {
-		size_t first = end;
-
-		while (end < ntodo && (sum < bytes / nruns * (i + 1) || i == nruns - 1)) {
-			sum += jobs[todo[end]].span.len;
-			end++;
-		}
-		runs[i].jobs = jobs;
-		runs[i].todo = todo;
-		runs[i].first = first;
-		runs[i].count = end - first;
-		runs[i].out = out;
-		runs[i].rules = rules;
-		runs[i].pool = &table->thread_pools[i];
-		args[i] = &runs[i];
+		p->runs[i].work = &p->work;
+		p->runs[i].pool = &table->thread_pools[i];
+		args[i] = &p->runs[i];
 	}
-	threads_run(prefetch_run, args, nruns);
+	/* The first run is the calling thread's, in chunk_table_prefetch_finish(). */
+	threads_start(&p->threads, prefetch_run, args + 1, nruns - 1);
+	return p;
+}
 
-	for (i = 0; i < ntodo; i++) {
-		if (!out[i])
+void chunk_table_prefetch_finish(struct chunk_table *table, struct chunk_prefetch *p,
+				 size_t *parsed)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	prefetch_run(&p->runs[0]);
+	threads_join(&p->threads);
+	for (i = 0; i < p->work.ntodo; i++) {
+		struct model_chunk *c = p->work.out[i];
+		uint64_t h = p->hashes[p->todo[i]];
+
+		if (!c)
 			continue;
+		/* The calling thread may have parsed the same text meanwhile. */
+		if (chunk_find(table, h, c->text, c->len)) {
+			chunk_free(c);
+			continue;
+		}
 		(*parsed)++;
-		chunk_insert(table, out[i], hashes[todo[i]], severity);
+		chunk_insert(table, c, h);
 	}
-	free(out);
-done:
-	free(todo);
-	free(hashes);
+	free(p->work.out);
+	free(p->todo);
+	free(p->hashes);
+	free(p);
+}
+
+void chunk_table_prefetch(struct chunk_table *table, const struct chunk_job *jobs,
+			  size_t njobs, const struct ruleset *rules,
+			  const enum severity *severity, unsigned threads,
+			  int share_all, size_t *parsed)
+{
+	chunk_table_prefetch_finish(table, chunk_table_prefetch_start(table, jobs, njobs, rules,
+								      severity, threads,
+								      share_all),
+				    parsed);
 }
 
 /* ---- placing a model elsewhere ---------------------------------------- */

@@ -68,6 +68,25 @@ void chunk_table_prefetch(struct chunk_table *table, const struct chunk_job *job
 			  int share_all, size_t *parsed);
 
 /*
+ * chunk_table_prefetch() in two halves, so that the calling thread can
+ * work on while the other threads parse. The start picks the jobs to
+ * parse and starts the threads; it returns NULL when there are too few
+ * to share out. Until the finish, which parses what is left on the calling
+ * thread and adds the chunks to the table, the jobs' texts must stay, and
+ * the calling thread may look chunks up and add its own, but must not
+ * start another prefetch.
+ */
+struct chunk_prefetch;
+
+struct chunk_prefetch *chunk_table_prefetch_start(struct chunk_table *table,
+						  const struct chunk_job *jobs, size_t njobs,
+						  const struct ruleset *rules,
+						  const enum severity *severity,
+						  unsigned threads, int share_all);
+void chunk_table_prefetch_finish(struct chunk_table *table, struct chunk_prefetch *p,
+				 size_t *parsed);
+
+/*
  * Returns a copy of m as it would be at another place: in the file path,
  * every line moved by line_delta and the byte span by byte_delta. The copy
  * shares m's strings, so m must outlive it; free it with model_free().

@@ -423,21 +423,6 @@ struct score_pairing {
 	size_t *old_match, *new_match;
 };
 
-/* One field of one score, to be numbered: its text, or its key. */
-struct text_ref {
-	const char *text;	/* NULL when the score has no such field */
-	size_t slot;
-};
-
-static int compare_text_refs(const void *x, const void *y)
-{
-	const struct text_ref *a = x, *b = y;
-
-	if (!a->text || !b->text)
-		return (a->text != NULL) - (b->text != NULL);
-	return strcmp(a->text, b->text);
-}
-
 static const struct score *slot_score(const struct score_pairing *p, size_t slot)
 {
 	if (slot < p->nold)
@@ -472,13 +457,17 @@ static const char *field_text(const struct score_pairing *p, size_t slot,
 	}
 }
 
-/* Fills p->ids. It sorts the texts of each field and numbers the distinct ones in order. */
+/*
+ * Fills p->ids. Each field's distinct texts get numbers in the order they
+ * first occur, 0 for none, found in a hash table of the texts seen.
+ */
 static void number_fields(struct score_pairing *p)
 {
-	struct text_ref *refs = xcalloc(p->nslots + 1, sizeof(*refs));
 	size_t *key_at = xcalloc(xmul(p->nslots + 1, 2), sizeof(size_t));
+	size_t mask = 15, slot, next_id;
+	size_t *seen;		/* per table entry, the slot of a text seen, plus 1 */
+	uint64_t *hashes = xcalloc(p->nslots + 1, sizeof(*hashes));
 	struct buf keys = BUF_INIT;
-	size_t slot, k, id;
 	int f;
 
 	for (slot = 0; slot < p->nslots; slot++) {
@@ -498,23 +487,40 @@ static void number_fields(struct score_pairing *p)
 		}
 	}
 
+	while (mask < p->nslots * 2)
+		mask = mask * 2 + 1;
+	seen = xcalloc(mask + 1, sizeof(*seen));
 	for (f = 0; f < PAIR_NFIELDS; f++) {
 		p->ids[f] = xcalloc(p->nslots + 1, sizeof(size_t));
+		memset(seen, 0, (mask + 1) * sizeof(*seen));
+		next_id = 1;
 		for (slot = 0; slot < p->nslots; slot++) {
-			refs[slot].text = field_text(p, slot, f, keys.ptr, key_at);
-			refs[slot].slot = slot;
-		}
-		qsort(refs, p->nslots, sizeof(*refs), compare_text_refs);
-		for (k = 0, id = 0; k < p->nslots; k++) {
-			if (k && compare_text_refs(&refs[k - 1], &refs[k]))
-				id++;
-			p->ids[f][refs[k].slot] = id;
+			const char *text = field_text(p, slot, f, keys.ptr, key_at);
+			size_t k;
+
+			if (!text)
+				continue;	/* id 0 */
+			hashes[slot] = text_hash(text, strlen(text));
+			for (k = hashes[slot] & mask; seen[k]; k = (k + 1) & mask) {
+				size_t other = seen[k] - 1;
+
+				if (hashes[other] == hashes[slot] &&
+				    !strcmp(field_text(p, other, f, keys.ptr, key_at), text))
+					break;
+			}
+			if (seen[k]) {
+				p->ids[f][slot] = p->ids[f][seen[k] - 1];
+				continue;
+			}
+			seen[k] = slot + 1;
+			p->ids[f][slot] = next_id++;
 		}
 	}
 
+	free(seen);
+	free(hashes);
 	buf_release(&keys);
 	free(key_at);
-	free(refs);
 }
 
 /* Compares the fields (a bit mask of pair_field) of the scores in two slots. */
@@ -712,8 +718,57 @@ static void pair_last_of_benchmark(struct score_pairing *p, struct pair_index *b
  * by the fields each pass compares, so a model with many scores of one
  * benchmark costs O(n log n), not a scan of the benchmark per score.
  */
+static void pair_by_passes(size_t *old_match, size_t *new_match,
+			   const struct model *old, const struct model *new);
+
 void semdiff_pair_scores(size_t *old_match, size_t *new_match,
 			 const struct model *old, const struct model *new)
+{
+	struct model old_rest, new_rest;
+	size_t i, same = 0;
+
+	if (scores_pair_in_order(old, new)) {
+		for (i = 0; i < old->nscores; i++)
+			old_match[i] = new_match[i] = i;
+		return;
+	}
+
+	/*
+	 * A common start is a run of scores from the first, each with the
+	 * identity and the content of the other side's score at its index.
+	 * The first pass pairs such scores index by index, because each new
+	 * score in turn finds every old score before its own paired. Nothing
+	 * later pairs a score of that start, so the passes run on the rest,
+	 * which is often a score or two.
+	 */
+	while (same < old->nscores && same < new->nscores &&
+	       semdiff_same_identity(&old->scores[same], &new->scores[same]) &&
+	       same_content(&old->scores[same], &new->scores[same])) {
+		old_match[same] = new_match[same] = same;
+		same++;
+	}
+	if (!same) {
+		pair_by_passes(old_match, new_match, old, new);
+		return;
+	}
+	old_rest = *old;
+	new_rest = *new;
+	old_rest.scores += same;
+	old_rest.nscores -= same;
+	new_rest.scores += same;
+	new_rest.nscores -= same;
+	pair_by_passes(old_match + same, new_match + same, &old_rest, &new_rest);
+	for (i = same; i < old->nscores; i++)
+		if (old_match[i] != UNPAIRED)
+			old_match[i] += same;
+	for (i = same; i < new->nscores; i++)
+		if (new_match[i] != UNPAIRED)
+			new_match[i] += same;
+}
+
+/* semdiff_pair_scores() without its shortcuts. */
+static void pair_by_passes(size_t *old_match, size_t *new_match,
+			   const struct model *old, const struct model *new)
 {
 	struct score_pairing p;
 	struct pair_index by_content, by_identity, by_variant, by_source, by_benchmark;
@@ -721,11 +776,6 @@ void semdiff_pair_scores(size_t *old_match, size_t *new_match,
 	size_t i;
 	int f;
 
-	if (scores_pair_in_order(old, new)) {
-		for (i = 0; i < old->nscores; i++)
-			old_match[i] = new_match[i] = i;
-		return;
-	}
 	for (i = 0; i < old->nscores; i++)
 		old_match[i] = UNPAIRED;
 	for (i = 0; i < new->nscores; i++)

@@ -143,6 +143,18 @@ int benchmark_names_compare(const char *a, const char *b)
 	}
 }
 
+uint64_t benchmark_name_hash(const char *name)
+{
+	uint64_t h = 0xCBF29CE484222325ull;
+
+	for (; *name; name++) {
+		if (strchr(" -_/", *name))
+			continue;
+		h = (h ^ (unsigned char)tolower((unsigned char)*name)) * 0x100000001B3ull;
+	}
+	return h;
+}
+
 void benchmark_name_normalise(struct buf *out, const char *name)
 {
 	const char *p = name;

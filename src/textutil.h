@@ -44,6 +44,9 @@ struct buf;
  */
 void benchmark_name_normalise(struct buf *out, const char *name);
 
+/* Hashes a benchmark name: names that benchmark_names_equal() takes as one hash alike. */
+uint64_t benchmark_name_hash(const char *name);
+
 /* Orders two benchmark names (neither NULL) by what benchmark_names_equal() compares. */
 int benchmark_names_compare(const char *a, const char *b);
 

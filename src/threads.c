@@ -52,3 +52,31 @@ void threads_run(void *(*fn)(void *), void *const *args, size_t n)
 			fn(args[i]);
 	}
 }
+
+void threads_start(struct threads_started *t, void *(*fn)(void *), void *const *args,
+		   size_t n)
+{
+	size_t i;
+
+	if (n > THREADS_MAX)
+		abort();
+	t->fn = fn;
+	t->n = n;
+	for (i = 0; i < n; i++) {
+		t->args[i] = args[i];
+		t->started[i] = !pthread_create(&t->ids[i], NULL, fn, args[i]);
+	}
+}
+
+void threads_join(struct threads_started *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->started[i])
+			pthread_join(t->ids[i], NULL);
+		else
+			t->fn(t->args[i]);
+	}
+	t->n = 0;
+}

@@ -174,11 +174,29 @@ void decimal_key(struct buf *out, const char *s)
 	struct exact x;
 	size_t n = exact_scan(&x, s, 1, NULL);
 
-	/* The first byte keeps a number apart from a text that does not parse. */
-	if (n && !s[n])
-		buf_addf(out, "d%s%se%ld", x.negative ? "-" : "", x.digits.ptr, x.exponent);
-	else
-		buf_addf(out, "s%s", s);
+	/*
+	 * The first byte keeps a number apart from a text that does not
+	 * parse. Pairing keys every score's value, so no printf here.
+	 */
+	if (n && !s[n]) {
+		char digits[24];
+		unsigned long e = x.exponent < 0 ? 0UL - (unsigned long)x.exponent :
+			(unsigned long)x.exponent;
+		size_t k = sizeof(digits);
+
+		buf_adds(out, x.negative ? "d-" : "d");
+		if (x.digits.len)
+			buf_add(out, x.digits.ptr, x.digits.len);
+		buf_adds(out, x.exponent < 0 ? "e-" : "e");
+		do {
+			digits[--k] = (char)('0' + e % 10);
+			e /= 10;
+		} while (e);
+		buf_add(out, digits + k, sizeof(digits) - k);
+	} else {
+		buf_addch(out, 's');
+		buf_adds(out, s);
+	}
 	buf_release(&x.digits);
 }
 

@@ -184,6 +184,18 @@ test_expect_success 'root walk reads each file version once' '
 	echo 750 >expected && test_cmp expected actual
 '
 
+test_expect_success 'root walk parses each model once on any number of threads' '
+	clone &&
+	for threads in 1 2 4; do
+		MODELAUDIT_THREADS=$threads run_ma 0 diff --root --verbose --fail-on never &&
+		grep "^modelaudit: parsed " err || exit 1
+	done >actual &&
+	for threads in 1 2 4; do
+		echo "modelaudit: parsed 0 files whole and 750 models one by one"
+	done >expected &&
+	test_cmp expected actual
+'
+
 test_expect_success 'respelt benchmark names are changes' '
 	clone &&
 	run_ma 0 diff $names~1..$names --format json &&
