@@ -1796,7 +1796,7 @@ done:
  * A window lists at most AHEAD_FILES files, which bounds its memory. A
  * registry of fewer than AHEAD_MIN_FILES files is left to the walk: its
  * new versions are mostly the models of the last one, which the chunk
- * table holds already, and reading them twice would cost more than it
+ * table has already, and reading them twice would cost more than it
  * saves.
  */
 #define AHEAD_COMMITS 32

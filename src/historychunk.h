@@ -71,10 +71,10 @@ void chunk_table_prefetch(struct chunk_table *table, const struct chunk_job *job
  * chunk_table_prefetch() in two halves, so that the calling thread can
  * work on while the other threads parse. The start picks the jobs to
  * parse and starts the threads; it returns NULL when there are too few
- * to share out. Until the finish, which parses what is left on the calling
- * thread and adds the chunks to the table, the jobs' texts must stay, and
- * the calling thread may look chunks up and add its own, but must not
- * start another prefetch.
+ * to share out. The finish parses what is left on the calling thread and
+ * adds the chunks to the table. Until then the jobs' texts must stay. The
+ * calling thread may look chunks up and add its own meanwhile, but must
+ * not start another prefetch.
  */
 struct chunk_prefetch;
 
