@@ -842,4 +842,32 @@ test_expect_success 'help matches the man page synopsis' '
 	test_cmp expected actual
 '
 
+test_expect_success 'a registry directory is listed below each commit, hidden entries left out' '
+	make_repo nested && cd nested &&
+	echo "registry: [data/]" >.modelaudit.yaml &&
+	mkdir -p data/a data/b/c data/.drafts &&
+	registry 0.8 2024-07-01 a-7b >data/a/a.yaml &&
+	registry 0.7 2024-07-01 c-7b >data/b/c/c.yaml &&
+	registry 0.6 2024-07-01 hidden-7b >data/a/.hidden.yaml &&
+	registry 0.5 2024-07-01 draft-7b >data/.drafts/d.yaml &&
+	echo notes >data/a/notes.txt &&
+	git add . && git commit -qm one &&
+	sed -i "s/score: 0.7/score: 0.71/" data/b/c/c.yaml &&
+	sed -i "s/score: 0.5/score: 0.51/" data/.drafts/d.yaml &&
+	git commit -qam two &&
+	registry 0.9 2024-07-01 w-7b >data/a/w.yaml &&
+	git add . && git commit -qm three &&
+	git mv data/b/c/c.yaml data/a/c.yaml && git commit -qm four &&
+	run_ma 0 diff --root --fail-on never &&
+	grep "^data/" out >actual &&
+	cat >expected <<-EOF &&
+	data/a/a.yaml:2: added model a-7b
+	data/b/c/c.yaml:2: added model c-7b
+	data/b/c/c.yaml:12: changed score c-7b MMLU (5-shot): score 0.7 -> 0.71
+	data/b/c/c.yaml:12:16: warning: score of MMLU (5-shot) changed from 0.7 to 0.71 with the same date and source [score-changed-without-source]
+	data/a/w.yaml:2: added model w-7b
+	EOF
+	test_cmp expected actual
+'
+
 test_done
