@@ -510,14 +510,18 @@ static void add_cell(struct history_markdown *md, const char *s)
 }
 
 /*
- * Appends a commit subject or an author name as add_cell() does, cut to
- * HISTORY_MARKDOWN_MAX_CHARS characters and an ellipsis, so that one
- * long line cannot take the space of the whole document.
+ * Appends s as add_cell() does, cut to max characters and an ellipsis, so
+ * that one long value cannot take the space of the whole document.
  */
-static void add_short_cell(struct history_markdown *md, const char *s)
+static void add_cut_cell(struct history_markdown *md, const char *s, size_t max)
 {
-	size_t n = prefix_length(s, HISTORY_MARKDOWN_MAX_CHARS);
+	size_t n;
 
+	if (!s) {
+		add_cell(md, s);
+		return;
+	}
+	n = prefix_length(s, max);
 	if (!s[n]) {
 		add_cell(md, s);
 		return;
@@ -568,9 +572,9 @@ static void add_step_heading(struct history_markdown *md, const struct history_s
 
 	gitrepo_commit_text(&ct, step->commit);
 	buf_addf(text, "### `%.12s` ", git_oid_tostr_s(step->id));
-	add_short_cell(md, ct.subject.ptr);
+	add_cut_cell(md, ct.subject.ptr, HISTORY_MARKDOWN_MAX_CHARS);
 	buf_adds(text, "\n\n");
-	add_short_cell(md, ct.name.ptr);
+	add_cut_cell(md, ct.name.ptr, HISTORY_MARKDOWN_MAX_CHARS);
 	gitrepo_commit_text_release(&ct);
 	buf_adds(text, ", ");
 	history_format_time(text, git_commit_author(step->commit)->when.time);
@@ -580,42 +584,48 @@ static void add_step_heading(struct history_markdown *md, const struct history_s
 	end_part(md, 1, 0, 0);
 }
 
+/* Appends a value from the registry for a table cell, cut as a commit subject is. */
+static void add_value_cell(struct history_markdown *md, const char *s)
+{
+	add_cut_cell(md, s, HISTORY_MARKDOWN_MAX_CHARS);
+}
+
 /* Appends the cells of a change between its first and its last pipe. */
 static void add_change_cells(struct history_markdown *md, const struct change *c)
 {
 	struct buf *text = &md->text;
 
 	buf_addf(text, "| %s %s | ", change_op_name(c->op), change_kind_name(c->kind));
-	add_cell(md, c->model);
+	add_value_cell(md, c->model);
 	buf_adds(text, " | ");
 	if (c->kind == CHANGE_SCORE) {
-		add_cell(md, c->benchmark);
+		add_value_cell(md, c->benchmark);
 		if (c->variant) {
 			buf_adds(text, " (");
-			add_cell(md, c->variant);
+			add_value_cell(md, c->variant);
 			buf_adds(text, ")");
 		}
 		if (c->field) {
 			buf_adds(text, ": ");
-			add_cell(md, c->field);
+			add_value_cell(md, c->field);
 		}
 	} else if (c->kind == CHANGE_SOURCE) {
-		add_cell(md, c->source);
+		add_value_cell(md, c->source);
 		if (c->field) {
 			buf_adds(text, ": ");
-			add_cell(md, c->field);
+			add_value_cell(md, c->field);
 		}
 	} else if (c->kind != CHANGE_MODEL) {
-		add_cell(md, c->field);
+		add_value_cell(md, c->field);
 		if (c->subfield)
 			buf_addf(text, " %s", c->subfield);
 	}
 	buf_adds(text, " | ");
 	if (c->op != CHANGE_ADDED)
-		add_cell(md, c->old);
+		add_value_cell(md, c->old);
 	buf_adds(text, " | ");
 	if (c->op != CHANGE_REMOVED)
-		add_cell(md, c->new);
+		add_value_cell(md, c->new);
 	buf_adds(text, " | ");
 	buf_reset(&md->location);
 	add_location(&md->location, c);
@@ -657,7 +667,7 @@ static void add_findings_markdown(struct history_markdown *md, const char *title
 		buf_addf(&md->location, ":%u:%u", f->pos.line, f->pos.column);
 		add_code(md, &md->location);
 		buf_addch(text, ' ');
-		add_cell(md, f->message);
+		add_cut_cell(md, f->message, HISTORY_MARKDOWN_MAX_MESSAGE);
 		buf_addf(text, " (`%s`)\n", rule_table[f->rule].id);
 		end_part(md, 0, 0, 1);
 	}

@@ -60,8 +60,19 @@ int history_json_finish(struct history_json *j);
  */
 #define HISTORY_MARKDOWN_MAX_SIZE 60000
 
-/* Characters of a commit subject or author name that markdown shows. */
+/*
+ * Characters of a commit subject, an author name or a value from the
+ * registry (a model id, a benchmark name, an old or a new value) that
+ * markdown shows.
+ */
 #define HISTORY_MARKDOWN_MAX_CHARS 200
+
+/*
+ * Characters of a finding's message that markdown shows. A message quotes
+ * at most 200 bytes of each value, but some name a benchmark or a date
+ * whole.
+ */
+#define HISTORY_MARKDOWN_MAX_MESSAGE 1000
 
 /*
  * The document of `diff --format markdown`, for a pull-request comment,

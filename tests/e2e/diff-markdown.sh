@@ -1,7 +1,7 @@
 #!/bin/sh
 # diff --format markdown within the size of a pull-request comment: the
-# cut at 60,000 bytes, its closing line, and subjects and author names
-# cut short.
+# cut at 60,000 bytes, its closing line, and subjects, author names, values
+# and messages cut short.
 . "$(dirname "$0")/../lib.sh"
 
 MAX_SIZE=60000
@@ -196,13 +196,15 @@ test_expect_success 'cut keeps whole rows and characters' '
 	test_cmp expected actual
 '
 
-test_expect_success 'one row larger than the cap left out whole' '
+test_expect_success 'long value cut at 200 characters' '
 	setup &&
 	commit_models "add a" a 1 2 &&
 	python3 -c "import sys; sys.stdout.write(\"x\" * 100000)" >name &&
 	sed -i "s/name: Model 1$/name: $(cat name)/" data/a.yaml &&
+	sed -i "s/name: Model 2$/name: Model 2b/" data/a.yaml &&
 	git commit -qam "give a-0001 a long name" &&
 	run_ma 0 diff HEAD~1 --format markdown &&
+	x200=$(python3 -c "print(\"x\" * 200)") &&
 	cat >expected <<-EOF &&
 	## modelaudit diff
 
@@ -210,9 +212,33 @@ test_expect_success 'one row larger than the cap left out whole' '
 
 	A U Thor, 2025-01-01T12:00:00Z
 
-	… 5 more lines not shown (1 change): run the same \`modelaudit diff\` command with \`--format text\` to see the whole report.
+	| change | model | what | old | new | where |
+	| --- | --- | --- | --- | --- | --- |
+	| changed field | a-0001 | name | Model 1 | $x200… | \`data/a.yaml:3\` |
+	| changed field | a-0002 | name | Model 2 | Model 2b | \`data/a.yaml:16\` |
+
 	EOF
 	test_cmp expected out
+'
+
+# A message names a benchmark whole, so a long benchmark name makes a long one.
+test_expect_success 'long finding message cut at 1,000 characters' '
+	setup &&
+	commit_models "add a" a 1 1 &&
+	python3 -c "import sys; sys.stdout.write(\"B\" * 5000)" >benchmark &&
+	sed -i "s/benchmark: MMLU$/benchmark: $(cat benchmark)/" data/a.yaml &&
+	git commit -qam "rename the benchmark" &&
+	sed -i "s/score: 0.8$/score: 0.9/" data/a.yaml &&
+	git commit -qam "change the score" &&
+	run_ma 0 diff HEAD~1 --format markdown &&
+	grep "^- \*\*" out >findings &&
+	grep -q "score-changed-without-source" findings &&
+	while read -r line; do
+		chars=$(printf "%s" "$line" | python3 -c "import sys; print(len(sys.stdin.buffer.read().decode()))") &&
+		test "$chars" -lt 1100 || exit 1
+	done <findings &&
+	grep -c "…" findings >actual &&
+	wc -l <findings >expected && test_cmp expected actual
 '
 
 test_expect_success 'subject and author name cut at 200 characters' '
