@@ -13,6 +13,12 @@
  */
 
 /* Runs every rule that needs only one model: sources, URLs, scores, dates, specs. */
+/*
+ * Frees the verdicts on URLs that the checks keep across models and
+ * threads. Call it once no check runs any more.
+ */
+void checks_release(void);
+
 void checks_model(const struct model *m, const struct ruleset *rs,
 		  struct finding_list *findings);
 

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "checks.h"
 #include "commands.h"
 
 struct command {
@@ -248,6 +249,10 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	int status;
+
 	wrap_standard_streams();
-	return finish_output(run(argc, argv));
+	status = run(argc, argv);
+	checks_release();
+	return finish_output(status);
 }
