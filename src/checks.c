@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -337,10 +338,11 @@ struct url_memo_entry {
 
 static struct {
 	pthread_mutex_t lock;
+	atomic_int on;			/* set by checks_keep_url_verdicts() */
 	unsigned long serial;		/* of the ruleset of the verdicts */
 	struct url_memo_entry *slots;
 	size_t count;
-} url_memo = { PTHREAD_MUTEX_INITIALIZER, 0, NULL, 0 };
+} url_memo = { PTHREAD_MUTEX_INITIALIZER, 0, 0, NULL, 0 };
 
 static char *memo_strdup(const char *s)
 {
@@ -363,6 +365,11 @@ static void url_memo_clear(void)
 	url_memo.count = 0;
 }
 
+void checks_keep_url_verdicts(void)
+{
+	atomic_store(&url_memo.on, 1);
+}
+
 void checks_release(void)
 {
 	pthread_mutex_lock(&url_memo.lock);
@@ -370,6 +377,7 @@ void checks_release(void)
 	free(url_memo.slots);
 	url_memo.slots = NULL;
 	url_memo.serial = 0;
+	atomic_store(&url_memo.on, 0);
 	pthread_mutex_unlock(&url_memo.lock);
 }
 
@@ -438,7 +446,7 @@ static void url_verdict_find(struct url_verdict *v, const struct checker *c, con
 	uint64_t hash;
 
 	/* A ruleset that ruleset_load() did not make has no serial to key verdicts by. */
-	if (!c->rs || !c->rs->serial) {
+	if (!atomic_load(&url_memo.on) || !c->rs || !c->rs->serial) {
 		url_verdict_fill(v, c, url);
 		return;
 	}

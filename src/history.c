@@ -134,6 +134,7 @@ int history_open(struct history **out, const struct ruleset *rules,
 	h->severity = severity;
 	h->default_registry = default_registry;
 	history_cache_init(&h->cache, repo, rules, severity);
+	checks_keep_url_verdicts();
 	*out = h;
 	return 0;
 }
@@ -1803,6 +1804,55 @@ done:
 #define AHEAD_FILES 65536
 #define AHEAD_MIN_FILES 4
 
+/*
+ * A new version of a file larger than this is left to the walk too: the
+ * chunk table has most of its models from the version before, and the
+ * walk reads it anyway. The first version of a file is read ahead.
+ */
+#define AHEAD_LARGE ((size_t)1024 * 1024)
+
+/* Reports whether blob oid is larger than AHEAD_LARGE; no when it cannot tell. */
+static int blob_large(git_odb *odb, const git_oid *oid)
+{
+	size_t len;
+	git_object_t type;
+
+	return odb && git_odb_read_header(&len, &type, odb, oid) == 0 && len > AHEAD_LARGE;
+}
+
+/* Reports whether snapshot s has a file at path (s is not sorted as a whole). */
+static int snapshot_has_path(const struct snapshot *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; s && i < s->nr; i++)
+		if (!strcmp(s->files[i].path, path))
+			return 1;
+	return 0;
+}
+
+/* Adds the file f of a listing to the files to read ahead. */
+static void ahead_take(struct snapshot_file **files, size_t *nfiles, size_t *alloc,
+		       const struct snapshot_file *f)
+{
+	XGROW(*files, *alloc, *nfiles + 1);
+	memset(&(*files)[*nfiles], 0, sizeof(**files));
+	(*files)[*nfiles].path = f->path;
+	git_oid_cpy(&(*files)[*nfiles].oid, &f->oid);
+	(*nfiles)++;
+}
+
+/* Reports whether commit is one of ids. */
+static int in_ids(const git_oid *ids, size_t n, const git_oid *commit)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (git_oid_equal(&ids[i], commit))
+			return 1;
+	return 0;
+}
+
 /* Lists the files of commit for the window unless they are listed already. */
 static int ahead_list(struct history *h, const git_commit *commit, size_t *nfiles,
 		      struct buf *err)
@@ -1835,11 +1885,13 @@ static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
 {
 	struct buf err = BUF_INIT;
 	struct snapshot_file *files = NULL;
+	git_odb *odb = NULL;
 	size_t i, k, nfiles = 0, alloc = 0, nlisted = 0;
 
 	if (h->cache.threads < 2 || !n)
 		return;
 	h->window++;
+	h->cache.reading_ahead = 1;
 	for (i = 0; i < n && nlisted < AHEAD_FILES; i++) {
 		git_commit *commit = NULL, *parent = NULL;
 		int same = 0, ret = 0;
@@ -1861,22 +1913,34 @@ static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
 		if (ret < 0)
 			break;
 	}
+	h->cache.reading_ahead = 0;
 
+	if (git_repository_odb(&odb, gitrepo_git(h->repo)) < 0)
+		odb = NULL;
 	for (i = 0; i < h->nahead; i++) {
-		const struct snapshot *s = &h->ahead[i].files;
+		const struct ahead_listing *l = &h->ahead[i];
+		const struct snapshot *s = &l->files, *parent = NULL;
+		git_commit *commit = NULL;
 
-		if (h->ahead[i].window != h->window || s->nr < AHEAD_MIN_FILES)
+		if (l->window != h->window || s->nr < AHEAD_MIN_FILES)
 			continue;
+		/* A first parent outside the window is the range's start: all of it is read. */
+		if (in_ids(ids, n, &l->commit) &&
+		    git_commit_lookup(&commit, gitrepo_git(h->repo), &l->commit) == 0 &&
+		    git_commit_parentcount(commit) > 0)
+			parent = find_ahead(h, git_commit_parent_id(commit, 0));
+		git_commit_free(commit);
 		for (k = 0; k < s->nr; k++) {
-			if (history_cache_has_blob(&h->cache, &s->files[k].oid))
+			const struct snapshot_file *f = &s->files[k];
+
+			if (history_cache_has_blob(&h->cache, &f->oid))
 				continue;
-			XGROW(files, alloc, nfiles + 1);
-			memset(&files[nfiles], 0, sizeof(*files));
-			files[nfiles].path = s->files[k].path;
-			git_oid_cpy(&files[nfiles].oid, &s->files[k].oid);
-			nfiles++;
+			if (parent && blob_large(odb, &f->oid) && snapshot_has_path(parent, f->path))
+				continue;
+			ahead_take(&files, &nfiles, &alloc, f);
 		}
 	}
+	git_odb_free(odb);
 	history_cache_read_ahead_start(&h->cache, files, nfiles);
 	free(files);
 	buf_release(&err);

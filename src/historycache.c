@@ -13,6 +13,8 @@ struct config_entry {
 	git_oid oid;
 	struct config config;
 	int usable;		/* parsed, and names no path outside the repository */
+	char *why;		/* the reason when not usable */
+	int reported;		/* --verbose has said that it is not used */
 	struct config_entry *next;
 };
 
@@ -78,6 +80,7 @@ void history_cache_release(struct history_cache *cache)
 	for (c = cache->configs; c; c = next) {
 		next = c->next;
 		config_release(&c->config);
+		free(c->why);
 		free(c);
 	}
 	chunk_table_free(cache->chunks);
@@ -333,6 +336,28 @@ static struct blob_entry *entry_from_chunks(struct history_cache *cache,
 		}
 		line_delta = (long)spans[i].line - (long)c->line;
 		e->origins[i] = c;
+		if (line_delta && c->quotes_lines) {
+			/* Parsed at these lines, its messages name the right ones. */
+			struct model_chunk *here = chunk_table_parse(cache->chunks, path, text,
+								     &spans[i], cache->rules,
+								     cache->severity);
+
+			if (!here) {
+				entry_free(e);
+				free(spans);
+				return NULL;
+			}
+			e->models[i] = here->model;
+			place_findings(&e->findings, &here->findings, e->path, 0);
+			if (borrow) {
+				e->parts[i].first = e->findings.nr - here->findings.nr;
+				e->parts[i].count = here->findings.nr;
+			}
+			here->model = NULL;
+			model_chunk_free_shell(here);
+			e->nmodels++;
+			continue;
+		}
 		/*
 		 * Only a model whose lines or file changed gets a copy: a byte
 		 * offset that moved (a longer value earlier in the file) is not
@@ -469,8 +494,8 @@ static int blob_known(const struct history_cache *cache, const git_oid *oid)
 }
 
 /*
- * The most bytes of text that history_cache_prefetch() holds at a time:
- * it parses what it has read when it reaches this, and reads on.
+ * The most bytes of text that history_cache_prefetch() keeps in memory
+ * at a time. It parses what it has read when it reaches this, and reads on.
  */
 #define PREFETCH_BYTES ((size_t)32 * 1024 * 1024)
 
@@ -687,6 +712,24 @@ static int config_usable(struct config_entry *c, const char *text, size_t len,
 	return 1;
 }
 
+/*
+ * A commit whose configuration cannot be used keeps the registry of the
+ * current one, as if it had none, because a mistake fixed in a later
+ * commit must not stop every walk through it. --verbose prints this once,
+ * for the first commit reported with that file. A read-ahead, which lists
+ * commits before their turn, prints nothing.
+ */
+static void report_unused_config(struct history_cache *cache, struct config_entry *c,
+				 const git_oid *commit)
+{
+	if (!cache->verbose || c->usable || c->reported || cache->reading_ahead)
+		return;
+	fprintf(stderr, "modelaudit: configuration of commit %s not used, so the "
+		"registry paths of the current one apply: %s\n",
+		git_oid_tostr_s(commit), c->why ? c->why : "");
+	c->reported = 1;
+}
+
 int history_cache_registry_paths(const struct string_list **out,
 				 struct history_cache *cache, const git_tree *tree,
 				 const git_oid *commit,
@@ -706,6 +749,7 @@ int history_cache_registry_paths(const struct string_list **out,
 		if (git_oid_equal(&c->oid, git_tree_entry_id(te))) {
 			if (c->usable)
 				*out = &c->config.registry;
+			report_unused_config(cache, c, commit);
 			return 0;
 		}
 	}
@@ -718,15 +762,9 @@ int history_cache_registry_paths(const struct string_list **out,
 	git_oid_cpy(&c->oid, git_tree_entry_id(te));
 	config_init(&c->config);
 	c->usable = config_usable(c, data, len, &why);
-	/*
-	 * A commit whose configuration cannot be used keeps the registry of
-	 * the current one, as if it had none, because a mistake fixed in a
-	 * later commit must not stop every walk through it.
-	 */
-	if (cache->verbose && !c->usable)
-		fprintf(stderr, "modelaudit: configuration of commit %s not used, so the "
-			"registry paths of the current one apply: %s\n",
-			git_oid_tostr_s(commit), why.ptr);
+	if (!c->usable)
+		c->why = buf_detach(&why, NULL);
+	report_unused_config(cache, c, commit);
 	c->next = cache->configs;
 	cache->configs = c;
 	if (c->usable)

@@ -94,6 +94,7 @@ struct history_cache {
 	size_t ahead_alloc[2];
 	struct chunk_prefetch *pending;	/* the read-ahead parsing, or NULL */
 	struct text_batch *pending_texts;	/* its texts */
+	int reading_ahead;		/* the commits listed are not reported yet */
 	unsigned threads;		/* for history_cache_prefetch() */
 	int share_all;			/* share out even a few models (MODELAUDIT_THREADS) */
 	int verbose;

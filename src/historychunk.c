@@ -35,12 +35,21 @@ struct chunk_table *chunk_table_new(void)
 	return t;
 }
 
-static void chunk_free(struct model_chunk *c)
+void model_chunk_free_shell(struct model_chunk *c)
 {
+	if (!c)
+		return;
 	free(c->text);
-	model_free(c->model);
 	finding_list_release(&c->findings);
 	free(c);
+}
+
+void model_chunk_free(struct model_chunk *c)
+{
+	if (!c)
+		return;
+	model_free(c->model);
+	model_chunk_free_shell(c);
 }
 
 void chunk_table_free(struct chunk_table *table)
@@ -54,7 +63,7 @@ void chunk_table_free(struct chunk_table *table)
 
 		for (; c; c = next) {
 			next = c->next;
-			chunk_free(c);
+			model_chunk_free(c);
 		}
 	}
 	free(table->buckets);
@@ -103,6 +112,21 @@ static void on_chunk_model(void *data, const struct node *item)
 		model_free(m);
 	else
 		cp->model = m;
+}
+
+/* Reports whether a message of c's findings names one of its lines. */
+static int quotes_lines(const struct model_chunk *c)
+{
+	size_t i;
+
+	/* The messages about a model without an id call it "model at line N". */
+	if (!c->model->id.s && c->findings.nr)
+		return 1;
+	for (i = 0; i < c->findings.nr; i++)
+		if (c->findings.items[i].rule == RULE_SOURCE_DUPLICATE_ID ||
+		    c->findings.items[i].rule == RULE_SCORE_DUPLICATE)
+			return 1;
+	return 0;
 }
 
 /* The synthetic first line that makes a chunk a registry file of its own. */
@@ -164,6 +188,7 @@ static struct model_chunk *parse_chunk(const char *path, const char *text,
 	c->model = cp.model;
 	c->findings = cp.findings;
 	finding_list_finish(&c->findings, severity);
+	c->quotes_lines = quotes_lines(c);
 	return c;
 }
 
@@ -206,6 +231,14 @@ const struct model_chunk *chunk_table_get(struct chunk_table *table,
 	(*parsed)++;
 	chunk_insert(table, c, h);
 	return c;
+}
+
+struct model_chunk *chunk_table_parse(struct chunk_table *table, const char *path,
+				      const char *text, const struct chunk_span *span,
+				      const struct ruleset *rules,
+				      const enum severity *severity)
+{
+	return parse_chunk(path, text, span, rules, severity, &table->pool);
 }
 
 /* ---- parsing new chunks on several threads ---------------------------- */
@@ -370,7 +403,7 @@ void chunk_table_prefetch_finish(struct chunk_table *table, struct chunk_prefetc
 			continue;
 		/* The calling thread may have parsed the same text meanwhile. */
 		if (chunk_find(table, h, c->text, c->len)) {
-			chunk_free(c);
+			model_chunk_free(c);
 			continue;
 		}
 		(*parsed)++;

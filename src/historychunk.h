@@ -26,12 +26,32 @@ struct model_chunk {
 	size_t offset;
 	struct model *model;
 	struct finding_list findings;	/* of the model, finished with the severities */
+	/*
+	 * Some message of findings names a line of the chunk ("already used on
+	 * line 7", "model at line 2"): placed at other lines, they would name
+	 * the wrong one.
+	 */
+	int quotes_lines;
 	struct model_chunk *next;
 };
 
 struct chunk_table;
 
 struct chunk_table *chunk_table_new(void);
+
+/*
+ * Parses the chunk of text at span as chunk_table_get() does, but returns
+ * it without adding it to the table, for a chunk whose findings quote its
+ * lines at other lines. NULL when it does not parse cleanly. Free it with
+ * model_chunk_free(), or take its model and free the rest with
+ * model_chunk_free_shell().
+ */
+struct model_chunk *chunk_table_parse(struct chunk_table *table, const char *path,
+				      const char *text, const struct chunk_span *span,
+				      const struct ruleset *rules,
+				      const enum severity *severity);
+void model_chunk_free(struct model_chunk *c);
+void model_chunk_free_shell(struct model_chunk *c);
 void chunk_table_free(struct chunk_table *table);
 
 /*

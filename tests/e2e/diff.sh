@@ -870,4 +870,50 @@ test_expect_success 'a registry directory is listed below each commit, hidden en
 	test_cmp expected actual
 '
 
+# A model whose two sources share an id moves down its file in a commit whose
+# parent is outside the range. The read-ahead parses the moved copy before
+# the walk reads the parent's.
+test_expect_success 'a moved model names its own lines on any number of threads' '
+	make_repo moved && cd moved &&
+	echo "registry: [data/]" >.modelaudit.yaml && mkdir data &&
+	for id in a b c d; do registry 0.8 2024-07-01 $id-7b >data/$id.yaml || exit 1; done &&
+	registry_yaml id=x-7b >data/x.yaml &&
+	printf "      - id: card\\n        url: https://acme.org/card-v2\\n" >>data/x.yaml &&
+	git add . && git commit -qm one &&
+	{ registry 0.8 2024-07-01 y-7b && sed 1d data/x.yaml; } >x.new && mv x.new data/x.yaml &&
+	git commit -qam two &&
+	registry 0.8 2024-07-01 y-7b >data/x.yaml && git commit -qam three &&
+	git repack -adq &&
+	for threads in 1 2 4; do
+		MODELAUDIT_THREADS=$threads run_ma 0 diff HEAD~2 --fail-on never &&
+		mv out out.$threads || exit 1
+	done &&
+	test_cmp out.1 out.2 && test_cmp out.1 out.4 &&
+	grep "already used on line" out.1 |
+		sed "s/: error: .* already used on line /, line /; s/: give each .*//" >actual &&
+	echo "data/x.yaml:22:13, line 20" >expected &&
+	test_cmp expected actual
+'
+
+# The walk stops at a blob that is missing, before it reaches the commits
+# whose configuration is invalid. Reading ahead lists those commits early,
+# and must not report their configuration.
+test_expect_success 'verbose names an unused configuration only when the walk reaches it' '
+	make_repo cfg && cd cfg && mkdir data &&
+	for i in $(seq 1 70); do
+		registry "0.$((100 + i))" >data/models.yaml &&
+		if [ $i = 40 ]; then echo "registry: [data/models.yaml" >.modelaudit.yaml; fi &&
+		if [ $i = 42 ]; then echo "registry: [data/models.yaml]" >.modelaudit.yaml; fi &&
+		git add -A && git commit -qm "c$i" &&
+		if [ $i = 10 ]; then blob=$(git rev-parse HEAD:data/models.yaml); fi || exit 1
+	done &&
+	rm .git/objects/$(echo $blob | cut -c1-2)/$(echo $blob | cut -c3-) &&
+	for threads in 1 2; do
+		MODELAUDIT_THREADS=$threads run_ma 4 diff --root --verbose &&
+		mv err err.$threads || exit 1
+	done &&
+	test_cmp err.1 err.2 &&
+	! grep "configuration of commit" err.2
+'
+
 test_done

@@ -308,9 +308,9 @@ static void test_repeated_urls_each_reported(void)
 }
 
 /*
- * The verdicts on URLs that the checks keep across models belong to one
- * ruleset: another ruleset, with more placeholder hosts, judges the same
- * URL again, and so does the first one after it.
+ * The verdicts on URLs that the checks keep across models (as in a history
+ * walk) belong to one ruleset: another ruleset, with more placeholder
+ * hosts, judges the same URL again, and so does the first one after it.
  */
 static void test_url_verdicts_follow_the_ruleset(void)
 {
@@ -322,6 +322,7 @@ static void test_url_verdicts_follow_the_ruleset(void)
 	struct buf path = BUF_INIT, err = BUF_INIT;
 	FILE *f;
 
+	checks_keep_url_verdicts();
 	CHECK(mkdtemp(dir) != NULL);
 	buf_setf(&path, "%s/patterns", dir);
 	CHECK_INT(mkdir(path.ptr, 0700), 0);
@@ -344,6 +345,7 @@ static void test_url_verdicts_follow_the_ruleset(void)
 	audit(text);
 	CHECK_INT(count(RULE_URL_PLACEHOLDER), 0);
 
+	checks_release();
 	ruleset_release(&other);
 	unlink(path.ptr);
 	buf_setf(&path, "%s/patterns", dir);
