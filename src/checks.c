@@ -1,8 +1,6 @@
 #include "checks.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -319,145 +317,6 @@ static void url_verdict_release(struct url_verdict *v)
 }
 
 /*
- * Verdicts on URLs across models and threads, for a history walk, which
- * checks each version of a model and so its URLs again and again. Parsing
- * a URL costs more than the lock. The verdicts depend on the ruleset's
- * placeholder hosts, so a check with another ruleset empties the table.
- */
-#define URL_MEMO_SLOTS 8192
-#define URL_MEMO_MAX (URL_MEMO_SLOTS / 2)
-
-struct url_memo_entry {
-	char *url;		/* NULL for a free slot */
-	uint64_t hash;
-	char *host;
-	char *why;
-	int insecure;
-	int placeholder;
-};
-
-static struct {
-	pthread_mutex_t lock;
-	atomic_int on;			/* set by checks_keep_url_verdicts() */
-	unsigned long serial;		/* of the ruleset of the verdicts */
-	struct url_memo_entry *slots;
-	size_t count;
-} url_memo = { PTHREAD_MUTEX_INITIALIZER, 0, 0, NULL, 0 };
-
-static char *memo_strdup(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-/* Empties the table. The caller holds the lock. */
-static void url_memo_clear(void)
-{
-	size_t i;
-
-	for (i = 0; url_memo.slots && i < URL_MEMO_SLOTS; i++) {
-		struct url_memo_entry *e = &url_memo.slots[i];
-
-		free(e->url);
-		free(e->host);
-		free(e->why);
-		memset(e, 0, sizeof(*e));
-	}
-	url_memo.count = 0;
-}
-
-void checks_keep_url_verdicts(void)
-{
-	atomic_store(&url_memo.on, 1);
-}
-
-void checks_release(void)
-{
-	pthread_mutex_lock(&url_memo.lock);
-	url_memo_clear();
-	free(url_memo.slots);
-	url_memo.slots = NULL;
-	url_memo.serial = 0;
-	atomic_store(&url_memo.on, 0);
-	pthread_mutex_unlock(&url_memo.lock);
-}
-
-/* Returns the slot of url, or the free slot for it. The caller holds the lock. */
-static struct url_memo_entry *url_memo_slot(const char *url, uint64_t hash)
-{
-	size_t i = (size_t)hash & (URL_MEMO_SLOTS - 1);
-
-	while (url_memo.slots[i].url &&
-	       (url_memo.slots[i].hash != hash || strcmp(url_memo.slots[i].url, url)))
-		i = (i + 1) & (URL_MEMO_SLOTS - 1);
-	return &url_memo.slots[i];
-}
-
-/* Fills v from the table and reports whether it had url. */
-static int url_memo_get(struct url_verdict *v, const struct checker *c, const char *url,
-			uint64_t hash)
-{
-	const struct url_memo_entry *e;
-	int found = 0;
-
-	pthread_mutex_lock(&url_memo.lock);
-	if (url_memo.slots && url_memo.serial == c->rs->serial) {
-		e = url_memo_slot(url, hash);
-		if (e->url) {
-			memset(v, 0, sizeof(*v));
-			v->url = url;
-			v->host = memo_strdup(e->host);
-			v->why = memo_strdup(e->why);
-			v->insecure = e->insecure;
-			v->placeholder = e->placeholder;
-			found = 1;
-		}
-	}
-	pthread_mutex_unlock(&url_memo.lock);
-	return found;
-}
-
-static void url_memo_put(const struct url_verdict *v, const struct checker *c, uint64_t hash)
-{
-	struct url_memo_entry *e;
-
-	pthread_mutex_lock(&url_memo.lock);
-	if (url_memo.serial != c->rs->serial || url_memo.count >= URL_MEMO_MAX) {
-		url_memo_clear();
-		url_memo.serial = c->rs->serial;
-	}
-	if (!url_memo.slots)
-		url_memo.slots = xcalloc(URL_MEMO_SLOTS, sizeof(*url_memo.slots));
-	e = url_memo_slot(v->url, hash);
-	if (!e->url) {
-		e->url = xstrdup(v->url);
-		e->hash = hash;
-		e->host = memo_strdup(v->host);
-		e->why = memo_strdup(v->why);
-		e->insecure = v->insecure;
-		e->placeholder = v->placeholder;
-		url_memo.count++;
-	}
-	pthread_mutex_unlock(&url_memo.lock);
-}
-
-/* Fills v with the verdict on url, from the table of verdicts when it has url. */
-static void url_verdict_find(struct url_verdict *v, const struct checker *c, const char *url)
-{
-	uint64_t hash;
-
-	/* A ruleset that ruleset_load() did not make has no serial to key verdicts by. */
-	if (!atomic_load(&url_memo.on) || !c->rs || !c->rs->serial) {
-		url_verdict_fill(v, c, url);
-		return;
-	}
-	hash = text_hash(url, strlen(url));
-	if (url_memo_get(v, c, url, hash))
-		return;
-	url_verdict_fill(v, c, url);
-	url_memo_put(v, c, hash);
-}
-
-/*
  * Returns the verdict on url from c->urls, adding it there when it is new
  * and there is room. Otherwise the verdict is filled into scratch, which
  * the caller releases.
@@ -473,11 +332,11 @@ static const struct url_verdict *url_verdict_get(const struct checker *c,
 		if (!strcmp(urls->items[i].url, url))
 			return &urls->items[i];
 	if (!urls || urls->nr >= URL_VERDICTS_MAX) {
-		url_verdict_find(scratch, c, url);
+		url_verdict_fill(scratch, c, url);
 		return scratch;
 	}
 	XGROW(urls->items, urls->alloc, urls->nr + 1);
-	url_verdict_find(&urls->items[urls->nr], c, url);
+	url_verdict_fill(&urls->items[urls->nr], c, url);
 	return &urls->items[urls->nr++];
 }
 

@@ -13,21 +13,6 @@
  */
 
 /* Runs every rule that needs only one model: sources, URLs, scores, dates, specs. */
-/*
- * Keeps the verdicts on URLs across models and threads from now on, for a
- * history walk, which checks the same URLs in each version of a model. A
- * single registry seldom repeats a URL across models, so there copying
- * the verdicts would cost more than it saves. Call it before any thread
- * checks.
- */
-void checks_keep_url_verdicts(void);
-
-/*
- * Frees the verdicts on URLs that the checks keep, and stops keeping
- * them. Call it once no check runs any more.
- */
-void checks_release(void);
-
 void checks_model(const struct model *m, const struct ruleset *rs,
 		  struct finding_list *findings);
 

@@ -7,7 +7,6 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "checks.h"
 #include "commands.h"
 
 struct command {
@@ -249,10 +248,6 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int status;
-
 	wrap_standard_streams();
-	status = run(argc, argv);
-	checks_release();
-	return finish_output(status);
+	return finish_output(run(argc, argv));
 }

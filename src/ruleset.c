@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <pcre2.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -813,11 +812,9 @@ static void index_suggest_names(struct ruleset *rs)
 int ruleset_load(struct ruleset *rs, const char *const *extra_dirs,
 		 size_t ndirs, struct buf *err)
 {
-	static atomic_ulong serials;
 	size_t i;
 
 	memset(rs, 0, sizeof(*rs));
-	rs->serial = atomic_fetch_add(&serials, 1) + 1;
 	rs->index = xcalloc(1, sizeof(*rs->index));
 	for (i = 0; i < PATTERN_KIND_COUNT; i++)
 		rs->patterns[i] = xcalloc(1, sizeof(*rs->patterns[i]));

@@ -38,12 +38,6 @@ struct ruleset {
 	struct benchmark_index *index;	/* normalised name or alias -> benchmark */
 	struct pattern_set *patterns[PATTERN_KIND_COUNT];
 	char today[11];			/* YYYY-MM-DD, UTC; MODELAUDIT_TODAY overrides */
-	/*
-	 * Tells this ruleset apart from every other that ruleset_load() made
-	 * in the process, where a new one may have the address of an old one.
-	 * 0 for none.
-	 */
-	unsigned long serial;
 };
 
 /*

@@ -1,8 +1,6 @@
 #include "unit.h"
 
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "checks.h"
@@ -305,54 +303,6 @@ static void test_repeated_urls_each_reported(void)
 	CHECK_STR(nth(RULE_URL_INSECURE, 99)->message,
 		  "insecure URL 'http://acme.org/99': use https if the site serves it");
 	buf_release(&text);
-}
-
-/*
- * The verdicts on URLs that the checks keep across models (as in a history
- * walk) belong to one ruleset: another ruleset, with more placeholder
- * hosts, judges the same URL again, and so does the first one after it.
- */
-static void test_url_verdicts_follow_the_ruleset(void)
-{
-	static const char text[] = HEAD "    sources:\n      - id: card\n"
-		"        url: https://cards.acme.org/x\n";
-	char dir[] = "/tmp/modelaudit-checks.XXXXXX";
-	const char *dirs[1];
-	struct ruleset saved = rules, other;
-	struct buf path = BUF_INIT, err = BUF_INIT;
-	FILE *f;
-
-	checks_keep_url_verdicts();
-	CHECK(mkdtemp(dir) != NULL);
-	buf_setf(&path, "%s/patterns", dir);
-	CHECK_INT(mkdir(path.ptr, 0700), 0);
-	buf_setf(&path, "%s/patterns/placeholder-host.txt", dir);
-	f = fopen(path.ptr, "w");
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	fputs("(^|\\.)acme\\.org$\n", f);
-	fclose(f);
-	dirs[0] = dir;
-	CHECK_INT(ruleset_load(&other, dirs, 1, &err), 0);
-
-	audit(text);
-	CHECK_INT(count(RULE_URL_PLACEHOLDER), 0);
-	rules = other;
-	audit(text);
-	CHECK_INT(count(RULE_URL_PLACEHOLDER), 1);
-	rules = saved;
-	audit(text);
-	CHECK_INT(count(RULE_URL_PLACEHOLDER), 0);
-
-	checks_release();
-	ruleset_release(&other);
-	unlink(path.ptr);
-	buf_setf(&path, "%s/patterns", dir);
-	rmdir(path.ptr);
-	rmdir(dir);
-	buf_release(&path);
-	buf_release(&err);
 }
 
 static void test_score_missing_date_and_source(void)
@@ -929,7 +879,6 @@ int main(void)
 	RUN(test_url_insecure);
 	RUN(test_url_placeholder);
 	RUN(test_repeated_urls_each_reported);
-	RUN(test_url_verdicts_follow_the_ruleset);
 	RUN(test_score_missing_date_and_source);
 	RUN(test_score_interpolated_markers);
 	RUN(test_score_interpolated_fields);
