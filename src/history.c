@@ -134,7 +134,6 @@ int history_open(struct history **out, const struct ruleset *rules,
 	h->severity = severity;
 	h->default_registry = default_registry;
 	history_cache_init(&h->cache, repo, rules, severity);
-	checks_keep_url_verdicts();
 	*out = h;
 	return 0;
 }
@@ -1804,41 +1803,39 @@ done:
 #define AHEAD_FILES 65536
 #define AHEAD_MIN_FILES 4
 
-/*
- * A new version of a file larger than this is left to the walk too: the
- * chunk table has most of its models from the version before, and the
- * walk reads it anyway. The first version of a file is read ahead.
- */
-#define AHEAD_LARGE ((size_t)1024 * 1024)
-
-/* Reports whether blob oid is larger than AHEAD_LARGE; no when it cannot tell. */
-static int blob_large(git_odb *odb, const git_oid *oid)
+static int compare_path_to_file(const void *path, const void *file)
 {
-	size_t len;
-	git_object_t type;
-
-	return odb && git_odb_read_header(&len, &type, odb, oid) == 0 && len > AHEAD_LARGE;
+	return strcmp(path, ((const struct snapshot_file *)file)->path);
 }
 
-/* Reports whether snapshot s has a file at path (s is not sorted as a whole). */
+/*
+ * Reports whether snapshot s has a file at path. A snapshot is sorted by
+ * path within each registry path, so one of several registry paths may
+ * hide a file: the read-ahead then takes a new version for a first one.
+ */
 static int snapshot_has_path(const struct snapshot *s, const char *path)
 {
-	size_t i;
-
-	for (i = 0; s && i < s->nr; i++)
-		if (!strcmp(s->files[i].path, path))
-			return 1;
-	return 0;
+	return s && s->nr &&
+	       bsearch(path, s->files, s->nr, sizeof(*s->files), compare_path_to_file);
 }
 
-/* Adds the file f of a listing to the files to read ahead. */
-static void ahead_take(struct snapshot_file **files, size_t *nfiles, size_t *alloc,
-		       const struct snapshot_file *f)
+/*
+ * Adds the file f of a listing to the files to read ahead; changed is set
+ * when the commit's first parent has another version of it.
+ */
+static void ahead_take(struct snapshot_file **files, unsigned char **changed,
+		       size_t *nfiles, size_t *alloc, const struct snapshot_file *f,
+		       int is_changed)
 {
+	size_t room = *alloc;
+
 	XGROW(*files, *alloc, *nfiles + 1);
+	if (*alloc != room)
+		*changed = xrealloc(*changed, *alloc);
 	memset(&(*files)[*nfiles], 0, sizeof(**files));
 	(*files)[*nfiles].path = f->path;
 	git_oid_cpy(&(*files)[*nfiles].oid, &f->oid);
+	(*changed)[*nfiles] = (unsigned char)is_changed;
 	(*nfiles)++;
 }
 
@@ -1885,7 +1882,7 @@ static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
 {
 	struct buf err = BUF_INIT;
 	struct snapshot_file *files = NULL;
-	git_odb *odb = NULL;
+	unsigned char *changed = NULL;
 	size_t i, k, nfiles = 0, alloc = 0, nlisted = 0;
 
 	if (h->cache.threads < 2 || !n)
@@ -1915,8 +1912,6 @@ static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
 	}
 	h->cache.reading_ahead = 0;
 
-	if (git_repository_odb(&odb, gitrepo_git(h->repo)) < 0)
-		odb = NULL;
 	for (i = 0; i < h->nahead; i++) {
 		const struct ahead_listing *l = &h->ahead[i];
 		const struct snapshot *s = &l->files, *parent = NULL;
@@ -1935,14 +1930,13 @@ static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
 
 			if (history_cache_has_blob(&h->cache, &f->oid))
 				continue;
-			if (parent && blob_large(odb, &f->oid) && snapshot_has_path(parent, f->path))
-				continue;
-			ahead_take(&files, &nfiles, &alloc, f);
+			ahead_take(&files, &changed, &nfiles, &alloc, f,
+				   snapshot_has_path(parent, f->path));
 		}
 	}
-	git_odb_free(odb);
-	history_cache_read_ahead_start(&h->cache, files, nfiles);
+	history_cache_read_ahead_start(&h->cache, files, changed, nfiles);
 	free(files);
+	free(changed);
 	buf_release(&err);
 }
 

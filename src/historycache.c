@@ -510,9 +510,12 @@ struct text_batch {
 	size_t bytes;
 };
 
-/* Reads file f and adds its chunks to b, unless it cannot be read from a pack or cut. */
+/*
+ * Reads file f and adds its chunks to b, unless it cannot be read from a
+ * pack or cut, or it is larger than max (0 for no limit).
+ */
 static void batch_add(struct history_cache *cache, struct text_batch *b,
-		      const struct snapshot_file *f)
+		      const struct snapshot_file *f, size_t max)
 {
 	struct chunk_span *spans = NULL;
 	const char *data = f->data;
@@ -520,6 +523,8 @@ static void batch_add(struct history_cache *cache, struct text_batch *b,
 	char *text;
 
 	if (!data && (!cache->packs || pack_reader_read(cache->packs, &f->oid, &data, &len) < 0))
+		return;
+	if (max && len > max)
 		return;
 	/* The reader's buffer lasts only until its next read. */
 	text = xmalloc(len + 1);
@@ -590,7 +595,7 @@ void history_cache_prefetch(struct history_cache *cache,
 	for (i = 0; i < n; i++) {
 		if (blob_known(cache, &files[i].oid))
 			continue;
-		batch_add(cache, &b, &files[i]);
+		batch_add(cache, &b, &files[i], 0);
 		if (b.bytes >= PREFETCH_BYTES)
 			batch_parse(cache, &b);
 	}
@@ -613,7 +618,8 @@ static size_t oid_slot(const git_oid *table, const unsigned char *used, size_t m
 }
 
 void history_cache_read_ahead_start(struct history_cache *cache,
-				    const struct snapshot_file *files, size_t n)
+				    const struct snapshot_file *files,
+				    const unsigned char *changed, size_t n)
 {
 	struct text_batch *b;
 	git_oid *seen, **ahead = &cache->ahead[1];
@@ -634,7 +640,7 @@ void history_cache_read_ahead_start(struct history_cache *cache,
 		used[k] = 1;
 		git_oid_cpy(&seen[k], &files[i].oid);
 		nseen++;
-		batch_add(cache, b, &files[i]);
+		batch_add(cache, b, &files[i], changed[i] ? AHEAD_LARGE : 0);
 		if (b->bytes >= PREFETCH_BYTES)
 			batch_parse(cache, b);
 	}

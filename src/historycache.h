@@ -64,6 +64,9 @@ struct blob_entry {
 	struct blob_entry *idle_next;
 };
 
+/* See history_cache_read_ahead_start(). */
+#define AHEAD_LARGE ((size_t)1024 * 1024)
+
 struct chunk_prefetch;
 struct chunk_table;
 struct config_entry;
@@ -127,14 +130,18 @@ int history_cache_has_blob(const struct history_cache *cache, const git_oid *oid
 
 /*
  * Reads files and starts parsing their models on the other threads, each
- * blob once whatever its paths, while the caller goes on. Until
+ * blob once whatever its paths, while the caller goes on. A file whose
+ * changed[] is set is a new version of a file: when it is larger than
+ * AHEAD_LARGE it is left to history_cache_get(), since the chunk table has
+ * most of its models from the version before. Until
  * history_cache_read_ahead_finish() ends the parse, history_cache_prefetch()
  * does nothing. The blobs taken are remembered, so that
  * history_cache_prefetch() does not read them again, until the second
  * history_cache_ahead_retire() after this call.
  */
 void history_cache_read_ahead_start(struct history_cache *cache,
-				    const struct snapshot_file *files, size_t n);
+				    const struct snapshot_file *files,
+				    const unsigned char *changed, size_t n);
 
 /* Parses what the read-ahead left on the calling thread and adds it to the cache. */
 void history_cache_read_ahead_finish(struct history_cache *cache);
