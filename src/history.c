@@ -49,6 +49,12 @@ struct ahead_listing {
 	git_oid commit;
 	struct snapshot files;
 	unsigned window;		/* the number of the window that listed it */
+	/*
+	 * The commit's first parent, for a commit of the window that has one.
+	 * A listing of a first parent alone has none.
+	 */
+	git_oid parent;
+	int has_parent;
 };
 
 struct history {
@@ -1819,40 +1825,37 @@ static int snapshot_has_path(const struct snapshot *s, const char *path)
 	       bsearch(path, s->files, s->nr, sizeof(*s->files), compare_path_to_file);
 }
 
+/* The files to read ahead, and per file whether it is a new version of a file. */
+struct ahead_files {
+	struct snapshot_file *files;
+	size_t nr;
+	size_t alloc;
+	unsigned char *changed;
+	size_t changed_alloc;
+};
+
 /*
- * Adds the file f of a listing to the files to read ahead; changed is set
- * when the commit's first parent has another version of it.
+ * Adds file f of a listing to the files to read ahead. changed is set when
+ * the commit's first parent has another version of it.
  */
-static void ahead_take(struct snapshot_file **files, unsigned char **changed,
-		       size_t *nfiles, size_t *alloc, const struct snapshot_file *f,
-		       int is_changed)
+static void ahead_take(struct ahead_files *take, const struct snapshot_file *f, int changed)
 {
-	size_t room = *alloc;
-
-	XGROW(*files, *alloc, *nfiles + 1);
-	if (*alloc != room)
-		*changed = xrealloc(*changed, *alloc);
-	memset(&(*files)[*nfiles], 0, sizeof(**files));
-	(*files)[*nfiles].path = f->path;
-	git_oid_cpy(&(*files)[*nfiles].oid, &f->oid);
-	(*changed)[*nfiles] = (unsigned char)is_changed;
-	(*nfiles)++;
+	XGROW(take->files, take->alloc, take->nr + 1);
+	XGROW(take->changed, take->changed_alloc, take->nr + 1);
+	memset(&take->files[take->nr], 0, sizeof(*take->files));
+	take->files[take->nr].path = f->path;
+	git_oid_cpy(&take->files[take->nr].oid, &f->oid);
+	take->changed[take->nr] = (unsigned char)changed;
+	take->nr++;
 }
 
-/* Reports whether commit is one of ids. */
-static int in_ids(const git_oid *ids, size_t n, const git_oid *commit)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (git_oid_equal(&ids[i], commit))
-			return 1;
-	return 0;
-}
-
-/* Lists the files of commit for the window unless they are listed already. */
-static int ahead_list(struct history *h, const git_commit *commit, size_t *nfiles,
-		      struct buf *err)
+/*
+ * Lists the files of commit for the window unless they are listed already.
+ * parent is the first parent of a commit of the window, NULL for a commit
+ * listed as a first parent alone.
+ */
+static int ahead_list(struct history *h, const git_commit *commit, const git_oid *parent,
+		      size_t *nfiles, struct buf *err)
 {
 	struct ahead_listing *l;
 
@@ -1867,6 +1870,10 @@ static int ahead_list(struct history *h, const git_commit *commit, size_t *nfile
 	}
 	git_oid_cpy(&l->commit, git_commit_id(commit));
 	l->window = h->window;
+	if (parent) {
+		git_oid_cpy(&l->parent, parent);
+		l->has_parent = 1;
+	}
 	h->nahead++;
 	*nfiles += l->files.nr;
 	return 0;
@@ -1881,9 +1888,8 @@ static int ahead_list(struct history *h, const git_commit *commit, size_t *nfile
 static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
 {
 	struct buf err = BUF_INIT;
-	struct snapshot_file *files = NULL;
-	unsigned char *changed = NULL;
-	size_t i, k, nfiles = 0, alloc = 0, nlisted = 0;
+	struct ahead_files take;
+	size_t i, k, nlisted = 0;
 
 	if (h->cache.threads < 2 || !n)
 		return;
@@ -1901,9 +1907,10 @@ static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
 		if (!ret && parent)
 			ret = same_registry(&same, h, parent, commit, &err);
 		if (!ret && !same) {
-			ret = ahead_list(h, commit, &nlisted, &err);
+			ret = ahead_list(h, commit, parent ? git_commit_id(parent) : NULL,
+					 &nlisted, &err);
 			if (!ret && parent)
-				ret = ahead_list(h, parent, &nlisted, &err);
+				ret = ahead_list(h, parent, NULL, &nlisted, &err);
 		}
 		git_commit_free(parent);
 		git_commit_free(commit);
@@ -1912,31 +1919,30 @@ static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
 	}
 	h->cache.reading_ahead = 0;
 
+	memset(&take, 0, sizeof(take));
 	for (i = 0; i < h->nahead; i++) {
 		const struct ahead_listing *l = &h->ahead[i];
 		const struct snapshot *s = &l->files, *parent = NULL;
-		git_commit *commit = NULL;
 
 		if (l->window != h->window || s->nr < AHEAD_MIN_FILES)
 			continue;
-		/* A first parent outside the window is the range's start: all of it is read. */
-		if (in_ids(ids, n, &l->commit) &&
-		    git_commit_lookup(&commit, gitrepo_git(h->repo), &l->commit) == 0 &&
-		    git_commit_parentcount(commit) > 0)
-			parent = find_ahead(h, git_commit_parent_id(commit, 0));
-		git_commit_free(commit);
+		/*
+		 * A first parent listed alone starts the range, so all of it is
+		 * read, with no version before.
+		 */
+		if (l->has_parent)
+			parent = find_ahead(h, &l->parent);
 		for (k = 0; k < s->nr; k++) {
 			const struct snapshot_file *f = &s->files[k];
 
 			if (history_cache_has_blob(&h->cache, &f->oid))
 				continue;
-			ahead_take(&files, &changed, &nfiles, &alloc, f,
-				   snapshot_has_path(parent, f->path));
+			ahead_take(&take, f, snapshot_has_path(parent, f->path));
 		}
 	}
-	history_cache_read_ahead_start(&h->cache, files, changed, nfiles);
-	free(files);
-	free(changed);
+	history_cache_read_ahead_start(&h->cache, take.files, take.changed, take.nr);
+	free(take.files);
+	free(take.changed);
 	buf_release(&err);
 }
 

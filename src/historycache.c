@@ -487,15 +487,16 @@ static int read_ahead_has(const struct history_cache *cache, const git_oid *oid)
 	return 0;
 }
 
-/* A blob is read ahead when the cache has it, or its models were parsed ahead. */
+/* Reports whether blob oid needs no reading: the cache has it, or a read-ahead took it. */
 static int blob_known(const struct history_cache *cache, const git_oid *oid)
 {
 	return history_cache_has_blob(cache, oid) || read_ahead_has(cache, oid);
 }
 
 /*
- * The most bytes of text that history_cache_prefetch() keeps in memory
- * at a time. It parses what it has read when it reaches this, and reads on.
+ * The maximum of bytes of text that history_cache_prefetch() keeps in
+ * memory at a time. It parses what it has read when it reaches this, and
+ * reads on.
  */
 #define PREFETCH_BYTES ((size_t)32 * 1024 * 1024)
 

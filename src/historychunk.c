@@ -114,7 +114,7 @@ static void on_chunk_model(void *data, const struct node *item)
 		cp->model = m;
 }
 
-/* Reports whether a message of c's findings names one of its lines. */
+/* Reports whether a message of c's findings names one of c's lines. */
 static int quotes_lines(const struct model_chunk *c)
 {
 	size_t i;
@@ -338,7 +338,6 @@ static size_t *new_jobs(size_t *count, uint64_t **hashes, const struct chunk_tab
 struct chunk_prefetch {
 	struct prefetch_work work;
 	struct prefetch_run runs[THREADS_MAX];
-	size_t nruns;
 	struct threads_started threads;
 	size_t *todo;
 	uint64_t *hashes;
@@ -368,7 +367,6 @@ struct chunk_prefetch *chunk_table_prefetch_start(struct chunk_table *table,
 	p = xcalloc(1, sizeof(*p));
 	p->todo = todo;
 	p->hashes = hashes;
-	p->nruns = nruns;
 	p->work.jobs = jobs;
 	p->work.todo = todo;
 	p->work.ntodo = ntodo;

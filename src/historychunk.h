@@ -27,9 +27,9 @@ struct model_chunk {
 	struct model *model;
 	struct finding_list findings;	/* of the model, finished with the severities */
 	/*
-	 * Some message of findings names a line of the chunk ("already used on
-	 * line 7", "model at line 2"): placed at other lines, they would name
-	 * the wrong one.
+	 * Whether a message of findings names a line of the chunk ("already
+	 * used on line 7", "model at line 2"). Placed at other lines, such a
+	 * message would name the wrong one.
 	 */
 	int quotes_lines;
 	struct model_chunk *next;
@@ -90,7 +90,7 @@ void chunk_table_prefetch(struct chunk_table *table, const struct chunk_job *job
 /*
  * chunk_table_prefetch() in two halves, so that the calling thread can
  * work on while the other threads parse. The start picks the jobs to
- * parse and starts the threads; it returns NULL when there are too few
+ * parse and starts the threads. It returns NULL when there are too few
  * to share out. The finish parses what is left on the calling thread and
  * adds the chunks to the table. Until then the jobs' texts must stay. The
  * calling thread may look chunks up and add its own meanwhile, but must

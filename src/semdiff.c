@@ -706,6 +706,9 @@ static void pair_last_of_benchmark(struct score_pairing *p, struct pair_index *b
 	free(new_left);
 }
 
+static void pair_by_passes(size_t *old_match, size_t *new_match,
+			   const struct model *old, const struct model *new);
+
 /*
  * Fills old_match[i] with the index of the new score paired with old score
  * i (or -1), in four passes of decreasing strictness. The first pairs
@@ -718,9 +721,6 @@ static void pair_last_of_benchmark(struct score_pairing *p, struct pair_index *b
  * by the fields each pass compares, so a model with many scores of one
  * benchmark costs O(n log n), not a scan of the benchmark per score.
  */
-static void pair_by_passes(size_t *old_match, size_t *new_match,
-			   const struct model *old, const struct model *new);
-
 void semdiff_pair_scores(size_t *old_match, size_t *new_match,
 			 const struct model *old, const struct model *new)
 {

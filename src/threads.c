@@ -36,21 +36,13 @@ unsigned threads_default(int *forced)
 
 void threads_run(void *(*fn)(void *), void *const *args, size_t n)
 {
-	pthread_t threads[THREADS_MAX];
-	int started[THREADS_MAX];
-	size_t i;
+	struct threads_started others;
 
-	if (n > THREADS_MAX)
-		abort();
-	for (i = 1; i < n; i++)
-		started[i] = !pthread_create(&threads[i], NULL, fn, args[i]);
+	if (!n)
+		return;
+	threads_start(&others, fn, args + 1, n - 1);
 	fn(args[0]);
-	for (i = 1; i < n; i++) {
-		if (started[i])
-			pthread_join(threads[i], NULL);
-		else
-			fn(args[i]);
-	}
+	threads_join(&others);
 }
 
 void threads_start(struct threads_started *t, void *(*fn)(void *), void *const *args,
