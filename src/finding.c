@@ -21,12 +21,19 @@ static char *dup_or_null(const char *s)
  * made up much of the time spent building and freeing them.
  */
 static void set_text(struct finding *f, const char *message, size_t message_len,
-		     const char *const context[6])
+		     const struct finding_context *ctx)
 {
+	const char *context[6];
 	char **fields[6];
 	size_t len[6], total = message_len + 1, i;
 	char *p;
 
+	context[0] = ctx->model;
+	context[1] = ctx->benchmark;
+	context[2] = ctx->variant;
+	context[3] = ctx->source;
+	context[4] = ctx->field;
+	context[5] = ctx->value;
 	fields[0] = &f->model;
 	fields[1] = &f->benchmark;
 	fields[2] = &f->variant;
@@ -61,27 +68,18 @@ struct finding *finding_add(struct finding_list *list, enum rule_id rule,
 	static const struct finding_context none;
 	struct finding *f;
 	struct buf msg = BUF_INIT;
-	const char *context[6];
 	va_list ap;
 
 	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
 
-	if (!ctx)
-		ctx = &none;
-	context[0] = ctx->model;
-	context[1] = ctx->benchmark;
-	context[2] = ctx->variant;
-	context[3] = ctx->source;
-	context[4] = ctx->field;
-	context[5] = ctx->value;
 	XGROW(list->items, list->alloc, list->nr + 1);
 	f = &list->items[list->nr++];
 	memset(f, 0, sizeof(*f));
 	f->rule = rule;
 	f->severity = rule_table[rule].severity;
-	set_text(f, msg.ptr ? msg.ptr : "", msg.len, context);
+	set_text(f, msg.ptr ? msg.ptr : "", msg.len, ctx ? ctx : &none);
 	buf_release(&msg);
 	f->path = xstrdup(path ? path : "");
 	f->pos = pos;
@@ -90,20 +88,16 @@ struct finding *finding_add(struct finding_list *list, enum rule_id rule,
 
 void finding_list_add_copy(struct finding_list *list, const struct finding *src)
 {
-	const char *context[6];
+	const struct finding_context ctx = {
+		src->model, src->benchmark, src->variant, src->source, src->field, src->value
+	};
 	struct finding *f;
 
-	context[0] = src->model;
-	context[1] = src->benchmark;
-	context[2] = src->variant;
-	context[3] = src->source;
-	context[4] = src->field;
-	context[5] = src->value;
 	XGROW(list->items, list->alloc, list->nr + 1);
 	f = &list->items[list->nr++];
 	*f = *src;
 	set_text(f, src->message ? src->message : "",
-		 src->message ? strlen(src->message) : 0, context);
+		 src->message ? strlen(src->message) : 0, &ctx);
 	f->path = dup_or_null(src->path);
 }
 
