@@ -16,9 +16,9 @@ static char *dup_or_null(const char *s)
 
 /*
  * Sets the message and the context of f in one allocation, message first,
- * which finding_clear() frees through f->message. A list holds tens of
- * thousands of findings across a history, and eight allocations each
- * made up much of the time spent building and freeing them.
+ * which finding_clear() frees through f->message. A walk of a history
+ * builds tens of thousands of findings, and when each took eight
+ * allocations, they cost much of the time spent building and freeing them.
  */
 static void set_text(struct finding *f, const char *message, size_t message_len,
 		     const struct finding_context *ctx)
