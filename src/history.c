@@ -44,7 +44,7 @@ struct side {
 
 #define SIDE_CACHE 2
 
-/* The files of a commit, listed by read_ahead_start() before the commit's turn. */
+/* The files of a commit, listed by read_ahead() before the commit's turn. */
 struct ahead_listing {
 	git_oid commit;
 	struct snapshot files;
@@ -173,7 +173,6 @@ static void ahead_retire(struct history *h, unsigned window)
 		h->ahead[kept++] = h->ahead[i];
 	}
 	h->nahead = kept;
-	history_cache_ahead_retire(&h->cache);
 }
 
 static void side_clear(struct history *h, struct side *s)
@@ -263,7 +262,7 @@ static void copy_files(struct snapshot *dst, const struct snapshot *src)
 	dst->nr = src->nr;
 }
 
-/* Returns the files of commit that read_ahead_start() listed, or NULL. */
+/* Returns the files of commit that read_ahead() listed, or NULL. */
 static const struct snapshot *find_ahead(const struct history *h, const git_oid *commit)
 {
 	size_t i;
@@ -1792,12 +1791,13 @@ done:
 
 /*
  * history_run() takes the commits of a walk in windows of AHEAD_COMMITS.
- * read_ahead_start() lists the registry files of a window's commits and
- * starts parsing every new version of them on the other threads, and the
- * commits of the window before are reported meanwhile. Then
- * history_cache_read_ahead_finish() parses what is left on this thread.
- * One commit alone seldom brings enough new files to share out, and a
- * window keeps the threads busy while this one compares and prints.
+ * read_ahead() lists the registry files of a window's commits and reads
+ * every new version of them, while the other threads parse the window
+ * before. history_cache_read_ahead_start() then helps that parse to its
+ * end on this thread, and starts parsing the new versions read, which
+ * goes on while the window before is reported. One commit alone seldom
+ * brings enough new files to share out, and a window keeps the threads
+ * busy while this one lists, compares and prints.
  *
  * A window lists at most AHEAD_FILES files, which bounds its memory. A
  * registry of fewer than AHEAD_MIN_FILES files is left to the walk: its
@@ -1881,11 +1881,11 @@ static int ahead_list(struct history *h, const git_commit *commit, const git_oid
 
 /*
  * Lists the files of the commits ids (and of their first parents) that
- * touch the registry, and starts parsing the new versions. Nothing here is
- * an error: a commit that cannot be read ends the window's reading, and
- * run_commit() reads it again and reports the problem.
+ * touch the registry, and reads the new versions for the threads to parse.
+ * Nothing here is an error: a commit that cannot be read ends the window's
+ * reading, and run_commit() reads it again and reports the problem.
  */
-static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
+static void read_ahead(struct history *h, const git_oid *ids, size_t n)
 {
 	struct buf err = BUF_INIT;
 	struct ahead_files take;
@@ -1940,7 +1940,7 @@ static void read_ahead_start(struct history *h, const git_oid *ids, size_t n)
 			ahead_take(&take, f, snapshot_has_path(parent, f->path));
 		}
 	}
-	history_cache_read_ahead_start(&h->cache, take.files, take.changed, take.nr);
+	history_cache_read_ahead_read(&h->cache, take.files, take.changed, take.nr);
 	free(take.files);
 	free(take.changed);
 	buf_release(&err);
@@ -2336,21 +2336,22 @@ int history_run(struct history *h, const struct history_options *options,
 			continue;
 
 		/*
-		 * This window parses on the other threads while the one before
-		 * it is reported. The commits read before a broken walk are
-		 * reported before its error.
+		 * This window is read while the threads parse the one before,
+		 * and parses while the one before is reported. The commits
+		 * read before a broken walk are reported before its error.
 		 */
-		read_ahead_start(h, windows[cur], nwindow[cur]);
+		read_ahead(h, windows[cur], nwindow[cur]);
+		history_cache_read_ahead_start(&h->cache);
 		if (nwindow[!cur]) {
 			ret = run_window(h, windows[!cur], nwindow[!cur], fn, data, err);
 			nwindow[!cur] = 0;
 			ahead_retire(h, h->window);
 		}
-		history_cache_read_ahead_finish(&h->cache);
 		if (ret < 0)
 			goto done;
 		cur = !cur;
 	}
+	history_cache_read_ahead_finish(&h->cache);
 	if (nwindow[!cur]) {
 		ret = run_window(h, windows[!cur], nwindow[!cur], fn, data, err);
 		ahead_retire(h, UINT_MAX);

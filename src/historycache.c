@@ -60,12 +60,18 @@ static void entry_free(struct blob_entry *e)
 	free(e);
 }
 
+static void batch_release(struct text_batch *b);
+
 void history_cache_release(struct history_cache *cache)
 {
 	struct config_entry *c, *next;
 	size_t i;
 
 	history_cache_read_ahead_finish(cache);
+	if (cache->staged) {
+		batch_release(cache->staged);
+		free(cache->staged);
+	}
 	free(cache->ahead[0]);
 	free(cache->ahead[1]);
 	for (i = 0; i < cache->nbuckets; i++) {
@@ -618,16 +624,32 @@ static size_t oid_slot(const git_oid *table, const unsigned char *used, size_t m
 	return i;
 }
 
-void history_cache_read_ahead_start(struct history_cache *cache,
-				    const struct snapshot_file *files,
-				    const unsigned char *changed, size_t n)
+/* Forgets the older blobs that the read-ahead took: their commits are reported. */
+static void ahead_rotate(struct history_cache *cache)
+{
+	git_oid *older = cache->ahead[0];
+	size_t older_alloc = cache->ahead_alloc[0];
+
+	cache->ahead[0] = cache->ahead[1];
+	cache->nahead[0] = cache->nahead[1];
+	cache->ahead_alloc[0] = cache->ahead_alloc[1];
+	cache->ahead[1] = older;
+	cache->ahead_alloc[1] = older_alloc;
+	cache->nahead[1] = 0;
+}
+
+void history_cache_read_ahead_read(struct history_cache *cache,
+				   const struct snapshot_file *files,
+				   const unsigned char *changed, size_t n)
 {
 	struct text_batch *b;
 	git_oid *seen, **ahead = &cache->ahead[1];
 	unsigned char *used;
 	size_t i, k, nseen = 0, mask = 15;
 
-	if (cache->threads < 2 || !n || cache->pending)
+	/* The commits of the oldest blobs remembered are reported by now. */
+	ahead_rotate(cache);
+	if (cache->threads < 2 || !n || cache->staged)
 		return;
 	while (mask < n * 2)
 		mask = mask * 2 + 1;
@@ -642,8 +664,11 @@ void history_cache_read_ahead_start(struct history_cache *cache,
 		git_oid_cpy(&seen[k], &files[i].oid);
 		nseen++;
 		batch_add(cache, b, &files[i], changed[i] ? AHEAD_LARGE : 0);
-		if (b->bytes >= PREFETCH_BYTES)
+		/* A parse of the threads cannot overlap another. */
+		if (b->bytes >= PREFETCH_BYTES) {
+			history_cache_read_ahead_finish(cache);
 			batch_parse(cache, b);
+		}
 	}
 	if (nseen) {
 		XGROW(*ahead, cache->ahead_alloc[1], cache->nahead[1] + nseen);
@@ -654,8 +679,18 @@ void history_cache_read_ahead_start(struct history_cache *cache,
 	}
 	free(seen);
 	free(used);
+	cache->staged = b;
+}
 
-	/* The last texts parse while the caller goes on. */
+void history_cache_read_ahead_start(struct history_cache *cache)
+{
+	struct text_batch *b = cache->staged;
+
+	history_cache_read_ahead_finish(cache);
+	if (!b)
+		return;
+	cache->staged = NULL;
+	/* These texts parse while the caller goes on. */
 	cache->pending = chunk_table_prefetch_start(cache->chunks, b->jobs, b->njobs,
 						    cache->rules, cache->severity,
 						    cache->threads, cache->share_all ? 1 : 0);
@@ -676,19 +711,6 @@ void history_cache_read_ahead_finish(struct history_cache *cache)
 	batch_release(cache->pending_texts);
 	free(cache->pending_texts);
 	cache->pending_texts = NULL;
-}
-
-void history_cache_ahead_retire(struct history_cache *cache)
-{
-	git_oid *older = cache->ahead[0];
-	size_t older_alloc = cache->ahead_alloc[0];
-
-	cache->ahead[0] = cache->ahead[1];
-	cache->nahead[0] = cache->nahead[1];
-	cache->ahead_alloc[0] = cache->ahead_alloc[1];
-	cache->ahead[1] = older;
-	cache->ahead_alloc[1] = older_alloc;
-	cache->nahead[1] = 0;
 }
 
 /*

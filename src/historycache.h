@@ -64,7 +64,7 @@ struct blob_entry {
 	struct blob_entry *idle_next;
 };
 
-/* See history_cache_read_ahead_start(). */
+/* See history_cache_read_ahead_read(). */
 #define AHEAD_LARGE ((size_t)1024 * 1024)
 
 struct chunk_prefetch;
@@ -89,7 +89,7 @@ struct history_cache {
 	size_t parsed_files;		/* whole-file parses, for --verbose */
 	size_t parsed_chunks;		/* per-model parses */
 	/*
-	 * Sorted: the blobs that history_cache_read_ahead_start() took, for
+	 * Sorted: the blobs that history_cache_read_ahead_read() took, for
 	 * the commits being reported [0] and the next ones [1].
 	 */
 	git_oid *ahead[2];
@@ -97,6 +97,7 @@ struct history_cache {
 	size_t ahead_alloc[2];
 	struct chunk_prefetch *pending;	/* the read-ahead parsing, or NULL */
 	struct text_batch *pending_texts;	/* its texts */
+	struct text_batch *staged;	/* read, and not parsing yet */
 	int reading_ahead;		/* the commits listed are not reported yet */
 	unsigned threads;		/* for history_cache_prefetch() */
 	int share_all;			/* share out even a few models (MODELAUDIT_THREADS) */
@@ -129,25 +130,33 @@ void history_cache_prefetch(struct history_cache *cache,
 int history_cache_has_blob(const struct history_cache *cache, const git_oid *oid);
 
 /*
- * Reads files and starts parsing their models on the other threads, each
- * blob once whatever its paths, while the caller goes on. A file whose
- * changed[] is set is a new version of a file: when it is larger than
- * AHEAD_LARGE it is left to history_cache_get(), since the chunk table has
- * most of its models from the version before. Until
- * history_cache_read_ahead_finish() ends the parse, history_cache_prefetch()
- * does nothing. The blobs taken are remembered, so that
- * history_cache_prefetch() does not read them again, until the second
- * history_cache_ahead_retire() after this call.
+ * Reads files for a parse on the other threads, each blob once whatever
+ * its paths, and keeps their texts until history_cache_read_ahead_start().
+ * A file whose changed[] is set is a new version of a file: when it is
+ * larger than AHEAD_LARGE it is left to history_cache_get(), since the
+ * chunk table has most of its models from the version before. The blobs
+ * taken are remembered, so that no read-ahead or history_cache_prefetch()
+ * reads them again, until the second call after this one; the blobs of
+ * the call before are forgotten here.
+ *
+ * This may run while the parse of the call before goes on: the walk reads
+ * the next commits while the threads parse the current ones.
  */
-void history_cache_read_ahead_start(struct history_cache *cache,
-				    const struct snapshot_file *files,
-				    const unsigned char *changed, size_t n);
+void history_cache_read_ahead_read(struct history_cache *cache,
+				   const struct snapshot_file *files,
+				   const unsigned char *changed, size_t n);
+
+/*
+ * Ends the parse in progress, if any, and starts parsing what
+ * history_cache_read_ahead_read() read since, while the caller goes on. Until
+ * history_cache_read_ahead_finish() ends the parse,
+ * history_cache_prefetch() does nothing.
+ */
+void history_cache_read_ahead_start(struct history_cache *cache);
 
 /* Parses what the read-ahead left on the calling thread and adds it to the cache. */
 void history_cache_read_ahead_finish(struct history_cache *cache);
 
-/* Forgets the blobs of the older read-ahead: its commits are reported. */
-void history_cache_ahead_retire(struct history_cache *cache);
 
 /* Reports whether an inline suppression of the file of e covers f (by rule and line). */
 int history_cache_suppressed(const struct blob_entry *e, const struct finding *f);
