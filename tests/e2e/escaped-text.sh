@@ -600,6 +600,24 @@ test_expect_success 'blame errors double typed backslash' '
 	test_cmp expected err
 '
 
+# A finding message longer than 1,000 characters is cut in markdown. The
+# message of a duplicate key of 1,000 backslashes is the 15 characters of
+# "duplicate key '" and 2,000 backslashes, so the 1,000th character falls
+# inside an escaped pair: the cut leaves 984 backslashes, which markdown
+# writes as 1,968, rather than a lone one before the ellipsis.
+test_expect_success 'markdown cuts message between escapes' '
+	make_repo repo && cd repo && mkdir data &&
+	echo "models: []" >data/models.yaml &&
+	git add . && git commit -qm init &&
+	key=$(printf "%01000d" 0 | tr 0 "\\\\") &&
+	printf "models:\n  - id: a\n    %s: 1\n    %s: 2\n" "$key" "$key" >data/models.yaml &&
+	git commit -qam "duplicate key" &&
+	run_ma 1 diff --format markdown HEAD~1 &&
+	grep -o "\\\\*… (\`yaml-duplicate-key\`)" out | tr -cd "\\\\" | wc -c >actual &&
+	echo 1968 >expected &&
+	test_cmp expected actual
+'
+
 # 127.0.0.1 is not a public address, so links refuses the URL without a request.
 test_expect_success 'links reports double typed backslash' '
 	cat >m.yaml <<-\EOF &&
