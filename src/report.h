@@ -42,9 +42,6 @@ struct report_summary {
  * _escaped functions, which keep its backslashes. They still write a
  * control character or a byte of invalid UTF-8 as \xHH, so that a
  * message that quotes text without escaping it cannot drive a terminal.
- * NOTE: the history rules (history_findings() in history.c) quote
- * registry text without buf_add_escaped(), so their messages do not
- * double a backslash and \x1B typed there reads the same as ESC.
  */
 
 /* Appends registry text s to out, escaped as described above. */

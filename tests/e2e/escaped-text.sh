@@ -645,4 +645,39 @@ test_expect_success 'links reports double typed backslash' '
 	grep -F "\"url\": \"http://127.0.0.1:9/a\\\\\\\\x1Bb\"," out
 '
 
+# The history rules quote ids, benchmarks, variants and values, each
+# escaped once.
+test_expect_success 'history rules double typed backslash' '
+	make_repo repo && cd repo && mkdir data &&
+	cat >data/models.yaml <<-\EOF &&
+	models:
+	  - id: "lit\\x1B-7b"
+	    name: Lit
+	    organization: O
+	    released: 2024-01-01
+	    sources:
+	      - {id: card, url: "https://acme.org/a"}
+	    benchmarks:
+	      - {benchmark: "MM\\x1BLU", variant: "v\\x1B", score: "7\\x1B", date: 2024-02-01, source: card}
+	      - {benchmark: "GSM\\x1B8K", score: 50, date: 2024-02-01, source: card}
+	EOF
+	git add . && git commit -qm one &&
+	sed -i -e "s/\"7/\"8/" -e "/GSM/d" data/models.yaml &&
+	git commit -qam two &&
+	run_ma 1 diff --color never HEAD~1 &&
+	grep -e score-changed-without-source -e score-removed out >actual &&
+	cat >expected <<-\EOF &&
+	data/models.yaml:9:60: warning: score of MM\\x1BLU (v\\x1B) changed from 7\\x1B to 8\\x1B with the same date and source [score-changed-without-source]
+	data/models.yaml:10:9: note: score of GSM\\x1B8K was removed (it was 50) [score-removed]
+	EOF
+	test_cmp expected actual &&
+	echo "models: []" >data/models.yaml && git commit -qam three &&
+	run_ma 0 diff --color never HEAD~1 &&
+	grep model-removed out >actual &&
+	cat >expected <<-\EOF &&
+	data/models.yaml:2:5: warning: model lit\\x1B-7b was removed [model-removed]
+	EOF
+	test_cmp expected actual
+'
+
 test_done
