@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "gitrepo.h"
 #include "options.h"
+#include "report.h"
 
 static const char install_hook_usage[] =
 	"usage: modelaudit install-hook [--force]\n"
@@ -333,7 +334,7 @@ int cmd_install_hook(int argc, char **argv)
 	goto done;
 
 failed:
-	fprintf(stderr, "modelaudit: error: %s\n", err.ptr);
+	report_error(err.ptr);
 	status = EXIT_OPERATIONAL;
 done:
 	if (fflush(stdout) != 0 && status == EXIT_OK)

@@ -148,6 +148,17 @@ void report_sanitize_escaped(struct buf *out, const char *s)
 	sanitize(out, s, 0);
 }
 
+void report_error(const char *message)
+{
+	struct buf line = BUF_INIT;
+
+	buf_adds(&line, "modelaudit: error: ");
+	report_sanitize_escaped(&line, message);
+	buf_addch(&line, '\n');
+	fputs(line.ptr, stderr);
+	buf_release(&line);
+}
+
 static void print_source(FILE *out, const struct finding *f,
 			 const struct report_options *o)
 {

@@ -44,6 +44,13 @@ struct report_summary {
  * message that quotes text without escaping it cannot drive a terminal.
  */
 
+/*
+ * Prints "modelaudit: error: message" on standard error, with control
+ * characters escaped as report_sanitize_escaped() does: an operational
+ * message can quote a path or a library's reason as it came.
+ */
+void report_error(const char *message);
+
 /* Appends registry text s to out, escaped as described above. */
 void report_sanitize(struct buf *out, const char *s);
 

@@ -197,6 +197,13 @@ test_expect_success 'missing registry of the configuration names its key' '
 	test_cmp expected err
 '
 
+test_expect_success 'operational error escapes a control character' '
+	printf "registry:\n  - \"nowhere\\\\u001b/\"\n" >.modelaudit.yaml &&
+	run_ma 4 check &&
+	echo "modelaudit: error: nowhere\\x1B/: No such file or directory (the registry: key of .modelaudit.yaml)" >expected &&
+	test_cmp expected err
+'
+
 test_expect_success 'explicit config file unreadable exits 4' '
 	run_ma 4 check --config none.yaml &&
 	echo "modelaudit: error: configuration file none.yaml: No such file or directory" >expected &&
