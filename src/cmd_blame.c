@@ -145,7 +145,7 @@ static int report_ambiguous(const struct head_models *reg, const char *id)
 	}
 	buf_adds(&msg, "), and blame keeps one trail per id, so it cannot tell which values are "
 		 "whose: give each model its own id");
-	report_error(msg.ptr);
+	report_error("%s", msg.ptr);
 	buf_release(&msg);
 	return 1;
 }
@@ -380,7 +380,7 @@ static void print_not_found(const struct blame *blame, const struct head_models 
 		buf_adds(&msg, ": ");
 		describe_broken(&msg, head);
 	}
-	report_error(msg.ptr);
+	report_error("%s", msg.ptr);
 	buf_release(&msg);
 }
 
@@ -439,7 +439,7 @@ int cmd_blame(int argc, char **argv)
 	if (ret == 0)
 		ret = audit_setup(&head, common.config, &common.rules, &err);
 	if (ret < 0) {
-		report_error(err.ptr);
+		report_error("%s", err.ptr);
 		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG : EXIT_OPERATIONAL;
 		goto done;
 	}
@@ -455,7 +455,7 @@ int cmd_blame(int argc, char **argv)
 	if (ret == 0)
 		ret = audit_read_git(&head, "HEAD", NULL, &err);
 	if (ret < 0) {
-		report_error(err.ptr);
+		report_error("%s", err.ptr);
 		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG : EXIT_OPERATIONAL;
 		goto done;
 	}
@@ -467,7 +467,7 @@ int cmd_blame(int argc, char **argv)
 		/* The model may be in a file that does not load: take its last version that did, as diff does. */
 		ret = history_models_at(&at_head.models, &at_head.nr, h, NULL, &err);
 		if (ret < 0) {
-			report_error(err.ptr);
+			report_error("%s", err.ptr);
 			status = EXIT_OPERATIONAL;
 			goto done;
 		}
@@ -523,7 +523,7 @@ int cmd_blame(int argc, char **argv)
 		buf_adds(&msg, "' has no score of benchmark '");
 		report_sanitize(&msg, benchmark);
 		buf_addch(&msg, '\'');
-		report_error(msg.ptr);
+		report_error("%s", msg.ptr);
 		buf_release(&msg);
 		status = EXIT_OPERATIONAL;
 		goto done;

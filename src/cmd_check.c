@@ -206,7 +206,7 @@ int cmd_check(int argc, char **argv)
 	audit.verbose = opts.common.verbose;
 	ret = audit_setup(&audit, opts.common.config, &opts.common.rules, &err);
 	if (ret < 0) {
-		report_error(err.ptr);
+		report_error("%s", err.ptr);
 		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG : EXIT_OPERATIONAL;
 		goto done;
 	}
@@ -216,7 +216,7 @@ int cmd_check(int argc, char **argv)
 	else
 		ret = audit_read_worktree(&audit, &args, &err);
 	if (ret < 0) {
-		report_error(err.ptr);
+		report_error("%s", err.ptr);
 		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG :
 			 ret == AUDIT_USAGE_ERROR ? EXIT_USAGE : EXIT_OPERATIONAL;
 		goto done;
@@ -224,7 +224,7 @@ int cmd_check(int argc, char **argv)
 	audit_finish(&audit);
 	ret = apply_baseline(&audit, &opts, &hidden, &baseline_used, &err);
 	if (ret < 0) {
-		report_error(err.ptr);
+		report_error("%s", err.ptr);
 		status = ret == BASELINE_INVALID ? EXIT_CONFIG : EXIT_OPERATIONAL;
 		goto done;
 	}

@@ -159,7 +159,7 @@ int cmd_diff(int argc, char **argv)
 		goto done;
 	}
 	if (history_check_rev(&hopt, &err) < 0) {
-		report_error(err.ptr);
+		report_error("%s", err.ptr);
 		status = EXIT_USAGE;
 		goto done;
 	}
@@ -167,7 +167,7 @@ int cmd_diff(int argc, char **argv)
 	audit.verbose = common.verbose;
 	ret = audit_setup(&audit, common.config, &common.rules, &err);
 	if (ret < 0) {
-		report_error(err.ptr);
+		report_error("%s", err.ptr);
 		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG : EXIT_OPERATIONAL;
 		goto done;
 	}
@@ -175,7 +175,7 @@ int cmd_diff(int argc, char **argv)
 	ret = history_open(&h, &audit.rules, audit.config.severity,
 			   &audit.config.registry, &err);
 	if (ret < 0) {
-		report_error(err.ptr);
+		report_error("%s", err.ptr);
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
@@ -207,7 +207,7 @@ int cmd_diff(int argc, char **argv)
 	if (out.format == DIFF_MARKDOWN && ret == 0)
 		history_markdown_finish(&out.markdown, empty_report(&hopt));
 	if (ret < 0) {
-		report_error(err.ptr);
+		report_error("%s", err.ptr);
 		status = ret == GITREPO_BAD_SPEC ? EXIT_USAGE :
 			 ret == HISTORY_INVALID_CONFIG ? EXIT_CONFIG : EXIT_OPERATIONAL;
 		goto done;

@@ -334,7 +334,7 @@ int cmd_install_hook(int argc, char **argv)
 	goto done;
 
 failed:
-	report_error(err.ptr);
+	report_error("%s", err.ptr);
 	status = EXIT_OPERATIONAL;
 done:
 	if (fflush(stdout) != 0 && status == EXIT_OK)

@@ -266,7 +266,7 @@ int cmd_links(int argc, char **argv)
 	audit.verbose = opts.common.verbose;
 	ret = audit_setup(&audit, opts.common.config, &opts.common.rules, &scan.err);
 	if (ret < 0) {
-		report_error(scan.err.ptr);
+		report_error("%s", scan.err.ptr);
 		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG : EXIT_OPERATIONAL;
 		goto done;
 	}
@@ -278,14 +278,14 @@ int cmd_links(int argc, char **argv)
 	}
 	for (i = 0; i < settings.resolve.nr; i++) {
 		if (linkcheck_validate_resolve(settings.resolve.items[i], &scan.err) < 0) {
-			fprintf(stderr, "modelaudit: error: links.resolve: %s\n", scan.err.ptr);
+			report_error("links.resolve: %s", scan.err.ptr);
 			status = EXIT_CONFIG;
 			goto done;
 		}
 	}
 	for (i = 0; i < opts.resolve.nr; i++) {
 		if (linkcheck_validate_resolve(opts.resolve.items[i], &scan.err) < 0) {
-			fprintf(stderr, "modelaudit: error: --resolve: %s\n", scan.err.ptr);
+			report_error("--resolve: %s", scan.err.ptr);
 			status = EXIT_USAGE;
 			goto done;
 		}
@@ -293,7 +293,7 @@ int cmd_links(int argc, char **argv)
 
 	ret = audit_read_worktree(&audit, &args, &scan.err);
 	if (ret < 0) {
-		report_error(scan.err.ptr);
+		report_error("%s", scan.err.ptr);
 		status = ret == AUDIT_CONFIG_ERROR ? EXIT_CONFIG :
 			 ret == AUDIT_USAGE_ERROR ? EXIT_USAGE : EXIT_OPERATIONAL;
 		goto done;
@@ -301,7 +301,7 @@ int cmd_links(int argc, char **argv)
 	for (i = 0; i < audit.registry.nr; i++)
 		links_collect(&scan.set, audit.registry.models[i]);
 	if (links_exclude(&scan.set, &settings.exclude, &scan.err) < 0) {
-		fprintf(stderr, "modelaudit: error: links.exclude: %s\n", scan.err.ptr);
+		report_error("links.exclude: %s", scan.err.ptr);
 		status = EXIT_CONFIG;
 		goto done;
 	}
@@ -317,19 +317,19 @@ int cmd_links(int argc, char **argv)
 
 	db_path = database_path(&opts, &audit.config);
 	if (strcmp(db_path, ":memory:") && make_parent_dirs(db_path, &scan.err) < 0) {
-		report_error(scan.err.ptr);
+		report_error("%s", scan.err.ptr);
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
 	scan.fail_after = settings.fail_after;
 	if (linkdb_open(&scan.db, db_path, scan_time(), &scan.err) < 0) {
-		report_error(scan.err.ptr);
+		report_error("%s", scan.err.ptr);
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
 	scan.db_open = 1;
 	if (plan_checks(&scan, settings.max_age) < 0) {
-		report_error(scan.err.ptr);
+		report_error("%s", scan.err.ptr);
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}
@@ -350,7 +350,7 @@ int cmd_links(int argc, char **argv)
 	if (scan.progress_shown)
 		fprintf(stderr, "\r\033[K");
 	if (ret < 0 || linkdb_finish_scan(&scan.db, &scan.set, time(NULL), &scan.err) < 0) {
-		report_error(scan.err.ptr);
+		report_error("%s", scan.err.ptr);
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}

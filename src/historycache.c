@@ -458,9 +458,14 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 			entry_suppress(cache, e, data, len);
 		git_blob_free(blob);
 	}
-	if (cache->verbose)
-		fprintf(stderr, "modelaudit: read %s (%s): %zu model%s\n", path,
+	if (cache->verbose) {
+		struct buf shown = BUF_INIT;
+
+		buf_add_escaped(&shown, path, strlen(path));
+		fprintf(stderr, "modelaudit: read %s (%s): %zu model%s\n", shown.ptr,
 			git_oid_tostr_s(oid), e->nmodels, e->nmodels == 1 ? "" : "s");
+		buf_release(&shown);
+	}
 	cache_insert(cache, e);
 	e->pins++;
 	*out = e;

@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,14 +149,19 @@ void report_sanitize_escaped(struct buf *out, const char *s)
 	sanitize(out, s, 0);
 }
 
-void report_error(const char *message)
+void report_error(const char *fmt, ...)
 {
-	struct buf line = BUF_INIT;
+	struct buf message = BUF_INIT, line = BUF_INIT;
+	va_list ap;
 
+	va_start(ap, fmt);
+	buf_vaddf(&message, fmt, ap);
+	va_end(ap);
 	buf_adds(&line, "modelaudit: error: ");
-	report_sanitize_escaped(&line, message);
+	report_sanitize_escaped(&line, message.ptr ? message.ptr : "");
 	buf_addch(&line, '\n');
 	fputs(line.ptr, stderr);
+	buf_release(&message);
 	buf_release(&line);
 }
 

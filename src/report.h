@@ -45,11 +45,12 @@ struct report_summary {
  */
 
 /*
- * Prints "modelaudit: error: message" on standard error, with control
- * characters escaped as report_sanitize_escaped() does: an operational
- * message can quote a path or a library's reason as it came.
+ * Prints "modelaudit: error: " and the printf-style message on standard
+ * error, with control characters escaped as report_sanitize_escaped()
+ * does: an operational message can quote a path or a library's reason as
+ * it came.
  */
-void report_error(const char *message);
+void report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Appends registry text s to out, escaped as described above. */
 void report_sanitize(struct buf *out, const char *s);
