@@ -174,7 +174,7 @@ void baseline_format(struct buf *out, const struct finding_list *findings)
 		json_object_set_new(entry, "path", report_json_string(f->path));
 		if (f->model)
 			json_object_set_new(entry, "model", report_json_string(f->model));
-		json_object_set_new(entry, "message", report_json_string(f->message));
+		json_object_set_new(entry, "message", report_json_escaped_string(f->message));
 		json_array_append_new(list, entry);
 	}
 	json_object_set_new(doc, "findings", list);

@@ -110,7 +110,7 @@ static void describe_broken(struct buf *out, const struct audit *head)
 		buf_adds(out, " does not load at HEAD (");
 		report_sanitize(out, f->path);
 		buf_addf(out, ":%u:%u: ", f->pos.line, f->pos.column);
-		report_sanitize(out, f->message);
+		report_sanitize_escaped(out, f->message);
 		buf_addf(out, " [%s])", rule_table[f->rule].id);
 	}
 }
@@ -516,8 +516,15 @@ int cmd_blame(int argc, char **argv)
 		shown++;
 	}
 	if (benchmark && !shown) {
-		fprintf(stderr, "modelaudit: error: model '%s' has no score of benchmark '%s'\n",
-			id, benchmark);
+		struct buf msg = BUF_INIT;
+
+		buf_adds(&msg, "model '");
+		report_sanitize(&msg, id);
+		buf_adds(&msg, "' has no score of benchmark '");
+		report_sanitize(&msg, benchmark);
+		buf_addch(&msg, '\'');
+		fprintf(stderr, "modelaudit: error: %s\n", msg.ptr);
+		buf_release(&msg);
 		status = EXIT_OPERATIONAL;
 		goto done;
 	}

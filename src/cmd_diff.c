@@ -58,12 +58,17 @@ static int print_step(void *data, const struct history_step *step)
 	return 0;
 }
 
-/* Prints the closing count. The working tree and the index are no commits, so they are named. */
+/*
+ * Prints the closing count. The working tree and the index are no
+ * commits, so they are named, and --net reports the range as one step.
+ */
 static void print_summary(const struct diff_output *o, const struct history_options *h,
 			  FILE *out)
 {
 	if (h->staged || (!h->rev && !h->root))
 		fprintf(out, "%s: ", h->staged ? "index" : "working tree");
+	else if (h->net)
+		fputs("the range as a whole: ", out);
 	else
 		fprintf(out, "%zu commit%s with registry changes: ", o->steps,
 			o->steps == 1 ? "" : "s");

@@ -16,6 +16,7 @@
 #include "linkreport.h"
 #include "links.h"
 #include "options.h"
+#include "report.h"
 
 static const char links_usage[] =
 	"usage: modelaudit links [<path>...] [<options>]\n"
@@ -161,7 +162,7 @@ static int plan_checks(struct scan *scan, long max_age)
 static void find_archived_copies(struct scan *scan, const struct link_settings *s)
 {
 	struct link_archive_options ao;
-	struct buf err = BUF_INIT;
+	struct buf err = BUF_INIT, url = BUF_INIT;
 	size_t i;
 
 	ao.endpoint = s->archive;
@@ -174,14 +175,17 @@ static void find_archived_copies(struct scan *scan, const struct link_settings *
 		if (l->class != LINK_BROKEN && l->state != LINK_STATE_ROTTEN)
 			continue;
 		if (link_archive_lookup(&copy, &ao, l->url, link_archive_date(l), &err) < 0) {
+			buf_reset(&url);
+			report_sanitize(&url, l->url);
 			fprintf(stderr, "modelaudit: warning: archive lookup for %s failed: %s\n",
-				l->url, err.ptr);
+				url.ptr, err.ptr);
 			continue;
 		}
 		l->archive = link_set_strdup(&scan->set, copy);
 		free(copy);
 	}
 	buf_release(&err);
+	buf_release(&url);
 }
 
 static int exit_status(const struct link_set *set, int fail_on)

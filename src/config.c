@@ -67,10 +67,10 @@ static int config_error(struct buf *err, const char *path, const struct node *at
 	va_list ap;
 
 	buf_reset(err);
+	buf_add_escaped(err, path, strlen(path));
 	if (at)
-		buf_addf(err, "%s:%u:%u: ", path, at->pos.line, at->pos.column);
-	else
-		buf_addf(err, "%s: ", path);
+		buf_addf(err, ":%u:%u", at->pos.line, at->pos.column);
+	buf_adds(err, ": ");
 	va_start(ap, fmt);
 	buf_vaddf(err, fmt, ap);
 	va_end(ap);
@@ -243,7 +243,9 @@ int config_parse(struct config *cfg, const char *path, const char *text,
 	if (problems.nr) {
 		const struct finding *f = &problems.items[0];
 
-		buf_setf(err, "%s:%u:%u: %s", path, f->pos.line, f->pos.column, f->message);
+		buf_reset(err);
+		buf_add_escaped(err, path, strlen(path));
+		buf_addf(err, ":%u:%u: %s", f->pos.line, f->pos.column, f->message);
 		goto done;
 	}
 	root = file.root;

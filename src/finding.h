@@ -13,7 +13,9 @@ struct pos {
 };
 
 /*
- * One problem found in a registry. Strings are owned by the finding.
+ * One problem found in a registry. Strings are owned by the finding. The
+ * message and the context share one allocation, which finding_clear()
+ * frees through the message, so only the path may be replaced alone.
  * The optional context (model .. value) identifies the finding for its
  * fingerprint, which does not depend on line numbers so that baselines
  * survive edits elsewhere in the file.

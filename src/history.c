@@ -1010,11 +1010,24 @@ static void match_paired(struct finding_refs *a, struct finding_refs *b,
 	free(paired);
 }
 
+/* Appends registry text s escaped for a finding message, or fallback when s is NULL. */
+static void add_escaped_text(struct buf *out, const char *s, const char *fallback)
+{
+	if (!s) {
+		buf_adds(out, fallback);
+		return;
+	}
+	buf_add_escaped(out, s, strlen(s));
+}
+
 static void describe_score(struct buf *out, const struct score *s)
 {
-	buf_adds(out, s->benchmark.s ? s->benchmark.s : "?");
-	if (s->variant.s)
-		buf_addf(out, " (%s)", s->variant.s);
+	add_escaped_text(out, s->benchmark.s, "?");
+	if (s->variant.s) {
+		buf_adds(out, " (");
+		add_escaped_text(out, s->variant.s, "");
+		buf_addch(out, ')');
+	}
 }
 
 static void score_context(struct finding_context *ctx, const char *model,
@@ -1039,11 +1052,12 @@ static void check_score_date(struct finding_list *out, const struct change *c,
 	if (!s->date.s || date_parse(s->date.s, &day) != 0 || day <= commit_day)
 		return;
 	describe_score(&what, s);
+	buf_adds(&what, " is dated ");
+	add_escaped_text(&what, s->date.s, "");
 	score_context(&ctx, c->model, s, "date");
 	ctx.value = s->date.s;
 	finding_add(out, RULE_DATE_AFTER_COMMIT, c->path, s->date.pos, &ctx,
-		    "score of %s is dated %s, after its commit (%s)", what.ptr,
-		    s->date.s, commit_date);
+		    "score of %s, after its commit (%s)", what.ptr, commit_date);
 	buf_release(&what);
 }
 
@@ -1085,8 +1099,10 @@ static void history_findings(struct finding_list *out,
 		if (c->kind == CHANGE_MODEL && c->op == CHANGE_REMOVED) {
 			memset(&ctx, 0, sizeof(ctx));
 			ctx.model = c->model;
+			add_escaped_text(&what, c->model, "(no id)");
 			finding_add(out, RULE_MODEL_REMOVED, c->path, c->pos, &ctx,
-				    "model %s was removed", c->model ? c->model : "(no id)");
+				    "model %s was removed", what.ptr);
+			buf_release(&what);
 			continue;
 		}
 		if (c->kind == CHANGE_MODEL && c->op == CHANGE_ADDED) {
@@ -1104,10 +1120,11 @@ static void history_findings(struct finding_list *out,
 			continue;
 		if (c->op == CHANGE_REMOVED) {
 			describe_score(&what, c->old_score);
+			buf_adds(&what, " was removed (it was ");
+			add_escaped_text(&what, c->old_score->value.s, "empty");
 			score_context(&ctx, c->model, c->old_score, NULL);
 			finding_add(out, RULE_SCORE_REMOVED, c->path, c->pos, &ctx,
-				    "score of %s was removed (it was %s)", what.ptr,
-				    c->old_score->value.s ? c->old_score->value.s : "empty");
+				    "score of %s)", what.ptr);
 			buf_release(&what);
 			continue;
 		}
@@ -1123,13 +1140,15 @@ static void history_findings(struct finding_list *out,
 			if ((a->date.s == b->date.s || (a->date.s && b->date.s && !strcmp(a->date.s, b->date.s))) &&
 			    (sa == sb || (sa && sb && !strcmp(sa, sb)))) {
 				describe_score(&what, b);
+				buf_adds(&what, " changed from ");
+				add_escaped_text(&what, a->value.s, "empty");
+				buf_adds(&what, " to ");
+				add_escaped_text(&what, b->value.s, "empty");
 				score_context(&ctx, c->model, b, "score");
 				ctx.value = b->value.s;
 				finding_add(out, RULE_SCORE_CHANGED_WITHOUT_SOURCE, c->path,
 					    b->value.pos, &ctx,
-					    "score of %s changed from %s to %s with the same date and source",
-					    what.ptr, a->value.s ? a->value.s : "empty",
-					    b->value.s ? b->value.s : "empty");
+					    "score of %s with the same date and source", what.ptr);
 			}
 		}
 		buf_release(&what);

@@ -135,9 +135,9 @@ int history_cache_has_blob(const struct history_cache *cache, const git_oid *oid
  * A file whose changed[] is set is a new version of a file: when it is
  * larger than AHEAD_LARGE it is left to history_cache_get(), since the
  * chunk table has most of its models from the version before. The blobs
- * taken are remembered, so that no read-ahead or history_cache_prefetch()
- * reads them again, until the second call after this one; the blobs of
- * the call before are forgotten here.
+ * taken are remembered until the second call after this one, so that no
+ * read-ahead or history_cache_prefetch() reads them again. Each call
+ * forgets the blobs of the call two before it.
  *
  * This may run while the parse of the call before goes on: the walk reads
  * the next commits while the threads parse the current ones.

@@ -352,7 +352,8 @@ void history_json_add(struct history_json *j, const struct history_step *step)
 		gitrepo_commit_text(&ct, step->commit);
 		buf_reset(&j->scratch);
 		add_author(&j->scratch, &ct);
-		jsontext_add_string(t, "author", j->scratch.ptr);
+		/* add_author() escaped the name and the address already. */
+		jsontext_add_escaped(t, "author", j->scratch.ptr);
 		buf_reset(&j->scratch);
 		history_format_time(&j->scratch, git_commit_author(step->commit)->when.time);
 		jsontext_add_name(t, "date", j->scratch.ptr);
@@ -483,19 +484,13 @@ static void end_part(struct history_markdown *md, size_t commits,
 }
 
 /*
- * Appends s for a markdown table cell or heading: sanitised, with the
- * characters markdown reads (pipes, backticks, emphasis, links, tags,
- * entities and the backslash itself) escaped.
+ * Appends sanitised text p with the characters markdown reads (pipes,
+ * backticks, emphasis, links, tags, entities and the backslash itself)
+ * escaped. The backslashes that sanitising doubled are escaped again, so
+ * that the rendered text shows them doubled as the text report does.
  */
-static void add_cell(struct history_markdown *md, const char *s)
+static void add_markdown_text(struct history_markdown *md, const char *p)
 {
-	const char *p = s ? s : "(none)";
-
-	if (p[report_clean_length(p)]) {
-		buf_reset(&md->cell);
-		report_sanitize(&md->cell, p);
-		p = md->cell.ptr;
-	}
 	for (;;) {
 		size_t n = strcspn(p, "|`*_<[]&~\\");
 
@@ -507,6 +502,35 @@ static void add_cell(struct history_markdown *md, const char *s)
 		buf_addch(&md->text, *p);
 		p++;
 	}
+}
+
+/* Appends registry text s for a table cell or heading: sanitised, then escaped for markdown. */
+static void add_cell(struct history_markdown *md, const char *s)
+{
+	const char *p = s ? s : "(none)";
+
+	if (p[report_clean_length(p)]) {
+		buf_reset(&md->cell);
+		report_sanitize(&md->cell, p);
+		p = md->cell.ptr;
+	}
+	add_markdown_text(md, p);
+}
+
+/*
+ * Appends text that is escaped already (a finding message, a location) as
+ * add_cell() does, without doubling its backslashes a second time.
+ */
+static void add_escaped_cell(struct history_markdown *md, const char *s)
+{
+	const char *p = s;
+
+	if (p[report_escaped_clean_length(p)]) {
+		buf_reset(&md->cell);
+		report_sanitize_escaped(&md->cell, p);
+		p = md->cell.ptr;
+	}
+	add_markdown_text(md, p);
 }
 
 /*
@@ -533,6 +557,47 @@ static void add_cut_cell(struct history_markdown *md, const char *s, size_t max)
 }
 
 /*
+ * Returns n, or less so that the first n bytes of the escaped text s do
+ * not end inside an escape sequence (\\, \n, \t, \r or \xHH), whose rest
+ * would otherwise read as other text. n is at most strlen(s).
+ */
+static size_t escape_boundary(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t width = 1;
+
+		if (s[i] == '\\')
+			width = s[i + 1] == 'x' ? 4 : 2;
+		if (i + width > n)
+			return i;
+		i += width;
+	}
+	return n;
+}
+
+/*
+ * Appends a finding message, which is escaped already, as add_cut_cell()
+ * appends registry text: cut to max characters and an ellipsis, but
+ * never inside an escape sequence.
+ */
+static void add_cut_message(struct history_markdown *md, const char *s, size_t max)
+{
+	size_t n = prefix_length(s, max);
+
+	if (!s[n]) {
+		add_escaped_cell(md, s);
+		return;
+	}
+	n = escape_boundary(s, n);
+	buf_reset(&md->short_text);
+	buf_add(&md->short_text, s, n);
+	buf_adds(&md->short_text, "\u2026");
+	add_escaped_cell(md, md->short_text.ptr);
+}
+
+/*
  * Appends a location (a path and line numbers, already sanitised) as code,
  * or as escaped text when the path contains a backtick or a pipe, which a
  * code span in a table cannot hold.
@@ -540,7 +605,7 @@ static void add_cut_cell(struct history_markdown *md, const char *s, size_t max)
 static void add_code(struct history_markdown *md, const struct buf *location)
 {
 	if (strpbrk(location->ptr, "`|")) {
-		add_cell(md, location->ptr);
+		add_escaped_cell(md, location->ptr);
 		return;
 	}
 	buf_addch(&md->text, '`');
@@ -667,7 +732,7 @@ static void add_findings_markdown(struct history_markdown *md, const char *title
 		buf_addf(&md->location, ":%u:%u", f->pos.line, f->pos.column);
 		add_code(md, &md->location);
 		buf_addch(text, ' ');
-		add_cut_cell(md, f->message, HISTORY_MARKDOWN_MAX_MESSAGE);
+		add_cut_message(md, f->message, HISTORY_MARKDOWN_MAX_MESSAGE);
 		buf_addf(text, " (`%s`)\n", rule_table[f->rule].id);
 		end_part(md, 0, 0, 1);
 	}

@@ -79,7 +79,8 @@ static int add_escaped(const char *piece, size_t len, void *data)
 	return buf_add(data, piece, len);
 }
 
-void jsontext_add_string(struct jsontext *t, const char *key, const char *s)
+/* Writes s as a JSON string after report_sanitize(), or unless raw after report_sanitize_escaped(). */
+static void add_text(struct jsontext *t, const char *key, const char *s, int raw)
 {
 	const char *clean = s;
 	size_t n;
@@ -89,20 +90,24 @@ void jsontext_add_string(struct jsontext *t, const char *key, const char *s)
 		return;
 	}
 	start_value(t, key);
-	n = report_clean_length(s);
+	n = raw ? report_clean_length(s) : report_escaped_clean_length(s);
 	if (s[n]) {
 		buf_reset(&t->clean);
-		report_sanitize(&t->clean, s);
+		if (raw)
+			report_sanitize(&t->clean, s);
+		else
+			report_sanitize_escaped(&t->clean, s);
 		clean = t->clean.ptr;
 		n = t->clean.len;
 	}
 	/*
 	 * Without JSON_ESCAPE_SLASH and JSON_ENSURE_ASCII, jansson escapes
 	 * only quotes, backslashes and code points below U+0020 (dump_string()
-	 * in its dump.c, 2.14), and report_sanitize() leaves none of the
-	 * last. Text without the first two is thus written as jansson would
-	 * write it, without jansson's walk over each code point, which was
-	 * the largest cost of writing a report. A unit test compares the two.
+	 * in its dump.c, 2.14), and both sanitize functions leave none of
+	 * the last. Text without the first two is thus written as jansson
+	 * would write it, without jansson's walk over each code point, which
+	 * was the largest cost of writing a report. A unit test compares the
+	 * two.
 	 */
 	if (!clean[strcspn(clean, "\"\\")]) {
 		buf_addch(&t->text, '"');
@@ -111,12 +116,22 @@ void jsontext_add_string(struct jsontext *t, const char *key, const char *s)
 		return;
 	}
 	/*
-	 * The text is valid UTF-8 after report_sanitize(), so jansson fails
-	 * here only when it cannot allocate.
+	 * The text is valid UTF-8 after either sanitize function, so jansson
+	 * fails here only when it cannot allocate.
 	 */
 	if (json_string_setn_nocheck(t->string, clean, n) < 0 ||
 	    json_dump_callback(t->string, add_escaped, &t->text, JSON_ENCODE_ANY) < 0)
 		xmalloc((size_t)-1);	/* exits */
+}
+
+void jsontext_add_string(struct jsontext *t, const char *key, const char *s)
+{
+	add_text(t, key, s, 1);
+}
+
+void jsontext_add_escaped(struct jsontext *t, const char *key, const char *s)
+{
+	add_text(t, key, s, 0);
 }
 
 void jsontext_add_name(struct jsontext *t, const char *key, const char *name)

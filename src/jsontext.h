@@ -15,7 +15,7 @@
  */
 struct jsontext {
 	struct buf text;	/* the text written so far */
-	struct buf clean;	/* scratch: a string after report_sanitize() */
+	struct buf clean;	/* scratch: a string after sanitizing */
 	json_t *string;		/* scratch: the string value jansson escapes */
 	int depth;		/* containers open */
 	int empty;		/* the innermost open container has no value yet */
@@ -41,6 +41,12 @@ void jsontext_close(struct jsontext *t, char bracket);
  * NULL. jansson escapes the text when it contains a quote or a backslash.
  */
 void jsontext_add_string(struct jsontext *t, const char *key, const char *s);
+
+/*
+ * Writes s after report_sanitize_escaped() as a JSON string, or null when
+ * s is NULL: for a finding message, which is escaped already.
+ */
+void jsontext_add_escaped(struct jsontext *t, const char *key, const char *s);
 
 /*
  * Writes name in quotes as it is, without jansson. For text that never

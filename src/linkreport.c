@@ -256,7 +256,12 @@ int link_report_json(FILE *out, const struct link_set *set)
 	return ret;
 }
 
-/* Appends s with the characters that end a markdown table cell escaped. */
+/*
+ * Appends s sanitised, with the characters that end a markdown table cell
+ * or change its text escaped. A backslash is escaped too, so that the
+ * rendered cell shows the doubled backslash of the text report, and a URL
+ * that contains the characters \x1B reads apart from one that contains ESC.
+ */
 static void add_cell(struct buf *out, const char *s)
 {
 	struct buf clean = BUF_INIT;
@@ -265,7 +270,8 @@ static void add_cell(struct buf *out, const char *s)
 	report_sanitize(&clean, s);
 	for (i = 0; i < clean.len; i++) {
 		if (clean.ptr[i] == '|' || clean.ptr[i] == '<' || clean.ptr[i] == '>' ||
-		    clean.ptr[i] == '`' || clean.ptr[i] == '*' || clean.ptr[i] == '_')
+		    clean.ptr[i] == '`' || clean.ptr[i] == '*' || clean.ptr[i] == '_' ||
+		    clean.ptr[i] == '\\')
 			buf_addch(out, '\\');
 		buf_addch(out, clean.ptr[i]);
 	}

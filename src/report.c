@@ -30,8 +30,11 @@ static const char *severity_color(enum severity s)
 /* Eight copies of the byte b, to test eight bytes at a time. */
 #define EVERY_BYTE(b) (UINT64_C(0x0101010101010101) * (b))
 
-/* Returns the length of the printable ASCII (0x20..0x7E) at the start of the len bytes at p. */
-static size_t printable_length(const unsigned char *p, size_t len)
+/*
+ * Returns the length of the printable ASCII (0x20..0x7E) at the start of
+ * the len bytes at p, up to the first backslash when raw is set.
+ */
+static size_t printable_length(const unsigned char *p, size_t len, int raw)
 {
 	size_t n = 0;
 
@@ -41,32 +44,42 @@ static size_t printable_length(const unsigned char *p, size_t len)
 	 * It contains a byte above 0x7E exactly when a byte has its top bit
 	 * set before or after adding 1 to each byte. A borrow or carry
 	 * between bytes starts only at a byte outside the range, which the
-	 * test then finds.
+	 * test then finds. A backslash is a zero byte of the word XORed with
+	 * backslashes, which the first test finds with 0x01 in place of 0x20.
 	 */
 	while (len - n >= 8) {
-		uint64_t w;
+		uint64_t w, x;
 
 		memcpy(&w, p + n, sizeof(w));
 		if (((w - EVERY_BYTE(0x20)) & ~w & EVERY_BYTE(0x80)) ||
 		    (((w + EVERY_BYTE(0x01)) | w) & EVERY_BYTE(0x80)))
 			break;
+		x = w ^ EVERY_BYTE('\\');
+		if (raw && ((x - EVERY_BYTE(0x01)) & ~x & EVERY_BYTE(0x80)))
+			break;
 		n += 8;
 	}
-	while (n < len && p[n] >= 0x20 && p[n] < 0x7F)
+	while (n < len && p[n] >= 0x20 && p[n] < 0x7F && !(raw && p[n] == '\\'))
 		n++;
 	return n;
 }
 
-/* Returns report_clean_length() of the len bytes at p, which a NUL ends. */
-static size_t clean_length(const unsigned char *p, size_t len)
+/*
+ * Returns the length of the start of the len bytes at p, which a NUL
+ * ends, that sanitize() copies unchanged.
+ */
+static size_t clean_length(const unsigned char *p, size_t len, int raw)
 {
 	size_t n = 0;
 
 	for (;;) {
 		size_t width;
 
-		n += printable_length(p + n, len - n);
+		n += printable_length(p + n, len - n, raw);
 		if (n == len)
+			return n;
+		/* printable_length() stops at a backslash only when raw is set. */
+		if (p[n] == '\\')
 			return n;
 		width = utf8_shown_length(p + n, len - n);
 		if (!width)
@@ -77,10 +90,20 @@ static size_t clean_length(const unsigned char *p, size_t len)
 
 size_t report_clean_length(const char *s)
 {
-	return clean_length((const unsigned char *)s, strlen(s));
+	return clean_length((const unsigned char *)s, strlen(s), 1);
 }
 
-void report_sanitize(struct buf *out, const char *s)
+size_t report_escaped_clean_length(const char *s)
+{
+	return clean_length((const unsigned char *)s, strlen(s), 0);
+}
+
+/*
+ * Appends s with each control character, direction mark and byte of
+ * invalid UTF-8 written as \xHH and, when raw is set, each backslash
+ * doubled.
+ */
+static void sanitize(struct buf *out, const char *s, int raw)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t len = strlen(s);
@@ -91,7 +114,7 @@ void report_sanitize(struct buf *out, const char *s)
 	 * length of a string full of control characters.
 	 */
 	for (;;) {
-		size_t n = clean_length((const unsigned char *)s, len);
+		size_t n = clean_length((const unsigned char *)s, len, raw);
 		unsigned char c;
 		char escape[4];
 
@@ -101,14 +124,28 @@ void report_sanitize(struct buf *out, const char *s)
 		if (!len)
 			return;
 		c = (unsigned char)*s;
-		escape[0] = '\\';
-		escape[1] = 'x';
-		escape[2] = hex[c >> 4];
-		escape[3] = hex[c & 15];
-		buf_add(out, escape, sizeof(escape));
+		if (c == '\\') {
+			buf_add(out, "\\\\", 2);
+		} else {
+			escape[0] = '\\';
+			escape[1] = 'x';
+			escape[2] = hex[c >> 4];
+			escape[3] = hex[c & 15];
+			buf_add(out, escape, sizeof(escape));
+		}
 		s++;
 		len--;
 	}
+}
+
+void report_sanitize(struct buf *out, const char *s)
+{
+	sanitize(out, s, 1);
+}
+
+void report_sanitize_escaped(struct buf *out, const char *s)
+{
+	sanitize(out, s, 0);
 }
 
 static void print_source(FILE *out, const struct finding *f,
@@ -161,7 +198,7 @@ void report_add_finding_text(struct buf *out, const struct finding *f, int color
 	}
 	buf_adds(out, severity_name(f->severity));
 	buf_adds(out, color ? ":" COLOR_RESET " " : ": ");
-	report_sanitize(out, f->message);
+	report_sanitize_escaped(out, f->message);
 	buf_adds(out, color ? " " COLOR_DIM "[" : " [");
 	buf_adds(out, rule_table[f->rule].id);
 	buf_adds(out, color ? "]" COLOR_RESET "\n" : "]\n");
@@ -186,25 +223,36 @@ void report_text(FILE *out, const struct finding_list *findings,
 }
 
 /*
- * Text after report_sanitize() is valid UTF-8, so jansson need not check
- * it again. Most text needs no escape and is passed on without a copy.
+ * Returns a JSON string of s after sanitize(). That text is valid UTF-8,
+ * so jansson need not check it again. Most text needs no escape and is
+ * passed on without a copy.
  */
-json_t *report_json_string(const char *s)
+static json_t *json_string_of(const char *s, int raw)
 {
 	struct buf clean = BUF_INIT;
-	size_t n = report_clean_length(s);
+	size_t n = clean_length((const unsigned char *)s, strlen(s), raw);
 	json_t *j;
 
 	if (!s[n]) {
 		j = json_stringn_nocheck(s, n);
 	} else {
-		report_sanitize(&clean, s);
+		sanitize(&clean, s, raw);
 		j = json_stringn_nocheck(clean.ptr, clean.len);
 		buf_release(&clean);
 	}
 	if (!j)
 		xmalloc((size_t)-1);	/* jansson failed to allocate: exits */
 	return j;
+}
+
+json_t *report_json_string(const char *s)
+{
+	return json_string_of(s, 1);
+}
+
+json_t *report_json_escaped_string(const char *s)
+{
+	return json_string_of(s, 0);
 }
 
 static void set_string(json_t *obj, const char *key, const char *value)
@@ -219,7 +267,7 @@ json_t *report_finding_json(const struct finding *f)
 
 	set_string(obj, "rule", rule_table[f->rule].id);
 	set_string(obj, "severity", severity_name(f->severity));
-	set_string(obj, "message", f->message);
+	json_object_set_new_nocheck(obj, "message", report_json_escaped_string(f->message));
 	set_string(obj, "path", f->path);
 	json_object_set_new_nocheck(obj, "line", json_integer(f->pos.line));
 	json_object_set_new_nocheck(obj, "column", json_integer(f->pos.column));
@@ -235,7 +283,7 @@ void report_add_finding_json(struct jsontext *t, const struct finding *f)
 	jsontext_open(t, NULL, '{');
 	jsontext_add_name(t, "rule", rule_table[f->rule].id);
 	jsontext_add_name(t, "severity", severity_name(f->severity));
-	jsontext_add_string(t, "message", f->message);
+	jsontext_add_escaped(t, "message", f->message);
 	jsontext_add_string(t, "path", f->path);
 	jsontext_add_integer(t, "line", f->pos.line);
 	jsontext_add_integer(t, "column", f->pos.column);

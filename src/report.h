@@ -29,16 +29,39 @@ struct report_summary {
 };
 
 /*
- * Appends s to out with control characters (C0, DEL, C1) and invalid UTF-8
- * replaced by \xHH; other text, backslashes included, is kept as it is.
+ * Text from the registry or from git (ids, names, values, paths, URLs,
+ * commit subjects) is printed escaped once, so that it cannot drive a
+ * terminal and reads back unambiguously. Each backslash is doubled. Each
+ * control character (C0, DEL, C1), direction mark and byte of invalid
+ * UTF-8 is written as \xHH. A name that contains the four characters
+ * \x1B thus prints as \\x1B, and one that contains ESC as \x1B. JSON
+ * strings carry the same escaped text.
+ *
+ * A finding message is built escaped already, with buf_add_escaped()
+ * around each piece of registry text it quotes, so it goes through the
+ * _escaped functions, which keep its backslashes. They still write a
+ * control character or a byte of invalid UTF-8 as \xHH, so that a
+ * message that quotes text without escaping it cannot drive a terminal.
  */
+
+/* Appends registry text s to out, escaped as described above. */
 void report_sanitize(struct buf *out, const char *s);
+
+/*
+ * Appends s to out escaped as report_sanitize() does but with backslashes
+ * kept: for a finding message, which is escaped already, and for a path
+ * that a CI service opens (report_locator_path()).
+ */
+void report_sanitize_escaped(struct buf *out, const char *s);
 
 /*
  * Returns the length of the longest start of s that report_sanitize()
  * copies unchanged: strlen(s) when s needs no escape.
  */
 size_t report_clean_length(const char *s);
+
+/* Returns the length of the longest start of s that report_sanitize_escaped() copies unchanged. */
+size_t report_escaped_clean_length(const char *s);
 
 /*
  * Appends the line of a finding that report_text() prints, with its
@@ -60,6 +83,9 @@ void report_add_finding_json(struct jsontext *t, const struct finding *f);
 
 /* Returns a JSON string of s after report_sanitize(). */
 json_t *report_json_string(const char *s);
+
+/* Returns a JSON string of s after report_sanitize_escaped(), for a finding message. */
+json_t *report_json_escaped_string(const char *s);
 
 /* Prints the `check --format json` document. Returns 0, or -1 on a write error. */
 int report_json(FILE *out, const struct finding_list *findings,

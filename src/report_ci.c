@@ -12,23 +12,28 @@ void report_repo_path(struct buf *out, const struct report_ci_options *o,
 	size_t root_len;
 
 	if (o->paths_from_root || !o->root || !*path) {
-		report_sanitize(out, path);
+		buf_adds(out, path);
 		return;
 	}
 
 	real = realpath(path, NULL);
 	if (!real) {
-		report_sanitize(out, path);
+		buf_adds(out, path);
 		return;
 	}
 	root_len = strlen(o->root);
 	while (root_len > 1 && o->root[root_len - 1] == '/')
 		root_len--;
 	if (!strncmp(real, o->root, root_len) && real[root_len] == '/')
-		report_sanitize(out, real + root_len + 1);
+		buf_adds(out, real + root_len + 1);
 	else
-		report_sanitize(out, real);
+		buf_adds(out, real);
 	free(real);
+}
+
+void report_locator_path(struct buf *out, const char *path)
+{
+	report_sanitize_escaped(out, path);
 }
 
 void report_uri_path(struct buf *out, const char *s)

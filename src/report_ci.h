@@ -43,10 +43,25 @@ struct report_ci_options {
  * Appends path as it reads from the repository's top directory: unchanged
  * when paths_from_root is set or root is NULL, else resolved through
  * realpath() and stripped of root. A path outside root is appended
- * absolute. Control characters are escaped as report_sanitize() does.
+ * absolute. The path is appended unescaped, so that each format can
+ * escape it as its reader needs: report_locator_path() where a CI service
+ * opens the file, report_sanitize() where a person reads it.
  */
 void report_repo_path(struct buf *out, const struct report_ci_options *o,
 		      const char *path);
+
+/*
+ * Appends a path from report_repo_path() for a CI service to open (the
+ * file of a GitHub annotation or of a JUnit test case). Backslashes are
+ * kept as they are rather than doubled as report_sanitize() doubles them,
+ * so that a file name with a backslash names the real file. Control
+ * characters and invalid UTF-8 are still written as \xHH, because these
+ * formats are read as text and have no escape for them. Such a name then
+ * matches no file, and reads the same as one that contains the four
+ * characters \xHH. SARIF has no such limit, because it percent-encodes
+ * the bytes of the path (report_uri_path()).
+ */
+void report_locator_path(struct buf *out, const char *path);
 
 /*
  * Appends s percent-encoded as a URI path: every byte other than ASCII

@@ -51,7 +51,7 @@ static void add_escaped(struct buf *out, const char *s, int property)
 int report_github(FILE *out, const struct finding_list *findings,
 		  const struct report_ci_options *o)
 {
-	struct buf line = BUF_INIT, path = BUF_INIT, message = BUF_INIT;
+	struct buf line = BUF_INIT, path = BUF_INIT, shown = BUF_INIT, message = BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < findings->nr; i++) {
@@ -59,12 +59,14 @@ int report_github(FILE *out, const struct finding_list *findings,
 
 		buf_reset(&line);
 		buf_reset(&path);
+		buf_reset(&shown);
 		buf_reset(&message);
 		buf_addf(&line, "::%s ", github_command(f->severity));
 		if (f->path[0]) {
 			report_repo_path(&path, o, f->path);
+			report_locator_path(&shown, path.ptr);
 			buf_adds(&line, "file=");
-			add_escaped(&line, path.ptr, 1);
+			add_escaped(&line, shown.ptr, 1);
 			buf_addch(&line, ',');
 		}
 		if (f->pos.line) {
@@ -73,12 +75,13 @@ int report_github(FILE *out, const struct finding_list *findings,
 				buf_addf(&line, "col=%u,", f->pos.column);
 		}
 		buf_addf(&line, "title=%s::", rule_table[f->rule].id);
-		report_sanitize(&message, f->message);
+		report_sanitize_escaped(&message, f->message);
 		add_escaped(&line, message.ptr, 0);
 		fprintf(out, "%s\n", line.ptr);
 	}
 	buf_release(&line);
 	buf_release(&path);
+	buf_release(&shown);
 	buf_release(&message);
 	return ferror(out) ? -1 : 0;
 }

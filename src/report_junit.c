@@ -40,11 +40,17 @@ static size_t collect_paths(const char ***out, const struct finding_list *findin
 	return kept;
 }
 
+/*
+ * The values of add_attribute() and add_text() are escaped already: paths
+ * by report_sanitize() or report_locator_path(), messages when they were
+ * built. They pass through report_sanitize_escaped() only so that a
+ * control character left in a message cannot drive a terminal.
+ */
 static void add_attribute(struct buf *out, const char *name, const char *value)
 {
 	struct buf clean = BUF_INIT;
 
-	report_sanitize(&clean, value);
+	report_sanitize_escaped(&clean, value);
 	buf_addf(out, " %s=\"", name);
 	report_xml_escape(out, clean.ptr);
 	buf_addch(out, '"');
@@ -55,13 +61,17 @@ static void add_text(struct buf *out, const char *value)
 {
 	struct buf clean = BUF_INIT;
 
-	report_sanitize(&clean, value);
+	report_sanitize_escaped(&clean, value);
 	report_xml_escape(out, clean.ptr);
 	buf_release(&clean);
 }
 
+/*
+ * Appends the test case of f. path is the file's path escaped as the text
+ * report shows it, and locator as the file attribute names the file.
+ */
 static void add_testcase(struct buf *out, const struct finding *f, const char *path,
-			 const struct report_ci_options *o)
+			 const char *locator, const struct report_ci_options *o)
 {
 	const char *rule = rule_table[f->rule].id;
 	struct buf name = BUF_INIT, detail = BUF_INIT;
@@ -74,7 +84,7 @@ static void add_testcase(struct buf *out, const struct finding *f, const char *p
 	buf_adds(out, "    <testcase");
 	add_attribute(out, "name", name.ptr);
 	add_attribute(out, "classname", path);
-	add_attribute(out, "file", path);
+	add_attribute(out, "file", locator);
 	if (f->pos.line)
 		buf_addf(out, " line=\"%u\"", f->pos.line);
 	buf_adds(out, ">\n");
@@ -99,29 +109,33 @@ static void add_testcase(struct buf *out, const struct finding *f, const char *p
 static size_t add_suite(struct buf *out, const char *raw_path, const struct finding *findings,
 			size_t n, const struct report_ci_options *o)
 {
-	struct buf path = BUF_INIT, cases = BUF_INIT;
+	struct buf path = BUF_INIT, shown = BUF_INIT, locator = BUF_INIT, cases = BUF_INIT;
 	size_t i, failures = 0;
 
 	report_repo_path(&path, o, raw_path);
+	report_sanitize(&shown, path.ptr);
+	report_locator_path(&locator, path.ptr);
 	for (i = 0; i < n; i++) {
-		add_testcase(&cases, &findings[i], path.ptr, o);
+		add_testcase(&cases, &findings[i], shown.ptr, locator.ptr, o);
 		if ((int)findings[i].severity >= o->fail_on)
 			failures++;
 	}
 	if (!n) {
 		buf_adds(&cases, "    <testcase name=\"no findings\"");
-		add_attribute(&cases, "classname", path.ptr);
-		add_attribute(&cases, "file", path.ptr);
+		add_attribute(&cases, "classname", shown.ptr);
+		add_attribute(&cases, "file", locator.ptr);
 		buf_adds(&cases, "/>\n");
 	}
 
 	buf_adds(out, "  <testsuite");
-	add_attribute(out, "name", path.ptr);
+	add_attribute(out, "name", shown.ptr);
 	buf_addf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n",
 		 n ? n : 1, failures);
 	buf_add(out, cases.ptr, cases.len);
 	buf_adds(out, "  </testsuite>\n");
 	buf_release(&path);
+	buf_release(&shown);
+	buf_release(&locator);
 	buf_release(&cases);
 	return failures;
 }

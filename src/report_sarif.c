@@ -110,6 +110,11 @@ static json_t *sarif_location(const struct finding *f, const struct report_ci_op
 	json_t *location = json_object(), *physical = json_object();
 	json_t *artifact = json_object();
 
+	/*
+	 * The URI percent-encodes every byte of the path as it is, so that it
+	 * names the real file: a backslash is %5C and ESC is %1B, neither
+	 * escaped first as the text report escapes them.
+	 */
 	report_repo_path(&path, o, f->path);
 	if (path.ptr[0] == '/')
 		buf_adds(&uri, "file://");
@@ -136,11 +141,14 @@ static json_t *sarif_result(const struct finding *f, const struct report_ci_opti
 {
 	json_t *result = json_object(), *fingerprints = json_object();
 	json_t *locations = json_array(), *properties = json_object();
+	json_t *message;
 
 	json_object_set_new(result, "ruleId", json_string(rule_table[f->rule].id));
 	json_object_set_new(result, "ruleIndex", json_integer(f->rule));
 	json_object_set_new(result, "level", json_string(sarif_level(f->severity)));
-	json_object_set_new(result, "message", text_object(f->message));
+	message = json_object();
+	json_object_set_new(message, "text", report_json_escaped_string(f->message));
+	json_object_set_new(result, "message", message);
 	if (f->path[0])
 		json_array_append_new(locations, sarif_location(f, o));
 	json_object_set_new(result, "locations", locations);

@@ -169,6 +169,13 @@ test_expect_success 'invalid configuration YAML exits 3' '
 	grep -F "modelaudit: error: .modelaudit.yaml:2:1: invalid YAML" err
 '
 
+test_expect_success 'configuration error escapes its file name' '
+	printf "registri: data/\n" >"$(printf "cfg\033.yaml")" &&
+	run_ma 3 check --config "$(printf "cfg\033.yaml")" &&
+	echo "modelaudit: error: cfg\\x1B.yaml:1:1: unknown key '"'"'registri'"'"' in the configuration (did you mean '"'"'registry'"'"'?)" >expected &&
+	test_cmp expected err
+'
+
 test_expect_success 'unknown configuration key exits 3' '
 	printf "registri: data/\n" >.modelaudit.yaml &&
 	run_ma 3 check &&

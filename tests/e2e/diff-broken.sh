@@ -114,7 +114,9 @@ test_expect_success 'net range over break and repair' '
 		echo "data/models.yaml:12: changed score acme-7b MMLU (5-shot): score 0.80 -> 0.81" &&
 		printf "data/models.yaml:13: changed score acme-7b MMLU (5-shot): date 2024-07-01 -> 2024-08-01\n\n"
 	} >expected &&
-	test_cmp expected out
+	test_cmp expected out &&
+	echo "the range as a whole: 2 changes, 0 findings introduced, 0 fixed" >expected &&
+	test_cmp expected err
 '
 
 test_expect_success 'net range ending broken' '

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "jsontext.h"
+#include "report.h"
 
 /* Returns what jansson prints for value with the layout jsontext copies. */
 static char *dump(json_t *value)
@@ -60,6 +61,7 @@ static void test_scalars(void)
 	jsontext_add_string(&t, "absent", NULL);
 	jsontext_add_name(&t, "name", "score-missing-date");
 	jsontext_add_string(&t, "quotes", "say \"hi\" \\ / \t");
+	jsontext_add_escaped(&t, "message", "'a\\\\x1B' \\ \x1B");
 	jsontext_add_string(&t, "control", "a\x1b[0m\x7f\xC2\x9B\xFF");
 	jsontext_add_string(&t, "unicode", "GPQA \xE2\x80\x94 \xF0\x9F\x98\x80");
 	jsontext_close(&t, '}');
@@ -71,7 +73,8 @@ static void test_scalars(void)
 	json_object_set_new(doc, "null", json_null());
 	json_object_set_new(doc, "absent", json_null());
 	json_object_set_new(doc, "name", json_string("score-missing-date"));
-	json_object_set_new(doc, "quotes", json_string("say \"hi\" \\ / \\x09"));
+	json_object_set_new(doc, "quotes", json_string("say \"hi\" \\\\ / \\x09"));
+	json_object_set_new(doc, "message", json_string("'a\\\\x1B' \\ \\x1B"));
 	json_object_set_new(doc, "control", json_string("a\\x1B[0m\\x7F\\xC2\\x9B\\xFF"));
 	json_object_set_new(doc, "unicode", json_string("GPQA \xE2\x80\x94 \xF0\x9F\x98\x80"));
 	expected = dump(doc);
@@ -110,15 +113,26 @@ static void test_deep_nesting(void)
 	jsontext_release(&t);
 }
 
-/* Checks that jsontext writes s as jansson writes the string s alone. */
+/*
+ * Checks that jsontext writes s, escaped already, as jansson writes the
+ * string s alone, and s as registry text as jansson writes it after
+ * report_sanitize().
+ */
 static void check_as_jansson(const char *s)
 {
 	struct jsontext t;
 	char *expected;
 
 	jsontext_init(&t);
-	jsontext_add_string(&t, NULL, s);
+	jsontext_add_escaped(&t, NULL, s);
 	expected = dump(json_string(s));
+	CHECK_STR(t.text.ptr, expected);
+	free(expected);
+	jsontext_release(&t);
+
+	jsontext_init(&t);
+	jsontext_add_string(&t, NULL, s);
+	expected = dump(report_json_string(s));
 	CHECK_STR(t.text.ptr, expected);
 	free(expected);
 	jsontext_release(&t);

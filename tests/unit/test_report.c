@@ -20,8 +20,8 @@ static void test_sanitize_keeps_plain_text(void)
 {
 	struct buf out = BUF_INIT;
 
-	sanitized(&out, "MMLU (5-shot): 0.85 \\ \"quoted\"");
-	CHECK_STR(out.ptr, "MMLU (5-shot): 0.85 \\ \"quoted\"");
+	sanitized(&out, "MMLU (5-shot): 0.85 / \"quoted\"");
+	CHECK_STR(out.ptr, "MMLU (5-shot): 0.85 / \"quoted\"");
 	sanitized(&out, "");
 	CHECK_STR(out.ptr, "");
 	/* é (2 bytes), € (3 bytes), 😀 (4 bytes) */
@@ -42,6 +42,35 @@ static void test_sanitize_escapes_controls(void)
 	/* U+00A0 is the first code point kept. */
 	sanitized(&out, "\xC2\xA0");
 	CHECK_STR(out.ptr, "\xC2\xA0");
+	buf_release(&out);
+}
+
+/* A name with the four characters \x1B must not print as one with ESC. */
+static void test_sanitize_doubles_backslash(void)
+{
+	struct buf out = BUF_INIT;
+
+	sanitized(&out, "a\\x1B");
+	CHECK_STR(out.ptr, "a\\\\x1B");
+	sanitized(&out, "a\x1B");
+	CHECK_STR(out.ptr, "a\\x1B");
+	sanitized(&out, "\\");
+	CHECK_STR(out.ptr, "\\\\");
+	sanitized(&out, "C:\\models\\\\x\x1B\\");
+	CHECK_STR(out.ptr, "C:\\\\models\\\\\\\\x\\x1B\\\\");
+	buf_release(&out);
+}
+
+/* Escaped text keeps its backslashes, but a control character left in it is still escaped. */
+static void test_sanitize_escaped_keeps_backslash(void)
+{
+	struct buf out = BUF_INIT;
+
+	report_sanitize_escaped(&out, "score of 'a\\\\x1B' and 'a\\x1B'");
+	CHECK_STR(out.ptr, "score of 'a\\\\x1B' and 'a\\x1B'");
+	buf_reset(&out);
+	report_sanitize_escaped(&out, "bad \x1B[2J\xFF \\");
+	CHECK_STR(out.ptr, "bad \\x1B[2J\\xFF \\");
 	buf_release(&out);
 }
 
@@ -90,6 +119,9 @@ static void test_clean_length_stops_at_escape(void)
 	CHECK_INT(report_clean_length("ok\xC2\x85"), 2);
 	CHECK_INT(report_clean_length("ok\xE2\x82"), 2);
 	CHECK_INT(report_clean_length("\xF0\x9F\x98\x80\x7F"), 4);
+	CHECK_INT(report_clean_length("C:\\x"), 2);
+	CHECK_INT(report_escaped_clean_length("C:\\x"), 4);
+	CHECK_INT(report_escaped_clean_length("C:\\x\x1B"), 4);
 }
 
 /*
@@ -99,8 +131,8 @@ static void test_clean_length_stops_at_escape(void)
  */
 static void test_clean_length_at_every_offset(void)
 {
-	static const unsigned char edges[] = { 0x01, 0x1F, 0x7F, 0x80, 0x9F, 0xA0, 0xFF };
-	static const unsigned char kept[] = { 0x20, 0x7E };
+	static const unsigned char edges[] = { 0x01, 0x1F, 0x7F, 0x80, 0x9F, 0xA0, 0xFF, '\\' };
+	static const unsigned char kept[] = { 0x20, 0x7E, '[', ']' };
 	char line[41];
 	size_t i, offset;
 
@@ -110,6 +142,8 @@ static void test_clean_length_at_every_offset(void)
 			line[40] = '\0';
 			line[offset] = (char)edges[i];
 			CHECK_INT(report_clean_length(line), offset);
+			CHECK_INT(report_escaped_clean_length(line),
+				  edges[i] == '\\' ? 40 : offset);
 		}
 	}
 	for (i = 0; i < sizeof(kept); i++) {
@@ -134,12 +168,18 @@ static void test_json_string_is_sanitized(void)
 {
 	json_t *plain = report_json_string("GPQA \xE2\x80\x94 diamond");
 	json_t *dirty = report_json_string("bad\x1B[0m\xFF");
+	json_t *typed = report_json_string("bad\\x1B");
+	json_t *message = report_json_escaped_string("'bad\\\\x1B' \x1B");
 
 	CHECK_STR(json_string_value(plain), "GPQA \xE2\x80\x94 diamond");
 	CHECK_INT(json_string_length(plain), 16);
 	CHECK_STR(json_string_value(dirty), "bad\\x1B[0m\\xFF");
+	CHECK_STR(json_string_value(typed), "bad\\\\x1B");
+	CHECK_STR(json_string_value(message), "'bad\\\\x1B' \\x1B");
 	json_decref(plain);
 	json_decref(dirty);
+	json_decref(typed);
+	json_decref(message);
 }
 
 /* Returns what report_print_json() writes for value, read back from a temporary file. */
@@ -288,12 +328,12 @@ static void test_finding_text_matches_tree(void)
 	struct pos pos = { 12, 5 };
 	size_t i;
 
-	finding_add(&list, RULE_URL_INSECURE, "data/\x1b[31mm.yaml", pos, NULL,
+	finding_add(&list, RULE_URL_INSECURE, "data/\x1b[31mm\\x1B.yaml", pos, NULL,
 		    "insecure URL 'http://acme.org/\"card\"\\'");
 	ctx.model = "acme-7b";
 	finding_add(&list, RULE_SCORE_MISSING_DATE, "m.yaml", pos, &ctx, "no date");
 	ctx.benchmark = "MM\x1b[31mLU";
-	ctx.variant = "5-shot \"cot\"";
+	ctx.variant = "5-shot \"cot\" \\";
 	finding_add(&list, RULE_SCORE_MISSING_DATE, "m.yaml", pos, &ctx, "no date \xFF");
 	finding_list_finish(&list, NULL);
 	for (i = 0; i < list.nr; i++)
@@ -301,10 +341,29 @@ static void test_finding_text_matches_tree(void)
 	finding_list_release(&list);
 }
 
+/* A path prints with its backslash doubled, and the message it comes with unchanged. */
+static void test_finding_text_escapes_once(void)
+{
+	struct finding_list list = FINDING_LIST_INIT;
+	struct pos pos = { 12, 5 };
+	struct buf text = BUF_INIT;
+
+	finding_add(&list, RULE_URL_INSECURE, "data/a\\x1B\x1B.yaml", pos, NULL,
+		    "insecure URL 'http://acme.org/\\\\x1B'");
+	finding_list_finish(&list, NULL);
+	report_add_finding_text(&text, &list.items[0], 0);
+	CHECK_STR(text.ptr, "data/a\\\\x1B\\x1B.yaml:12:5: warning: insecure URL "
+		  "'http://acme.org/\\\\x1B' [url-insecure]\n");
+	buf_release(&text);
+	finding_list_release(&list);
+}
+
 int main(void)
 {
 	RUN(test_sanitize_keeps_plain_text);
 	RUN(test_sanitize_escapes_controls);
+	RUN(test_sanitize_doubles_backslash);
+	RUN(test_sanitize_escaped_keeps_backslash);
 	RUN(test_sanitize_escapes_direction_controls);
 	RUN(test_sanitize_escapes_invalid_utf8);
 	RUN(test_clean_length_stops_at_escape);
@@ -315,5 +374,6 @@ int main(void)
 	RUN(test_print_json_reports_write_error);
 	RUN(test_names_need_no_escape);
 	RUN(test_finding_text_matches_tree);
+	RUN(test_finding_text_escapes_once);
 	return unit_done();
 }
