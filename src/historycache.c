@@ -507,7 +507,8 @@ static int blob_known(const struct history_cache *cache, const git_oid *oid)
 /*
  * The maximum of bytes of text that history_cache_prefetch() keeps in
  * memory at a time. It parses what it has read when it reaches this, and
- * reads on.
+ * reads on. The read-ahead counts the texts of its parse in progress too,
+ * and ends that parse first.
  */
 #define PREFETCH_BYTES ((size_t)32 * 1024 * 1024)
 
@@ -669,11 +670,14 @@ void history_cache_read_ahead_read(struct history_cache *cache,
 		git_oid_cpy(&seen[k], &files[i].oid);
 		nseen++;
 		batch_add(cache, b, &files[i], changed[i] ? AHEAD_LARGE : 0);
-		/* A parse of the threads cannot overlap another. */
-		if (b->bytes >= PREFETCH_BYTES) {
+		/*
+		 * The texts of the parse in progress count towards the bound,
+		 * and a parse of the threads cannot overlap another.
+		 */
+		if (cache->pending && b->bytes + cache->pending_texts->bytes >= PREFETCH_BYTES)
 			history_cache_read_ahead_finish(cache);
+		if (b->bytes >= PREFETCH_BYTES)
 			batch_parse(cache, b);
-		}
 	}
 	if (nseen) {
 		XGROW(*ahead, cache->ahead_alloc[1], cache->nahead[1] + nseen);

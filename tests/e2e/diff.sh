@@ -916,4 +916,29 @@ test_expect_success 'verbose names an unused configuration only when the walk re
 	! grep "configuration of commit" err.2
 '
 
+# The new file versions of these two windows of the walk add up to more
+# than 32 MiB, so reading the second window ends the parse of the first.
+# The read-ahead reads packed blobs only, hence the repack.
+test_expect_success 'two windows past 32 MiB report the same' '
+	seq -f "# a comment that no parse keeps, on line %05g of the padding" 2600 >pad &&
+	make_repo big && cd big && mkdir data &&
+	echo "registry: [data/]" >.modelaudit.yaml &&
+	for i in $(seq 1 64); do
+		for id in a b c d e; do
+			{ cat ../pad && registry "0.$((100 + i))" 2024-07-01 $id-7b; } >data/$id.yaml || exit 1
+		done &&
+		git add -A && git commit -qm "c$i" || exit 1
+	done &&
+	git repack -adq &&
+	for threads in 1 2 4; do
+		MODELAUDIT_THREADS=$threads run_ma 0 diff --root --verbose --fail-on never &&
+		mv out out.$threads && mv err err.$threads || exit 1
+	done &&
+	test_cmp out.1 out.2 && test_cmp out.1 out.4 &&
+	test_cmp err.1 err.2 && test_cmp err.1 err.4 &&
+	grep "commits with registry changes" err.1 >actual &&
+	echo "64 commits with registry changes: 320 changes, 315 findings introduced, 0 fixed" >expected &&
+	test_cmp expected actual
+'
+
 test_done
