@@ -109,7 +109,7 @@ void audit_add_texts(struct audit *a, const struct registry_text *files, size_t 
 		if (a->verbose) {
 			struct buf shown = BUF_INIT;
 
-			buf_add_escaped(&shown, f->path, strlen(f->path));
+			buf_adds_escaped(&shown, f->path);
 			fprintf(stderr, "modelaudit: reading %s (%zu bytes)\n", shown.ptr, f->len);
 			buf_release(&shown);
 		}
@@ -184,7 +184,7 @@ int audit_read_worktree(struct audit *a, const struct string_list *paths,
 
 	for (i = 0; i < skipped.nr; i++) {
 		buf_reset(&text);
-		buf_add_escaped(&text, skipped.items[i], strlen(skipped.items[i]));
+		buf_adds_escaped(&text, skipped.items[i]);
 		fprintf(stderr, "modelaudit: skipping %s: not a regular file (a link or a "
 			"special file below a registry directory is not read)\n", text.ptr);
 		free((char *)skipped.items[i]);

@@ -221,6 +221,11 @@ int buf_add_escaped(struct buf *b, const char *s, size_t len)
 	return 0;
 }
 
+int buf_adds_escaped(struct buf *b, const char *s)
+{
+	return buf_add_escaped(b, s, strlen(s));
+}
+
 int buf_read_file(struct buf *b, const char *path, struct buf *err)
 {
 	FILE *f = fopen(path, "rb");

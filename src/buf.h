@@ -56,6 +56,9 @@ size_t utf8_shown_length(const unsigned char *s, size_t len);
  */
 int buf_add_escaped(struct buf *b, const char *s, size_t len);
 
+/* Appends the string s escaped as buf_add_escaped() does. */
+int buf_adds_escaped(struct buf *b, const char *s);
+
 /*
  * Reads a whole file into b. Returns 0, or -1 with a message in err
  * ("<path>: <reason>"); a file longer than b->cap is an error.

@@ -73,11 +73,6 @@ static void add_quoted(struct buf *out, const char *s)
 	buf_addch(out, '\'');
 }
 
-static void add_escaped(struct buf *out, const char *s)
-{
-	buf_add_escaped(out, s, strlen(s));
-}
-
 static int is_set(const struct text *t)
 {
 	return t->s && *t->s;
@@ -139,10 +134,10 @@ static const char *benchmark_name(const struct checker *c, const struct score *s
 /* Appends "MMLU (5-shot)": the benchmark and, if any, its variant. */
 static void describe_benchmark(struct buf *out, const char *name, const char *variant)
 {
-	add_escaped(out, *name ? name : "an unnamed benchmark");
+	buf_adds_escaped(out, *name ? name : "an unnamed benchmark");
 	if (variant && *variant) {
 		buf_adds(out, " (");
-		add_escaped(out, variant);
+		buf_adds_escaped(out, variant);
 		buf_addch(out, ')');
 	}
 }
@@ -417,7 +412,7 @@ static int check_date(const struct checker *c, const struct text *t,
 	if (c->has_today && d > c->today) {
 		buf_adds(&msg, what);
 		buf_adds(&msg, " is ");
-		add_escaped(&msg, t->s);
+		buf_adds_escaped(&msg, t->s);
 		buf_addf(&msg, ", after today (%s): correct the date", c->rs->today);
 		report(c, RULE_DATE_IN_FUTURE, t->pos, ctx, &msg);
 	}
@@ -528,9 +523,9 @@ static void check_params(const struct checker *c)
 
 	if (a > t && !count_equal(active->value.s, total->value.s, 0)) {
 		buf_adds(&msg, "active_params ");
-		add_escaped(&msg, active->value.s);
+		buf_adds_escaped(&msg, active->value.s);
 		buf_adds(&msg, " is greater than total_params ");
-		add_escaped(&msg, total->value.s);
+		buf_adds_escaped(&msg, total->value.s);
 		buf_adds(&msg, ": a model cannot use more parameters than it has");
 		report(c, RULE_PARAMS_ACTIVE_EXCEEDS_TOTAL, active->value.pos, &ctx, &msg);
 		goto done;
@@ -538,9 +533,9 @@ static void check_params(const struct checker *c)
 	if (arch && arch->value.s && !strcmp(arch->value.s, "dense") &&
 	    !count_equal(active->value.s, total->value.s, 0)) {
 		buf_adds(&msg, "active_params ");
-		add_escaped(&msg, active->value.s);
+		buf_adds_escaped(&msg, active->value.s);
 		buf_adds(&msg, " differs from total_params ");
-		add_escaped(&msg, total->value.s);
+		buf_adds_escaped(&msg, total->value.s);
 		buf_adds(&msg, " in a dense model: make them equal, or set architecture to moe");
 		report(c, RULE_PARAMS_DENSE_MISMATCH, active->value.pos, &ctx, &msg);
 	}
@@ -562,7 +557,7 @@ static void check_specs(const struct checker *c)
 			continue;
 		buf_reset(&what);
 		buf_adds(&what, "specs.");
-		add_escaped(&what, spec->key.s);
+		buf_adds_escaped(&what, spec->key.s);
 		ctx = model_context(c, what.ptr, spec->value.s);
 
 		if (is_set(&spec->source)) {
@@ -689,9 +684,9 @@ in_range:
 	if (!def || ((!def->has_min || v >= def->min) && (!def->has_max || v <= def->max)))
 		goto done;
 	buf_adds(&msg, "score ");
-	add_escaped(&msg, sc->value.s);
+	buf_adds_escaped(&msg, sc->value.s);
 	buf_addf(&msg, " of %s is outside the range of ", score_what(what));
-	add_escaped(&msg, def->name);
+	buf_adds_escaped(&msg, def->name);
 	if (def->has_min && def->has_max)
 		buf_addf(&msg, ", %g to %g", def->min, def->max);
 	else if (def->has_min)
@@ -759,7 +754,7 @@ static void check_score_date(const struct checker *c, const struct score *sc,
 	if (c->has_released && c->released - days > BEFORE_RELEASE_DAYS) {
 		buf_addf(&msg, "score of %s is dated %s, %ld days before the model's "
 			 "release on ", score_what(what), sc->date.s, c->released - days);
-		add_escaped(&msg, c->m->released.s);
+		buf_adds_escaped(&msg, c->m->released.s);
 		buf_adds(&msg, ": check the date of the source");
 		report(c, RULE_DATE_BEFORE_RELEASE, sc->date.pos, &ctx, &msg);
 	}
@@ -976,7 +971,7 @@ static void describe_place(struct buf *out, const struct model *here,
 		buf_addf(out, "line %u", (unsigned)pos.line);
 		return;
 	}
-	add_escaped(out, there->path);
+	buf_adds_escaped(out, there->path);
 	buf_addf(out, ":%u", (unsigned)pos.line);
 }
 
@@ -1333,7 +1328,7 @@ static void add_sibling(struct buf *out, const struct sized_score *s)
 {
 	add_quoted(out, s->m->id.s ? s->m->id.s : "");
 	buf_adds(out, " (");
-	add_escaped(out, s->key->text);
+	buf_adds_escaped(out, s->key->text);
 	buf_addch(out, ')');
 }
 

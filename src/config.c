@@ -57,6 +57,16 @@ void config_release(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+/* Sets err to "path:line:column: ", or "path: " when pos is NULL. */
+static void set_location(struct buf *err, const char *path, const struct pos *pos)
+{
+	buf_reset(err);
+	buf_adds_escaped(err, path);
+	if (pos)
+		buf_addf(err, ":%u:%u", pos->line, pos->column);
+	buf_adds(err, ": ");
+}
+
 /* Fills err with "path:line:column: message" and returns -1. */
 static int config_error(struct buf *err, const char *path, const struct node *at,
 			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -66,11 +76,7 @@ static int config_error(struct buf *err, const char *path, const struct node *at
 {
 	va_list ap;
 
-	buf_reset(err);
-	buf_add_escaped(err, path, strlen(path));
-	if (at)
-		buf_addf(err, ":%u:%u", at->pos.line, at->pos.column);
-	buf_adds(err, ": ");
+	set_location(err, path, at ? &at->pos : NULL);
 	va_start(ap, fmt);
 	buf_vaddf(err, fmt, ap);
 	va_end(ap);
@@ -243,9 +249,8 @@ int config_parse(struct config *cfg, const char *path, const char *text,
 	if (problems.nr) {
 		const struct finding *f = &problems.items[0];
 
-		buf_reset(err);
-		buf_add_escaped(err, path, strlen(path));
-		buf_addf(err, ":%u:%u: %s", f->pos.line, f->pos.column, f->message);
+		set_location(err, path, &f->pos);
+		buf_adds(err, f->message);
 		goto done;
 	}
 	root = file.root;

@@ -91,7 +91,7 @@ static void revision_failed(struct buf *err, const char *what, const char *rev,
 	buf_adds(err, what);
 	revrange_add_quoted(err, rev);
 	buf_adds(err, ": ");
-	buf_add_escaped(err, reason, strlen(reason));
+	buf_adds_escaped(err, reason);
 }
 
 /* Returns the length of rev's leading name: what precedes "~", "^", ":" or "@{". */
@@ -331,9 +331,9 @@ int gitrepo_check_registry_paths(const struct string_list *paths, const char *co
 			continue;
 		}
 		buf_reset(err);
-		buf_add_escaped(err, config, strlen(config));
+		buf_adds_escaped(err, config);
 		buf_adds(err, ": registry path '");
-		buf_add_escaped(err, paths->items[i], strlen(paths->items[i]));
+		buf_adds_escaped(err, paths->items[i]);
 		buf_adds(err, "' is outside the repository, and the index and commits "
 			 "have only paths from its root");
 		return -1;

@@ -221,11 +221,11 @@ static void walk_failed(const struct history_options *options, int since,
 
 	buf_reset(err);
 	buf_adds(err, "cannot walk the history of '");
-	buf_add_escaped(err, rev, strlen(rev));
+	buf_adds_escaped(err, rev);
 	if (since)
 		buf_adds(err, "..HEAD");
 	buf_adds(err, "': ");
-	buf_add_escaped(err, reason, strlen(reason));
+	buf_adds_escaped(err, reason);
 	gitrepo_add_shallow_hint(h->repo, err);
 }
 
@@ -1010,22 +1010,12 @@ static void match_paired(struct finding_refs *a, struct finding_refs *b,
 	free(paired);
 }
 
-/* Appends registry text s escaped for a finding message, or fallback when s is NULL. */
-static void add_escaped_text(struct buf *out, const char *s, const char *fallback)
-{
-	if (!s) {
-		buf_adds(out, fallback);
-		return;
-	}
-	buf_add_escaped(out, s, strlen(s));
-}
-
 static void describe_score(struct buf *out, const struct score *s)
 {
-	add_escaped_text(out, s->benchmark.s, "?");
+	buf_adds_escaped(out, s->benchmark.s ? s->benchmark.s : "?");
 	if (s->variant.s) {
 		buf_adds(out, " (");
-		add_escaped_text(out, s->variant.s, "");
+		buf_adds_escaped(out, s->variant.s);
 		buf_addch(out, ')');
 	}
 }
@@ -1053,7 +1043,7 @@ static void check_score_date(struct finding_list *out, const struct change *c,
 		return;
 	describe_score(&what, s);
 	buf_adds(&what, " is dated ");
-	add_escaped_text(&what, s->date.s, "");
+	buf_adds_escaped(&what, s->date.s);
 	score_context(&ctx, c->model, s, "date");
 	ctx.value = s->date.s;
 	finding_add(out, RULE_DATE_AFTER_COMMIT, c->path, s->date.pos, &ctx,
@@ -1099,7 +1089,7 @@ static void history_findings(struct finding_list *out,
 		if (c->kind == CHANGE_MODEL && c->op == CHANGE_REMOVED) {
 			memset(&ctx, 0, sizeof(ctx));
 			ctx.model = c->model;
-			add_escaped_text(&what, c->model, "(no id)");
+			buf_adds_escaped(&what, c->model ? c->model : "(no id)");
 			finding_add(out, RULE_MODEL_REMOVED, c->path, c->pos, &ctx,
 				    "model %s was removed", what.ptr);
 			buf_release(&what);
@@ -1119,9 +1109,11 @@ static void history_findings(struct finding_list *out,
 		if (c->kind != CHANGE_SCORE)
 			continue;
 		if (c->op == CHANGE_REMOVED) {
+			const char *was = c->old_score->value.s;
+
 			describe_score(&what, c->old_score);
 			buf_adds(&what, " was removed (it was ");
-			add_escaped_text(&what, c->old_score->value.s, "empty");
+			buf_adds_escaped(&what, was ? was : "empty");
 			score_context(&ctx, c->model, c->old_score, NULL);
 			finding_add(out, RULE_SCORE_REMOVED, c->path, c->pos, &ctx,
 				    "score of %s)", what.ptr);
@@ -1141,9 +1133,9 @@ static void history_findings(struct finding_list *out,
 			    (sa == sb || (sa && sb && !strcmp(sa, sb)))) {
 				describe_score(&what, b);
 				buf_adds(&what, " changed from ");
-				add_escaped_text(&what, a->value.s, "empty");
+				buf_adds_escaped(&what, a->value.s ? a->value.s : "empty");
 				buf_adds(&what, " to ");
-				add_escaped_text(&what, b->value.s, "empty");
+				buf_adds_escaped(&what, b->value.s ? b->value.s : "empty");
 				score_context(&ctx, c->model, b, "score");
 				ctx.value = b->value.s;
 				finding_add(out, RULE_SCORE_CHANGED_WITHOUT_SOURCE, c->path,

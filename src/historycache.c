@@ -60,7 +60,7 @@ static void entry_free(struct blob_entry *e)
 	free(e);
 }
 
-static void batch_release(struct text_batch *b);
+static void batch_free(struct text_batch *b);
 
 void history_cache_release(struct history_cache *cache)
 {
@@ -68,10 +68,7 @@ void history_cache_release(struct history_cache *cache)
 	size_t i;
 
 	history_cache_read_ahead_finish(cache);
-	if (cache->staged) {
-		batch_release(cache->staged);
-		free(cache->staged);
-	}
+	batch_free(cache->staged);
 	free(cache->ahead[0]);
 	free(cache->ahead[1]);
 	for (i = 0; i < cache->nbuckets; i++) {
@@ -461,7 +458,7 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 	if (cache->verbose) {
 		struct buf shown = BUF_INIT;
 
-		buf_add_escaped(&shown, path, strlen(path));
+		buf_adds_escaped(&shown, path);
 		fprintf(stderr, "modelaudit: read %s (%s): %zu model%s\n", shown.ptr,
 			git_oid_tostr_s(oid), e->nmodels, e->nmodels == 1 ? "" : "s");
 		buf_release(&shown);
@@ -578,6 +575,15 @@ static void batch_release(struct text_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* Frees b and its texts. b may be NULL. */
+static void batch_free(struct text_batch *b)
+{
+	if (!b)
+		return;
+	batch_release(b);
+	free(b);
+}
+
 /* Parses the chunks of b on cache->threads threads, and waits for them. */
 static void batch_parse(struct history_cache *cache, struct text_batch *b)
 {
@@ -630,7 +636,7 @@ static size_t oid_slot(const git_oid *table, const unsigned char *used, size_t m
 	return i;
 }
 
-/* Forgets the older blobs that the read-ahead took: their commits are reported. */
+/* Drops the older blobs that the read-ahead took, whose commits are reported. */
 static void ahead_rotate(struct history_cache *cache)
 {
 	git_oid *older = cache->ahead[0];
@@ -704,8 +710,7 @@ void history_cache_read_ahead_start(struct history_cache *cache)
 						    cache->rules, cache->severity,
 						    cache->threads, cache->share_all ? 1 : 0);
 	if (!cache->pending) {
-		batch_release(b);
-		free(b);
+		batch_free(b);
 		return;
 	}
 	cache->pending_texts = b;
@@ -717,8 +722,7 @@ void history_cache_read_ahead_finish(struct history_cache *cache)
 		return;
 	chunk_table_prefetch_finish(cache->chunks, cache->pending, &cache->parsed_chunks);
 	cache->pending = NULL;
-	batch_release(cache->pending_texts);
-	free(cache->pending_texts);
+	batch_free(cache->pending_texts);
 	cache->pending_texts = NULL;
 }
 

@@ -137,7 +137,7 @@ int history_cache_has_blob(const struct history_cache *cache, const git_oid *oid
  * chunk table has most of its models from the version before. The blobs
  * taken are remembered until the second call after this one, so that no
  * read-ahead or history_cache_prefetch() reads them again. Each call
- * forgets the blobs of the call two before it.
+ * drops the blobs of the call two before it.
  *
  * This may run while the parse of the call before goes on: the walk reads
  * the next commits while the threads parse the current ones.
@@ -156,7 +156,6 @@ void history_cache_read_ahead_start(struct history_cache *cache);
 
 /* Parses what the read-ahead left on the calling thread and adds it to the cache. */
 void history_cache_read_ahead_finish(struct history_cache *cache);
-
 
 /* Reports whether an inline suppression of the file of e covers f (by rule and line). */
 int history_cache_suppressed(const struct blob_entry *e, const struct finding *f);

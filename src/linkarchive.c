@@ -85,7 +85,7 @@ static int parse_reply(char **copy, const struct buf *reply, struct buf *err)
 	root = json_loadb(reply->ptr, reply->len, 0, &jerr);
 	if (!root) {
 		buf_setf(err, "invalid JSON in the archive's reply: ");
-		buf_add_escaped(err, jerr.text, strlen(jerr.text));
+		buf_adds_escaped(err, jerr.text);
 		return -1;
 	}
 	closest = json_object_get(json_object_get(root, "archived_snapshots"), "closest");

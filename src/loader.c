@@ -339,7 +339,7 @@ static void report_anchor(struct loader *ld, const yaml_event_t *event, const ch
 {
 	struct buf name = BUF_INIT;
 
-	buf_add_escaped(&name, anchor, strlen(anchor));
+	buf_adds_escaped(&name, anchor);
 	finding_add(ld->findings, RULE_YAML_ALIAS, ld->path,
 		    make_pos(ld, event->start_mark.line, event->start_mark.column), NULL,
 		    event->type == YAML_ALIAS_EVENT ?
@@ -353,7 +353,7 @@ static void report_tag(struct loader *ld, const yaml_event_t *event, const char 
 {
 	struct buf name = BUF_INIT;
 
-	buf_add_escaped(&name, tag, strlen(tag));
+	buf_adds_escaped(&name, tag);
 	finding_add(ld->findings, RULE_SCHEMA_TYPE, ld->path,
 		    make_pos(ld, event->start_mark.line, event->start_mark.column), NULL,
 		    "tag '%s' is not allowed: the registry format types every value itself",

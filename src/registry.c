@@ -676,7 +676,7 @@ static void build_score(struct builder *b, struct score *sc, const struct node *
 		struct buf what = BUF_INIT;
 
 		buf_adds(&what, "score of ");
-		buf_add_escaped(&what, sc->canonical, strlen(sc->canonical));
+		buf_adds_escaped(&what, sc->canonical);
 		if (sc->value.present && !sc->value.s)
 			; /* wrong shape, already reported */
 		else

@@ -10,7 +10,7 @@
 void revrange_add_quoted(struct buf *b, const char *rev)
 {
 	buf_addch(b, '\'');
-	buf_add_escaped(b, rev, strlen(rev));
+	buf_adds_escaped(b, rev);
 	buf_addch(b, '\'');
 }
 

@@ -201,7 +201,7 @@ static void add_error_at(struct buf *err, const char *path, struct pos pos,
 	va_list ap;
 
 	buf_reset(err);
-	buf_add_escaped(err, path, strlen(path));
+	buf_adds_escaped(err, path);
 	buf_addf(err, ":%u:%u: ", (unsigned)pos.line, (unsigned)pos.column);
 	va_start(ap, fmt);
 	buf_vaddf(err, fmt, ap);
@@ -212,7 +212,7 @@ static void add_error_at(struct buf *err, const char *path, struct pos pos,
 static void add_quoted(struct buf *b, const char *s)
 {
 	buf_addch(b, '\'');
-	buf_add_escaped(b, s, strlen(s));
+	buf_adds_escaped(b, s);
 	buf_addch(b, '\'');
 }
 
@@ -277,7 +277,7 @@ static int index_name(struct ruleset *rs, const char *name, size_t b,
 		buf_adds(err, " already belongs to ");
 		add_quoted(err, rs->benchmarks[slot->benchmark].name);
 		buf_adds(err, " (");
-		buf_add_escaped(err, site->path, strlen(site->path));
+		buf_adds_escaped(err, site->path);
 		buf_addf(err, ":%u); give each name to one benchmark",
 			 (unsigned)site->pos.line);
 		ret = -1;
@@ -635,7 +635,7 @@ static int read_optional(struct buf *text, const char *path, struct buf *err)
 		if (errno == ENOENT)
 			return 0;
 		buf_reset(err);
-		buf_add_escaped(err, path, strlen(path));
+		buf_adds_escaped(err, path);
 		buf_addf(err, ": %s", strerror(errno));
 		return -1;
 	}

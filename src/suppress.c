@@ -157,7 +157,7 @@ static void parse_directive(struct suppression *s, const char *p, const char *en
 			ids[i] = rule_table[i].id;
 		suggestion = nearest_word(name, ids, RULE_COUNT);
 		buf_adds(&problem, "suppression names unknown rule '");
-		buf_add_escaped(&problem, name, strlen(name));
+		buf_adds_escaped(&problem, name);
 		if (suggestion)
 			buf_addf(&problem, "' (did you mean '%s'?)", suggestion);
 		else
