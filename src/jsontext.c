@@ -79,7 +79,10 @@ static int add_escaped(const char *piece, size_t len, void *data)
 	return buf_add(data, piece, len);
 }
 
-/* Writes s as a JSON string after report_sanitize(), or unless raw after report_sanitize_escaped(). */
+/*
+ * Writes s as a JSON string, escaped as report_sanitize() does when raw is
+ * set and as report_sanitize_escaped() does otherwise.
+ */
 static void add_text(struct jsontext *t, const char *key, const char *s, int raw)
 {
 	const char *clean = s;

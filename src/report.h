@@ -47,8 +47,8 @@ struct report_summary {
 /*
  * Prints "modelaudit: error: " and the printf-style message on standard
  * error, with control characters escaped as report_sanitize_escaped()
- * does: an operational message can quote a path or a library's reason as
- * it came.
+ * does, because an operational message can quote a path or a library's
+ * reason as it came.
  */
 void report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -603,8 +603,9 @@ test_expect_success 'blame errors double typed backslash' '
 # A finding message longer than 1,000 characters is cut in markdown. The
 # message of a duplicate key of 1,000 backslashes is the 15 characters of
 # "duplicate key '" and 2,000 backslashes, so the 1,000th character falls
-# inside an escaped pair: the cut leaves 984 backslashes, which markdown
-# writes as 1,968, rather than a lone one before the ellipsis.
+# inside an escaped pair. The cut keeps whole pairs: it leaves 984
+# backslashes, which markdown writes as 1,968, and no lone one before the
+# ellipsis.
 test_expect_success 'markdown cuts message between escapes' '
 	make_repo repo && cd repo && mkdir data &&
 	echo "models: []" >data/models.yaml &&
