@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "fsutil.h"
+#include "gitloose.h"
 #include "revrange.h"
 
 /* Registry files larger than this are rejected rather than read. */
@@ -47,6 +48,11 @@ int gitrepo_open(struct gitrepo **out, struct buf *err)
 	if (git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
 		buf_setf(err, "cannot open the git repository of the current directory: %s",
 			 git_reason());
+		git_libgit2_shutdown();
+		return GITREPO_ERROR;
+	}
+	if (gitloose_add(git, err) < 0) {
+		git_repository_free(git);
 		git_libgit2_shutdown();
 		return GITREPO_ERROR;
 	}
@@ -206,6 +212,51 @@ static int revision_spec(struct buf *spec, struct gitrepo *repo, const char *rev
 	return ret;
 }
 
+/*
+ * Reports whether libgit2 error e is about an object or a reference that
+ * exists but cannot be read, such as a corrupt loose object (gitloose.c),
+ * rather than about a name that matches nothing.
+ */
+static int is_damage(const git_error *e)
+{
+	return e->klass == GIT_ERROR_ODB || e->klass == GIT_ERROR_ZLIB ||
+	       e->klass == GIT_ERROR_OBJECT || e->klass == GIT_ERROR_REFERENCE;
+}
+
+/*
+ * libgit2 1.5 returns GIT_EINVALIDSPEC for "HEAD~1" when HEAD names a
+ * tree or a blob, which is no syntax error. Fills err and returns -1 when
+ * the name that rev starts with names one; returns 0 otherwise.
+ */
+static int base_not_commit(struct buf *err, struct gitrepo *repo, const char *rev)
+{
+	size_t len = base_name_len(rev);
+	git_object *obj = NULL, *peeled = NULL;
+	git_object_t type = GIT_OBJECT_INVALID;
+	char *base;
+
+	if (!len || !rev[len])
+		return 0;
+	base = xstrndup(rev, len);
+	if (git_revparse_single(&obj, repo->git, base) == 0) {
+		type = git_object_type(obj);
+		if (type == GIT_OBJECT_TAG && git_object_peel(&peeled, obj, GIT_OBJECT_ANY) == 0)
+			type = git_object_type(peeled);
+	}
+	git_object_free(peeled);
+	git_object_free(obj);
+	if (type == GIT_OBJECT_TREE || type == GIT_OBJECT_BLOB) {
+		buf_reset(err);
+		buf_adds(err, "unknown revision ");
+		revrange_add_quoted(err, rev);
+		buf_adds(err, ": ");
+		revrange_add_quoted(err, base);
+		buf_addf(err, " names a %s, not a commit", git_object_type2string(type));
+	}
+	free(base);
+	return type == GIT_OBJECT_TREE || type == GIT_OBJECT_BLOB ? -1 : 0;
+}
+
 int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 			   const char *rev, struct buf *err)
 {
@@ -233,6 +284,10 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 		 * libgit2 1.5 does not always set its own message for this
 		 * return, and may leave one of an earlier failed lookup.
 		 */
+		if (ret == GIT_EINVALIDSPEC && base_not_commit(err, repo, rev) < 0) {
+			ret = GITREPO_ERROR;
+			goto done;
+		}
 		if (ret == GIT_EINVALIDSPEC) {
 			revision_failed(err, "invalid revision ", rev,
 					"not valid revision syntax (see gitrevisions(7))");
@@ -248,6 +303,8 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 			revision_failed(err, "unknown revision ", rev,
 					"no such parent: the history is shorter than that, "
 					"or the commit is not a merge");
+		else if (ret != GIT_ENOTFOUND && e && is_damage(e))
+			revision_failed(err, "cannot read revision ", rev, git_reason());
 		else
 			revision_failed(err, "unknown revision ", rev,
 					e ? git_reason() : "no commit matches");
@@ -467,6 +524,7 @@ int gitrepo_list_tree(struct snapshot *out, struct gitrepo *repo,
 		char *path = gitrepo_normalize_path(registry_paths->items[i]);
 		size_t first = out->nr;
 		git_filemode_t mode;
+		int lookup;
 
 		if (!path) {
 			buf_setf(err, "registry path '%s' is outside the repository: "
@@ -475,8 +533,23 @@ int gitrepo_list_tree(struct snapshot *out, struct gitrepo *repo,
 			ret = GITREPO_ERROR;
 			goto next;
 		}
-		if (git_tree_entry_bypath(&entry, tree, path) < 0) {
+		/*
+		 * GIT_ENOTFOUND means the tree has no such path. libgit2 1.5
+		 * returns -1 instead when a directory on the way cannot be read,
+		 * which must not read as a registry file that was removed.
+		 */
+		lookup = git_tree_entry_bypath(&entry, tree, path);
+		if (lookup == GIT_ENOTFOUND) {
 			snapshot_add_missing(out, path);
+			goto next;
+		}
+		if (lookup < 0) {
+			buf_reset(err);
+			buf_adds(err, "cannot read a tree on the path to '");
+			buf_adds_escaped(err, path);
+			buf_adds(err, "': ");
+			buf_adds_escaped(err, git_reason());
+			ret = GITREPO_ERROR;
 			goto next;
 		}
 		mode = git_tree_entry_filemode(entry);
@@ -604,9 +677,11 @@ static int list_index(struct snapshot *out, struct gitrepo *repo,
 
 			/*
 			 * An intent-to-add entry (git add -N) has no content staged,
-			 * so it counts as absent, as in git diff --cached.
+			 * so it counts as absent, as in git diff --cached. A symbolic
+			 * link or a submodule is no registry file, as in a commit.
 			 */
 			if ((!exact && !below) || S_ISLNK(e->mode) ||
+			    e->mode == GIT_FILEMODE_COMMIT ||
 			    (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD))
 				continue;
 			if (GIT_INDEX_ENTRY_STAGE(e) != 0) {
@@ -785,6 +860,39 @@ static int commit_tree(git_tree **tree, struct gitrepo *repo, const char *rev,
 	return ret;
 }
 
+/*
+ * Fails when a registry path that the listing of tree recorded as missing
+ * is a symbolic link or a submodule there. A history walk reads such an
+ * entry as a file removed, but `check --rev` reports what is there.
+ */
+static int reject_special_entries(const struct snapshot *snap, const git_tree *tree,
+				  const char *rev, struct buf *err)
+{
+	size_t i;
+
+	for (i = 0; i < snap->nmissing; i++) {
+		git_tree_entry *entry = NULL;
+		const char *what = NULL;
+
+		if (git_tree_entry_bypath(&entry, tree, snap->missing[i]) == 0) {
+			if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK)
+				what = "a symbolic link";
+			else if (git_tree_entry_filemode(entry) == GIT_FILEMODE_COMMIT)
+				what = "a submodule";
+		}
+		git_tree_entry_free(entry);
+		if (what) {
+			buf_reset(err);
+			buf_adds_escaped(err, snap->missing[i]);
+			buf_addf(err, ": %s in ", what);
+			buf_adds_escaped(err, rev);
+			buf_adds(err, ", not a file or a directory");
+			return GITREPO_ERROR;
+		}
+	}
+	return 0;
+}
+
 int gitrepo_read_snapshot(struct snapshot *out, struct gitrepo *repo,
 			  enum snapshot_kind kind, const char *rev,
 			  const struct string_list *registry_paths,
@@ -804,6 +912,8 @@ int gitrepo_read_snapshot(struct snapshot *out, struct gitrepo *repo,
 		ret = commit_tree(&tree, repo, rev, err);
 		if (!ret)
 			ret = gitrepo_list_tree(out, repo, tree, registry_paths, err);
+		if (!ret)
+			ret = reject_special_entries(out, tree, rev ? rev : "HEAD", err);
 		break;
 	}
 	if (!ret)

@@ -298,14 +298,23 @@ static int list_commit(struct snapshot *out, struct history *h,
 	return ret;
 }
 
-/* Returns the object id at path in tree in *oid, or sets *found to 0. */
+/*
+ * Returns the object id at path in tree in *oid, or sets *found to 0 when
+ * tree has no such path, or to -1 when a tree on the way cannot be read.
+ */
 static void tree_entry_id(git_oid *oid, int *found, const git_tree *tree, const char *path)
 {
 	git_tree_entry *entry = NULL;
 	char *normal = gitrepo_normalize_path(path);
+	int lookup = normal ? git_tree_entry_bypath(&entry, tree, normal) : GIT_ENOTFOUND;
 
-	*found = normal && git_tree_entry_bypath(&entry, tree, normal) == 0;
-	if (*found)
+	if (lookup == 0)
+		*found = 1;
+	else if (lookup == GIT_ENOTFOUND)
+		*found = 0;
+	else
+		*found = -1;
+	if (*found > 0)
 		git_oid_cpy(oid, git_tree_entry_id(entry));
 	git_tree_entry_free(entry);
 	free(normal);
@@ -344,7 +353,8 @@ static int same_registry(int *same, struct history *h, const git_commit *a,
 			goto done;
 		tree_entry_id(&x, &fx, ta, pa->items[i]);
 		tree_entry_id(&y, &fy, tb, pb->items[i]);
-		if (fx != fy || (fx && !git_oid_equal(&x, &y)))
+		/* A tree that cannot be read is left to the listing to report. */
+		if (fx != fy || fx < 0 || (fx && !git_oid_equal(&x, &y)))
 			goto done;
 	}
 	*same = 1;
