@@ -11,12 +11,12 @@
  *
  * libgit2 1.5.1 loops forever on a loose object whose zlib stream is cut
  * short, because its inflate loop takes Z_BUF_ERROR for "call again"
- * (fixed upstream in libgit2 pull request 7346). It also writes past its
- * buffer when the object is longer than its header says (libgit2 issue
- * 7177), and its errors for a bad zlib stream name no object. This reader
- * inflates each loose object with zlib, requires the stream to end with
- * exactly as many bytes as the header gives, and otherwise fails with
- * "loose object <id> is corrupt: <why>".
+ * (fixed upstream in libgit2 pull request 7346). libgit2 issue 7177
+ * reports that it also writes past its buffer when the object is longer
+ * than its header gives. Its errors for a bad zlib stream name no object
+ * either. This reader inflates each loose object with zlib, requires the
+ * stream to end with exactly as many bytes as the header gives, and
+ * otherwise fails with "loose object <id> is corrupt: <why>".
  *
  * It is asked after the pack files and before libgit2's loose reader, so
  * a packed object is read as before. Reads by abbreviated id
