@@ -116,6 +116,15 @@ int options_parse(int argc, char **argv, const struct option *options,
 	return 0;
 }
 
+void options_set_help(struct option *options, const char *name, const char *help)
+{
+	size_t i;
+
+	for (i = 0; options[i].type != OPTION_END; i++)
+		if (!strcmp(options[i].name, name))
+			options[i].help = help;
+}
+
 void options_print_help(FILE *out, const char *usage,
 			const struct option *options)
 {
