@@ -34,12 +34,10 @@ static const struct {
 
 static void set_option_help(struct option *options)
 {
-	size_t i, k;
+	size_t k;
 
-	for (i = 0; options[i].type != OPTION_END; i++)
-		for (k = 0; k < sizeof(blame_option_help) / sizeof(blame_option_help[0]); k++)
-			if (!strcmp(options[i].name, blame_option_help[k].name))
-				options[i].help = blame_option_help[k].help;
+	for (k = 0; k < sizeof(blame_option_help) / sizeof(blame_option_help[0]); k++)
+		options_set_help(options, blame_option_help[k].name, blame_option_help[k].help);
 }
 
 /* Compares benchmark names as the catalogue does: ignoring case and " -_/". */

@@ -256,6 +256,7 @@ int cmd_install_hook(int argc, char **argv)
 	struct gitrepo *repo = NULL;
 	struct buf err = BUF_INIT, dir = BUF_INIT, hook = BUF_INIT;
 	struct buf script = BUF_INIT, current = BUF_INIT, backup = BUF_INIT;
+	struct buf shown_hook = BUF_INIT;
 	struct stat st;
 	int force = 0, status = EXIT_OK;
 	struct option options[] = {
@@ -270,6 +271,13 @@ int cmd_install_hook(int argc, char **argv)
 		goto done;
 	}
 	if (common.help) {
+		/* The hook runs 'modelaudit check --staged' as written, whatever options install it. */
+		options_set_help(options, "config", "ignored: the hook finds the configuration when it runs");
+		options_set_help(options, "rules", "ignored: the hook loads the configured rules when it runs");
+		options_set_help(options, "fail-on", "ignored: the hook fails on errors, as check does by default");
+		options_set_help(options, "color", "ignored, because install-hook prints no colour");
+		options_set_help(options, "quiet", "print nothing on success: no confirmation, no warning");
+		options_set_help(options, "verbose", "ignored, because install-hook reads no registry");
 		options_print_help(stdout, install_hook_usage, options);
 		goto done;
 	}
@@ -293,9 +301,17 @@ int cmd_install_hook(int argc, char **argv)
 		goto failed;
 	buf_setf(&hook, "%s/pre-commit", dir.ptr);
 	format_hook(&script);
-	if (!common.quiet && is_outside(dir.ptr, gitrepo_git(repo)))
+	/* Paths are printed as report_error() prints them: control characters escaped. */
+	report_sanitize_escaped(&shown_hook, hook.ptr);
+	if (!common.quiet && is_outside(dir.ptr, gitrepo_git(repo))) {
+		struct buf shown_dir = BUF_INIT;
+
+		report_sanitize_escaped(&shown_dir, dir.ptr);
 		fprintf(stderr, "modelaudit: warning: core.hooksPath names %s, outside this repository: "
-			"the hook also runs in every other repository that uses that directory\n", dir.ptr);
+			"the hook also runs in every other repository that uses that directory\n",
+			shown_dir.ptr);
+		buf_release(&shown_dir);
+	}
 
 	/*
 	 * An existing hook: the same script needs nothing, an older one of
@@ -311,7 +327,8 @@ int cmd_install_hook(int argc, char **argv)
 		buf_release(&ignored);
 		if (ours && !strcmp(current.ptr, script.ptr)) {
 			if (!common.quiet)
-				printf("modelaudit: the pre-commit hook in %s is already installed\n", hook.ptr);
+				printf("modelaudit: the pre-commit hook in %s is already installed\n",
+				       shown_hook.ptr);
 			goto done;
 		}
 		if (!ours && !force) {
@@ -327,9 +344,14 @@ int cmd_install_hook(int argc, char **argv)
 	if (write_executable(hook.ptr, &script, &err) < 0)
 		goto failed;
 	if (!common.quiet) {
-		if (backup.len)
-			printf("modelaudit: kept the previous pre-commit hook as %s\n", backup.ptr);
-		printf("modelaudit: installed the pre-commit hook in %s\n", hook.ptr);
+		if (backup.len) {
+			struct buf shown_backup = BUF_INIT;
+
+			report_sanitize_escaped(&shown_backup, backup.ptr);
+			printf("modelaudit: kept the previous pre-commit hook as %s\n", shown_backup.ptr);
+			buf_release(&shown_backup);
+		}
+		printf("modelaudit: installed the pre-commit hook in %s\n", shown_hook.ptr);
 	}
 	goto done;
 
@@ -346,6 +368,7 @@ done:
 	buf_release(&script);
 	buf_release(&current);
 	buf_release(&backup);
+	buf_release(&shown_hook);
 	string_list_release(&args);
 	string_list_release(&common.rules);
 	return status;

@@ -60,8 +60,7 @@ static int parse_number(long *out, const char *name, const char *value, long min
 	errno = 0;
 	n = strtol(value, &end, 10);
 	if (errno || *end || end == value || n < min || n > 1000000) {
-		fprintf(stderr, "modelaudit: error: --%s must be a whole number from %ld to 1000000, not '%s'\n",
-			name, min, value);
+		report_error("--%s must be a whole number from %ld to 1000000, not '%s'", name, min, value);
 		return -1;
 	}
 	*out = n;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "report.h"
 
 struct command {
 	const char *name;
@@ -229,7 +230,7 @@ static int run(int argc, char **argv)
 		}
 		cmd = find_command(argv[2]);
 		if (!cmd) {
-			fprintf(stderr, "modelaudit: error: unknown command '%s' (see 'modelaudit --help')\n", argv[2]);
+			report_error("unknown command '%s' (see 'modelaudit --help')", argv[2]);
 			return EXIT_USAGE;
 		}
 		help_argv[0] = argv[2];
@@ -240,7 +241,7 @@ static int run(int argc, char **argv)
 
 	cmd = find_command(argv[1]);
 	if (!cmd) {
-		fprintf(stderr, "modelaudit: error: unknown command '%s' (see 'modelaudit --help')\n", argv[1]);
+		report_error("unknown command '%s' (see 'modelaudit --help')", argv[1]);
 		return EXIT_USAGE;
 	}
 	return cmd->run(argc - 1, argv + 1);

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "buf.h"
+#include "report.h"
 #include "rules.h"
 #include "textutil.h"
 
@@ -48,11 +50,9 @@ static void report_unknown_option(const struct option *options, const char *name
 		names[n++] = o->name;
 	suggestion = nearest_word(typed, names, n);
 	if (suggestion)
-		fprintf(stderr, "modelaudit: error: unknown option '--%s' (did you mean '--%s'?)\n",
-			typed, suggestion);
+		report_error("unknown option '--%s' (did you mean '--%s'?)", typed, suggestion);
 	else
-		fprintf(stderr, "modelaudit: error: unknown option '--%s' (see 'modelaudit %s --help')\n",
-			typed, command);
+		report_error("unknown option '--%s' (see 'modelaudit %s --help')", typed, command);
 	free(typed);
 }
 
@@ -77,8 +77,7 @@ int options_parse(int argc, char **argv, const struct option *options,
 		}
 		if (strncmp(a, "--", 2) || !a[2]) {
 			if (a[0] == '-' && a[1]) {
-				fprintf(stderr, "modelaudit: error: unknown option '%s' (see 'modelaudit %s --help')\n",
-					a, argv[0]);
+				report_error("unknown option '%s' (see 'modelaudit %s --help')", a, argv[0]);
 				return -1;
 			}
 			string_list_append(args, a);
@@ -117,6 +116,15 @@ int options_parse(int argc, char **argv, const struct option *options,
 	return 0;
 }
 
+void options_set_help(struct option *options, const char *name, const char *help)
+{
+	size_t i;
+
+	for (i = 0; options[i].type != OPTION_END; i++)
+		if (!strcmp(options[i].name, name))
+			options[i].help = help;
+}
+
 void options_print_help(FILE *out, const char *usage,
 			const struct option *options)
 {
@@ -147,10 +155,12 @@ int common_options_finish(struct common_options *c,
 			if (!strcmp(formats[i], c->format))
 				break;
 		if (!formats[i]) {
-			fprintf(stderr, "modelaudit: error: unknown format '%s' (expected", c->format);
+			struct buf expected = BUF_INIT;
+
 			for (i = 0; formats[i]; i++)
-				fprintf(stderr, "%s%s", i ? ", " : " ", formats[i]);
-			fprintf(stderr, ")\n");
+				buf_addf(&expected, "%s%s", i ? ", " : "", formats[i]);
+			report_error("unknown format '%s' (expected %s)", c->format, expected.ptr);
+			buf_release(&expected);
 			return -1;
 		}
 	}
@@ -164,8 +174,8 @@ int common_options_finish(struct common_options *c,
 	} else if (!strcmp(c->fail_on, "never")) {
 		c->fail_on_severity = SEVERITY_ERROR + 1;
 	} else {
-		fprintf(stderr, "modelaudit: error: invalid --fail-on value '%s' (expected error, warning, note or never)\n",
-			c->fail_on);
+		report_error("invalid --fail-on value '%s' (expected error, warning, note or never)",
+			     c->fail_on);
 		return -1;
 	}
 
@@ -178,8 +188,7 @@ int common_options_finish(struct common_options *c,
 	} else if (!strcmp(c->color, "never")) {
 		c->use_color = 0;
 	} else {
-		fprintf(stderr, "modelaudit: error: invalid --color value '%s' (expected auto, always or never)\n",
-			c->color);
+		report_error("invalid --color value '%s' (expected auto, always or never)", c->color);
 		return -1;
 	}
 	return 0;

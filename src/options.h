@@ -72,6 +72,12 @@ struct common_options {
 int options_parse(int argc, char **argv, const struct option *options,
 		  struct string_list *args);
 
+/*
+ * Replaces the --help text of option name in options, for a command on
+ * which a common option does not do what its usual text says.
+ */
+void options_set_help(struct option *options, const char *name, const char *help);
+
 /* Prints usage (one or more lines) and the option table. */
 void options_print_help(FILE *out, const char *usage,
 			const struct option *options);

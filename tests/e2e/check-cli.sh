@@ -204,6 +204,31 @@ test_expect_success 'operational error escapes a control character' '
 	test_cmp expected err
 '
 
+test_expect_success 'usage errors escape what was typed' '
+	esc=$(printf "\033") &&
+	run_ma 2 "x${esc}[31m" &&
+	cat err >err.all &&
+	run_ma 2 check --format "a${esc}" &&
+	cat err >>err.all &&
+	run_ma 2 check --fail-on "${esc}" &&
+	cat err >>err.all &&
+	run_ma 2 check "-${esc}" &&
+	cat err >>err.all &&
+	run_ma 2 "--col${esc}" &&
+	cat err >>err.all &&
+	run_ma 2 links --timeout "${esc}" &&
+	cat err >>err.all &&
+	cat >expected <<-\EOT &&
+	modelaudit: error: unknown command '"'"'x\x1B[31m'"'"' (see '"'"'modelaudit --help'"'"')
+	modelaudit: error: unknown format '"'"'a\x1B'"'"' (expected text, json, sarif, github, junit)
+	modelaudit: error: invalid --fail-on value '"'"'\x1B'"'"' (expected error, warning, note or never)
+	modelaudit: error: unknown option '"'"'-\x1B'"'"' (see '"'"'modelaudit check --help'"'"')
+	modelaudit: error: unknown command '"'"'--col\x1B'"'"' (see '"'"'modelaudit --help'"'"')
+	modelaudit: error: --timeout must be a whole number from 1 to 1000000, not '"'"'\x1B'"'"'
+	EOT
+	test_cmp expected err.all
+'
+
 test_expect_success 'explicit config file unreadable exits 4' '
 	run_ma 4 check --config none.yaml &&
 	echo "modelaudit: error: configuration file none.yaml: No such file or directory" >expected &&

@@ -93,6 +93,22 @@ test_expect_success 'staged file missing from index exits 4' '
 	test_cmp expected err
 '
 
+test_expect_success 'file over 256 MiB exits 4 in every mode' '
+	setup &&
+	truncate -s 257M data/models.yaml &&
+	git add data/models.yaml &&
+	git commit -q -m big &&
+	blob=$(git rev-parse HEAD:data/models.yaml) &&
+	run_ma 4 check &&
+	echo "modelaudit: error: data/models.yaml: file is larger than the limit of 268435456 bytes" >expected &&
+	test_cmp expected err &&
+	echo "modelaudit: error: data/models.yaml: file is larger than the limit of 268435456 bytes (blob $blob)" >expected &&
+	run_ma 4 check --staged &&
+	test_cmp expected err &&
+	run_ma 4 check --rev HEAD &&
+	test_cmp expected err
+'
+
 test_expect_success 'staged path from a subdirectory gets a hint' '
 	setup &&
 	printf "%s" "$good" >data/models.yaml &&

@@ -144,6 +144,25 @@ test_expect_success 'install-hook warns of a shared hooksPath' '
 	test_cmp expect err
 '
 
+test_expect_success 'install-hook escapes the hooks path' '
+	make_repo repo &&
+	git -C repo config core.hooksPath "$(printf "hooks\033")" &&
+	cd repo &&
+	run_ma 0 install-hook &&
+	test -x "$(printf "hooks\033")/pre-commit" &&
+	echo "modelaudit: installed the pre-commit hook in $PWD/hooks\\x1B/pre-commit" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'install-hook help marks ignored options' '
+	run_ma 0 install-hook --help &&
+	grep "^    --config <file>  *ignored: " out &&
+	grep "^    --fail-on <severity>  *ignored: " out &&
+	run_ma 0 rules --help &&
+	grep "^    --config <file>  *ignored: " out &&
+	grep "^    --rules <dir>  *ignored: " out
+'
+
 test_expect_success 'install-hook works in a linked worktree' '
 	make_repo repo &&
 	write_registry repo/data/models.yaml &&
