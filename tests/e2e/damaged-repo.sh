@@ -222,7 +222,7 @@ test_expect_success 'loose object sizes checked against the header' '
 	fails_with "$prefix: longer than its header says" check --rev HEAD~2 &&
 	write_loose "$blob" "blob 500\\0models: []\\n" &&
 	fails_with "$prefix: shorter than its header says" check --rev HEAD~2 &&
-	write_loose "$blob" "blob 99999999999\\0models: []\\n" &&
+	write_loose "$blob" "blob 9999999\\0models: []\\n" &&
 	fails_with "$prefix: its header gives a size larger than the file can hold" check --rev HEAD~2 &&
 	write_loose "$blob" "blob\\0models: []\\n" &&
 	fails_with "$prefix: no valid object header" check --rev HEAD~2 &&
