@@ -284,14 +284,14 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 		const git_error *e = git_error_last();
 		int missing_object = e && e->klass == GIT_ERROR_ODB;
 
-		/*
-		 * libgit2 1.5 does not always set its own message for this
-		 * return, and may leave one of an earlier failed lookup.
-		 */
 		if (ret == GIT_EINVALIDSPEC && base_not_commit(err, repo, rev) < 0) {
 			ret = GITREPO_ERROR;
 			goto done;
 		}
+		/*
+		 * libgit2 1.5 does not always set its own message for this
+		 * return, and may leave one of an earlier failed lookup.
+		 */
 		if (ret == GIT_EINVALIDSPEC) {
 			revision_failed(err, "invalid revision ", rev,
 					"not valid revision syntax (see gitrevisions(7))");
