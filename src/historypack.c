@@ -237,13 +237,24 @@ static struct cached *cache_add(struct pack_reader *r, size_t pack, uint64_t off
 	return c;
 }
 
+/* The most bytes that one byte of a deflate stream inflates to. */
+#define ZLIB_MAX_RATIO 1032
+
 /* Inflates exactly size bytes from in (at most avail bytes); NULL on any error. */
 static unsigned char *inflate_exact(const unsigned char *in, size_t avail, size_t size)
 {
-	unsigned char *out = xmalloc(size ? size : 1);
+	unsigned char *out;
 	z_stream z;
 	int ret;
 
+	/*
+	 * A corrupt entry can claim any size. One zlib call inflates at most
+	 * 4 GiB, and no byte of the stream inflates to more than 1032, so a larger
+	 * size is not allocated but left to libgit2, which reports the object.
+	 */
+	if (size > UINT32_MAX || (avail <= SIZE_MAX / ZLIB_MAX_RATIO && size > avail * ZLIB_MAX_RATIO))
+		return NULL;
+	out = xmalloc(size ? size : 1);
 	memset(&z, 0, sizeof(z));
 	if (inflateInit(&z) != Z_OK) {
 		free(out);
@@ -285,8 +296,9 @@ static unsigned char *delta_apply(const unsigned char *base, size_t base_len,
 	unsigned char *out, *o;
 	size_t src, dst;
 
+	/* The 4 GiB bound of inflate_exact() holds for a delta's result too. */
 	if (delta_size(&p, end, &src) < 0 || src != base_len ||
-	    delta_size(&p, end, &dst) < 0)
+	    delta_size(&p, end, &dst) < 0 || dst > UINT32_MAX)
 		return NULL;
 	out = xmalloc(dst ? dst : 1);
 	o = out;
