@@ -1,10 +1,10 @@
 #include "gitloose.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -195,14 +195,37 @@ done:
 	return ret;
 }
 
+/*
+ * Reads the len bytes of the file fd into a new buffer. Returns NULL when
+ * the file ends early or read() fails.
+ */
+static unsigned char *read_whole(int fd, size_t len)
+{
+	unsigned char *data = xmalloc(len);
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, data + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(data);
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	return data;
+}
+
 static int loose_read(void **out, size_t *len, git_object_t *type,
 		      git_odb_backend *backend, const git_oid *oid)
 {
 	const struct loose_reader *r = (const struct loose_reader *)backend;
 	char hex[GIT_OID_HEXSZ + 1];
 	struct buf path = BUF_INIT;
+	unsigned char *data;
 	struct stat st;
-	void *map = MAP_FAILED;
 	int fd, ret;
 
 	git_oid_tostr(hex, sizeof(hex), oid);
@@ -210,7 +233,7 @@ static int loose_read(void **out, size_t *len, git_object_t *type,
 	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
 	buf_release(&path);
 
-	/* A file that cannot be opened is left to libgit2, which reports it. */
+	/* A file that cannot be opened or read is left to libgit2, which reports it. */
 	if (fd < 0)
 		return GIT_PASSTHROUGH;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -221,12 +244,16 @@ static int loose_read(void **out, size_t *len, git_object_t *type,
 		close(fd);
 		return corrupt(oid, "the file is empty", NULL);
 	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	/*
+	 * Loose objects are small as a rule, and read() costs less than
+	 * mapping and unmapping each of them.
+	 */
+	data = read_whole(fd, (size_t)st.st_size);
 	close(fd);
-	if (map == MAP_FAILED)
+	if (!data)
 		return GIT_PASSTHROUGH;
-	ret = inflate_object(out, len, type, backend, oid, map, (size_t)st.st_size);
-	munmap(map, (size_t)st.st_size);
+	ret = inflate_object(out, len, type, backend, oid, data, (size_t)st.st_size);
+	free(data);
 	return ret;
 }
 
