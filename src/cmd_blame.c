@@ -23,22 +23,12 @@ static const char blame_usage[] =
  * blame, with what they do here. They are still accepted and checked, so
  * one set of options works for every command.
  */
-static const struct {
-	const char *name;
-	const char *help;
-} blame_option_help[] = {
+static const struct option_help blame_option_help[] = {
 	{ "fail-on", "ignored, because blame reports no findings (it never exits 1)" },
 	{ "color", "ignored, because blame prints no colour" },
 	{ "quiet", "ignored, because blame prints no summary" },
+	{ NULL, NULL }
 };
-
-static void set_option_help(struct option *options)
-{
-	size_t k;
-
-	for (k = 0; k < sizeof(blame_option_help) / sizeof(blame_option_help[0]); k++)
-		options_set_help(options, blame_option_help[k].name, blame_option_help[k].help);
-}
 
 /* Compares benchmark names as the catalogue does: ignoring case and " -_/". */
 static int same_benchmark(const char *a, const char *b)
@@ -407,7 +397,7 @@ int cmd_blame(int argc, char **argv)
 
 	memset(&common, 0, sizeof(common));
 	memset(&hopt, 0, sizeof(hopt));
-	set_option_help(options);
+	options_set_help(options, blame_option_help);
 	audit_init(&audit);
 	audit_init(&head);
 

@@ -22,6 +22,17 @@ static const char install_hook_usage[] =
 	"An existing hook that modelaudit did not write is kept unless --force is given,\n"
 	"and then it is renamed to pre-commit.bak first.";
 
+/* The hook runs 'modelaudit check --staged' as written, whatever options install it. */
+static const struct option_help install_hook_option_help[] = {
+	{ "config", "ignored: the hook finds the configuration when it runs" },
+	{ "rules", "ignored: the hook loads the configured rules when it runs" },
+	{ "fail-on", "ignored: the hook fails on errors, as check does by default" },
+	{ "color", "ignored, because install-hook prints no colour" },
+	{ "quiet", "print nothing on success: no confirmation, no warning" },
+	{ "verbose", "ignored, because install-hook reads no registry" },
+	{ NULL, NULL }
+};
+
 /* The line that marks a hook as written by this command. */
 #define HOOK_MARKER "# Installed by 'modelaudit install-hook'."
 
@@ -271,13 +282,7 @@ int cmd_install_hook(int argc, char **argv)
 		goto done;
 	}
 	if (common.help) {
-		/* The hook runs 'modelaudit check --staged' as written, whatever options install it. */
-		options_set_help(options, "config", "ignored: the hook finds the configuration when it runs");
-		options_set_help(options, "rules", "ignored: the hook loads the configured rules when it runs");
-		options_set_help(options, "fail-on", "ignored: the hook fails on errors, as check does by default");
-		options_set_help(options, "color", "ignored, because install-hook prints no colour");
-		options_set_help(options, "quiet", "print nothing on success: no confirmation, no warning");
-		options_set_help(options, "verbose", "ignored, because install-hook reads no registry");
+		options_set_help(options, install_hook_option_help);
 		options_print_help(stdout, install_hook_usage, options);
 		goto done;
 	}

@@ -7,6 +7,17 @@
 
 static const char rules_usage[] = "usage: modelaudit rules [--format text|json]";
 
+/* The table is built in: neither the configuration nor extra rules change it. */
+static const struct option_help rules_option_help[] = {
+	{ "config", "ignored: the table shows the default severities" },
+	{ "rules", "ignored: the table lists the built-in rules" },
+	{ "fail-on", "ignored, because rules reports no findings" },
+	{ "color", "ignored, because rules prints no colour" },
+	{ "quiet", "ignored, because rules prints no summary" },
+	{ "verbose", "ignored, because rules reads no files" },
+	{ NULL, NULL }
+};
+
 /* Prints the rule table: one rule a line, id, default severity and summary. */
 int cmd_rules(int argc, char **argv)
 {
@@ -24,13 +35,7 @@ int cmd_rules(int argc, char **argv)
 		goto done;
 	}
 	if (common.help) {
-		/* The table is built in: neither the configuration nor extra rules change it. */
-		options_set_help(options, "config", "ignored: the table shows the default severities");
-		options_set_help(options, "rules", "ignored: the table lists the built-in rules");
-		options_set_help(options, "fail-on", "ignored, because rules reports no findings");
-		options_set_help(options, "color", "ignored, because rules prints no colour");
-		options_set_help(options, "quiet", "ignored, because rules prints no summary");
-		options_set_help(options, "verbose", "ignored, because rules reads no files");
+		options_set_help(options, rules_option_help);
 		options_print_help(stdout, rules_usage, options);
 		goto done;
 	}

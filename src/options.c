@@ -116,13 +116,14 @@ int options_parse(int argc, char **argv, const struct option *options,
 	return 0;
 }
 
-void options_set_help(struct option *options, const char *name, const char *help)
+void options_set_help(struct option *options, const struct option_help *help)
 {
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; options[i].type != OPTION_END; i++)
-		if (!strcmp(options[i].name, name))
-			options[i].help = help;
+	for (k = 0; help[k].name; k++)
+		for (i = 0; options[i].type != OPTION_END; i++)
+			if (!strcmp(options[i].name, help[k].name))
+				options[i].help = help[k].help;
 }
 
 void options_print_help(FILE *out, const char *usage,

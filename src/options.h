@@ -72,11 +72,18 @@ struct common_options {
 int options_parse(int argc, char **argv, const struct option *options,
 		  struct string_list *args);
 
+/* A --help text that replaces the usual one of a common option on one command. */
+struct option_help {
+	const char *name;
+	const char *help;
+};
+
 /*
- * Replaces the --help text of option name in options, for a command on
- * which a common option does not do what its usual text says.
+ * Replaces the --help text of each option that help names, for a command
+ * on which common options do not do what their usual text describes. The
+ * list ends with an entry whose name is NULL.
  */
-void options_set_help(struct option *options, const char *name, const char *help);
+void options_set_help(struct option *options, const struct option_help *help);
 
 /* Prints usage (one or more lines) and the option table. */
 void options_print_help(FILE *out, const char *usage,
