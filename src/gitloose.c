@@ -25,10 +25,9 @@
 /*
  * A deflate length and distance pair takes at least two bits and encodes
  * at most 258 bytes, so a zlib stream inflates to at most 1032 times
- * its size (zlib's "Technical Details" page). A header that claims more
- * is corrupt, and checking it first keeps it from asking for gigabytes.
+ * its size (zlib's "Technical Details" page).
  */
-#define LOOSE_MAX_RATIO 1032
+#define ZLIB_MAX_RATIO 1032
 
 /* "commit " and 20 decimal digits fit, with their NUL, in this many bytes. */
 #define LOOSE_HEADER_MAX 32
@@ -142,7 +141,7 @@ static int inflate_object(void **out, size_t *len, git_object_t *type,
 		ret = corrupt(oid, "no valid object header", NULL);
 		goto done;
 	}
-	if (in_len > SIZE_MAX / LOOSE_MAX_RATIO || size > in_len * LOOSE_MAX_RATIO) {
+	if (!gitloose_size_possible(in_len, size)) {
 		ret = corrupt(oid, "its header gives a size larger than the file can hold", NULL);
 		goto done;
 	}
@@ -155,7 +154,7 @@ static int inflate_object(void **out, size_t *len, git_object_t *type,
 
 	/*
 	 * The buffer has one byte more than the header gives, so a stream
-	 * that fills it is longer than its header says. inflate() returns
+	 * that fills it is longer than its header gives. inflate() returns
 	 * Z_OK only when it made progress, so the loop ends.
 	 */
 	data = git_odb_backend_data_alloc(backend, size + 1);
@@ -289,4 +288,9 @@ int gitloose_add(git_repository *git, struct buf *err)
 	}
 	git_odb_free(odb);
 	return 0;
+}
+
+int gitloose_size_possible(size_t stream_len, size_t size)
+{
+	return stream_len > SIZE_MAX / ZLIB_MAX_RATIO || size <= stream_len * ZLIB_MAX_RATIO;
 }

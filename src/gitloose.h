@@ -11,10 +11,10 @@
  *
  * libgit2 1.5.1 loops forever on a loose object whose zlib stream is cut
  * short, because its inflate loop takes Z_BUF_ERROR for "call again"
- * (fixed upstream in libgit2 pull request 7346). libgit2 issue 7177
- * reports that it also writes past its buffer when the object is longer
- * than its header gives. Its errors for a bad zlib stream name no object
- * either. This reader inflates each loose object with zlib, requires the
+ * (fixed upstream in libgit2 pull request 7346). It is also reported to
+ * write past its buffer when an object is longer than its header gives,
+ * which was not reproduced here. Its errors for a bad zlib stream name no
+ * object either. This reader inflates each loose object with zlib, requires the
  * stream to end with exactly as many bytes as the header gives, and
  * otherwise fails with "loose object <id> is corrupt: <why>".
  *
@@ -29,5 +29,12 @@
  * database of git. Returns 0, or -1 with a message in err.
  */
 int gitloose_add(git_repository *git, struct buf *err);
+
+/*
+ * Reports whether a zlib stream of stream_len bytes can inflate to size
+ * bytes. A size that no stream of that length can reach is a corrupt
+ * header, and checking it first keeps a reader from allocating it.
+ */
+int gitloose_size_possible(size_t stream_len, size_t size);
 
 #endif

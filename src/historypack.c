@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "gitloose.h"
 
 /* Memory kept for materialised objects: 96 MiB, the default of git's core.deltaBaseCacheLimit. */
 #define PACK_CACHE_BUDGET ((size_t)96 * 1024 * 1024)
@@ -237,9 +238,6 @@ static struct cached *cache_add(struct pack_reader *r, size_t pack, uint64_t off
 	return c;
 }
 
-/* The most bytes that one byte of a deflate stream inflates to. */
-#define ZLIB_MAX_RATIO 1032
-
 /* Inflates exactly size bytes from in (at most avail bytes); NULL on any error. */
 static unsigned char *inflate_exact(const unsigned char *in, size_t avail, size_t size)
 {
@@ -248,11 +246,11 @@ static unsigned char *inflate_exact(const unsigned char *in, size_t avail, size_
 	int ret;
 
 	/*
-	 * A corrupt entry can claim any size. One zlib call inflates at most
-	 * 4 GiB, and no byte of the stream inflates to more than 1032, so a larger
-	 * size is not allocated but left to libgit2, which reports the object.
+	 * A corrupt entry can claim any size. A size over 4 GiB (more than
+	 * one zlib call inflates) or more than the rest of the pack can
+	 * inflate to is not allocated but left to libgit2, which reports it.
 	 */
-	if (size > UINT32_MAX || (avail <= SIZE_MAX / ZLIB_MAX_RATIO && size > avail * ZLIB_MAX_RATIO))
+	if (size > UINT32_MAX || !gitloose_size_possible(avail, size))
 		return NULL;
 	out = xmalloc(size ? size : 1);
 	memset(&z, 0, sizeof(z));
