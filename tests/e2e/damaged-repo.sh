@@ -1,8 +1,8 @@
 #!/bin/sh
 # diff, blame and check on a repository whose object database or refs are
-# damaged on purpose: each fails with exit status 4 and one error line
-# that names the revision or the object, leaves a JSON document out
-# rather than cut short, and never hangs. In the text format the commits
+# damaged on purpose. Each fails with exit status 4 and one error line
+# that names the revision or the object, and never hangs. A JSON document
+# is left out rather than cut short. In the text format the commits
 # reported before the damage stay on standard output.
 . "$(dirname "$0")/../lib.sh"
 
@@ -66,6 +66,17 @@ first_commit() {
 	printf 'data/models.yaml:2: added model acme-7b\n\n'
 }
 
+# stops_after_first_commit MESSAGE: diff --root exits 4 after it reports
+# the first commit, with "modelaudit: error: MESSAGE" alone on standard
+# error.
+stops_after_first_commit() {
+	run_ma 4 diff --root &&
+	first_commit >expected &&
+	test_cmp expected out &&
+	echo "modelaudit: error: $1" >expected &&
+	test_cmp expected err
+}
+
 # with_timeout: makes run_ma stop modelaudit after 120 seconds, which
 # then exits 124 and fails the test, rather than hanging it.
 with_timeout() {
@@ -112,11 +123,7 @@ test_expect_success 'missing blob in an old commit' '
 	gone=$(git rev-parse HEAD~2:data/models.yaml) &&
 	rm "$(object_file "$gone")" &&
 	message="cannot read '\''data/models.yaml'\'' (blob $gone): object not found - no match for id ($gone)" &&
-	run_ma 4 diff --root &&
-	first_commit >expected &&
-	test_cmp expected out &&
-	echo "modelaudit: error: $message" >expected &&
-	test_cmp expected err &&
+	stops_after_first_commit "$message" &&
 	fails_with "$message" diff --root --format json &&
 	fails_with "$message" diff --root --format markdown &&
 	fails_with "$message" blame acme-7b &&
@@ -148,11 +155,7 @@ test_expect_success 'missing registry directory tree is no removal' '
 	gone=$(git rev-parse HEAD~2:data) &&
 	rm "$(object_file "$gone")" &&
 	message="cannot read a tree on the path to '\''data/models.yaml'\'': object not found - no match for id ($gone)" &&
-	run_ma 4 diff --root &&
-	first_commit >expected &&
-	test_cmp expected out &&
-	echo "modelaudit: error: $message" >expected &&
-	test_cmp expected err &&
+	stops_after_first_commit "$message" &&
 	fails_with "$message" blame acme-7b &&
 	fails_with "$message" check --rev HEAD~2
 '
@@ -178,11 +181,7 @@ test_expect_success 'loose blob that is not zlib' '
 	chmod u+w "$(object_file "$bad")" &&
 	echo "not a zlib stream" >"$(object_file "$bad")" &&
 	message="cannot read '\''data/models.yaml'\'' (blob $bad): loose object $bad is corrupt: not a valid zlib stream (incorrect header check)" &&
-	run_ma 4 diff --root &&
-	first_commit >expected &&
-	test_cmp expected out &&
-	echo "modelaudit: error: $message" >expected &&
-	test_cmp expected err &&
+	stops_after_first_commit "$message" &&
 	fails_with "$message" blame acme-7b &&
 	fails_with "$message" check --rev HEAD~2
 '
