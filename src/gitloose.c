@@ -1,5 +1,6 @@
 #include "gitloose.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -8,19 +9,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <git2/sys/commit_graph.h>
 #include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
 #include <zlib.h>
 
 #include "alloc.h"
 
 /*
- * The priority of the reader among the backends of the object database.
- * libgit2 1.5 gives its pack reader 2 and its loose reader 1 and tries
- * higher priorities first. A backend added later with an equal priority
- * comes after the packs, which the test "packed copy wins over corrupt
- * loose copy" in tests/e2e/damaged-repo.sh checks.
+ * Priorities in the object database, as libgit2 1.5 gives its own pack
+ * and loose readers. libgit2 tries higher priorities first, and every
+ * object directory of the repository before every alternate. A packed
+ * copy of an object therefore wins over a loose one, which the test
+ * "packed copy wins over corrupt loose copy" in damaged-repo.sh checks.
  */
-#define LOOSE_PRIORITY 2
+#define PACK_PRIORITY 2
+#define LOOSE_PRIORITY 1
+
+/* git's limit on alternates that name further alternates. */
+#define ALTERNATES_MAX_DEPTH 5
+
+/* Bytes read at a time from a loose object whose header alone is wanted. */
+#define HEADER_READ_CHUNK 4096
 
 /*
  * A deflate length and distance pair takes at least two bits and encodes
@@ -217,29 +227,43 @@ static unsigned char *read_whole(int fd, size_t len)
 	return data;
 }
 
-static int loose_read(void **out, size_t *len, git_object_t *type,
-		      git_odb_backend *backend, const git_oid *oid)
+/*
+ * Opens the file of loose object oid. Returns its descriptor, with its
+ * size in size, or -1 when there is no such regular file.
+ */
+static int open_object(const struct loose_reader *r, const git_oid *oid, size_t *size)
 {
-	const struct loose_reader *r = (const struct loose_reader *)backend;
 	char hex[GIT_OID_HEXSZ + 1];
 	struct buf path = BUF_INIT;
-	unsigned char *data;
 	struct stat st;
-	int fd, ret;
+	int fd;
 
 	git_oid_tostr(hex, sizeof(hex), oid);
 	buf_setf(&path, "%s%.2s/%s", r->objects, hex, hex + 2);
 	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
 	buf_release(&path);
-
-	/* A file that cannot be opened or read is left to libgit2, which reports it. */
 	if (fd < 0)
-		return GIT_PASSTHROUGH;
+		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return GIT_PASSTHROUGH;
+		return -1;
 	}
-	if (st.st_size == 0) {
+	*size = (size_t)st.st_size;
+	return fd;
+}
+
+static int loose_read(void **out, size_t *len, git_object_t *type,
+		      git_odb_backend *backend, const git_oid *oid)
+{
+	const struct loose_reader *r = (const struct loose_reader *)backend;
+	unsigned char *data;
+	size_t size;
+	int fd, ret;
+
+	fd = open_object(r, oid, &size);
+	if (fd < 0)
+		return GIT_ENOTFOUND;
+	if (size == 0) {
 		close(fd);
 		return corrupt(oid, "the file is empty", NULL);
 	}
@@ -247,13 +271,211 @@ static int loose_read(void **out, size_t *len, git_object_t *type,
 	 * Loose objects are small as a rule, and read() costs less than
 	 * mapping and unmapping each of them.
 	 */
-	data = read_whole(fd, (size_t)st.st_size);
+	data = read_whole(fd, size);
 	close(fd);
 	if (!data)
-		return GIT_PASSTHROUGH;
-	ret = inflate_object(out, len, type, backend, oid, data, (size_t)st.st_size);
+		return corrupt(oid, "the file cannot be read", NULL);
+	ret = inflate_object(out, len, type, backend, oid, data, size);
 	free(data);
 	return ret;
+}
+
+/*
+ * Reads the type and size of a loose object, inflating no more of the
+ * file than its header takes. The rest is checked when it is read.
+ */
+static int loose_read_header(size_t *len, git_object_t *type,
+			     git_odb_backend *backend, const git_oid *oid)
+{
+	const struct loose_reader *r = (const struct loose_reader *)backend;
+	unsigned char chunk[HEADER_READ_CHUNK], header[LOOSE_HEADER_MAX];
+	unsigned char *nul = NULL;
+	struct inflation f;
+	size_t file_size;
+	int fd, zret = Z_OK, ret = GIT_ERROR;
+
+	fd = open_object(r, oid, &file_size);
+	if (fd < 0)
+		return GIT_ENOTFOUND;
+	memset(&f, 0, sizeof(f));
+	if (inflateInit(&f.z) != Z_OK) {
+		close(fd);
+		return corrupt(oid, "cannot start zlib", f.z.msg);
+	}
+	f.out = header;
+	f.out_len = sizeof(header);
+	while (!nul && f.out_pos < f.out_len && zret == Z_OK) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = corrupt(oid, "the file cannot be read", strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		f.in = chunk;
+		f.in_len = (size_t)n;
+		f.in_pos = 0;
+		zret = inflate_step(&f, Z_NO_FLUSH);
+		nul = memchr(header, '\0', f.out_pos);
+	}
+	if (zret != Z_OK && zret != Z_STREAM_END && zret != Z_BUF_ERROR) {
+		ret = corrupt(oid, "not a valid zlib stream", f.z.msg);
+		goto done;
+	}
+	if (!nul || parse_header(type, len, (const char *)header, (size_t)(nul - header)) < 0) {
+		ret = corrupt(oid, "no valid object header", NULL);
+		goto done;
+	}
+	if (!gitloose_size_possible(file_size, *len)) {
+		ret = corrupt(oid, "its header gives a size larger than the file can hold", NULL);
+		goto done;
+	}
+	ret = 0;
+
+done:
+	inflateEnd(&f.z);
+	close(fd);
+	return ret;
+}
+
+static int loose_exists(git_odb_backend *backend, const git_oid *oid)
+{
+	size_t size;
+	int fd = open_object((const struct loose_reader *)backend, oid, &size);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/* Reports whether name is 38 lowercase hexadecimal digits, the name of a loose object. */
+static int is_object_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < GIT_OID_HEXSZ - 2; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return 0;
+	return name[i] == '\0';
+}
+
+/*
+ * Calls fn for each loose object whose id starts with the first len
+ * hexadecimal digits of hex, or for every object when len is 0. Stops
+ * when fn returns nonzero and returns that value; returns 0 otherwise.
+ */
+static int each_object(const struct loose_reader *r, const char *hex, size_t len,
+		       int (*fn)(const git_oid *, void *), void *payload)
+{
+	static const char digits[] = "0123456789abcdef";
+	struct buf path = BUF_INIT;
+	int ret = 0;
+	unsigned i;
+
+	for (i = 0; i < 256 && !ret; i++) {
+		char dir[3] = { digits[i >> 4], digits[i & 15], '\0' };
+		struct dirent *d;
+		DIR *dh;
+
+		if ((len >= 1 && dir[0] != hex[0]) || (len >= 2 && dir[1] != hex[1]))
+			continue;
+		buf_setf(&path, "%s%s", r->objects, dir);
+		dh = opendir(path.ptr);
+		if (!dh)
+			continue;
+		while (!ret && (d = readdir(dh)) != NULL) {
+			char full[GIT_OID_HEXSZ + 1];
+			git_oid oid;
+
+			if (!is_object_name(d->d_name) ||
+			    (len > 2 && strncmp(d->d_name, hex + 2, len - 2) != 0))
+				continue;
+			memcpy(full, dir, 2);
+			memcpy(full + 2, d->d_name, GIT_OID_HEXSZ - 2 + 1);
+			if (git_oid_fromstr(&oid, full) == 0)
+				ret = fn(&oid, payload);
+		}
+		closedir(dh);
+	}
+	buf_release(&path);
+	return ret;
+}
+
+/* The state of a search by abbreviated id. */
+struct prefix_match {
+	git_oid found;
+	size_t count;
+};
+
+static int count_match(const git_oid *oid, void *payload)
+{
+	struct prefix_match *m = payload;
+
+	m->found = *oid;
+	return ++m->count > 1;
+}
+
+/*
+ * Finds the one loose object whose id starts with the first len
+ * hexadecimal digits of short_id. Returns 0, GIT_ENOTFOUND, or
+ * GIT_EAMBIGUOUS with libgit2's error set.
+ */
+static int find_prefix(git_oid *out, const struct loose_reader *r,
+		       const git_oid *short_id, size_t len)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	struct prefix_match m = { .count = 0 };
+
+	git_oid_tostr(hex, sizeof(hex), short_id);
+	if (len > GIT_OID_HEXSZ)
+		len = GIT_OID_HEXSZ;
+	each_object(r, hex, len, count_match, &m);
+	if (m.count == 0)
+		return GIT_ENOTFOUND;
+	if (m.count > 1) {
+		git_error_set_str(GIT_ERROR_ODB, "short object id is ambiguous among loose objects");
+		return GIT_EAMBIGUOUS;
+	}
+	*out = m.found;
+	return 0;
+}
+
+static int loose_read_prefix(git_oid *out, void **data, size_t *len, git_object_t *type,
+			     git_odb_backend *backend, const git_oid *short_id, size_t short_len)
+{
+	int ret = find_prefix(out, (const struct loose_reader *)backend, short_id, short_len);
+
+	return ret < 0 ? ret : loose_read(data, len, type, backend, out);
+}
+
+static int loose_exists_prefix(git_oid *out, git_odb_backend *backend,
+			       const git_oid *short_id, size_t short_len)
+{
+	return find_prefix(out, (const struct loose_reader *)backend, short_id, short_len);
+}
+
+/* A callback of git_odb_foreach() and its payload, for each_object(). */
+struct foreach_call {
+	git_odb_foreach_cb cb;
+	void *payload;
+};
+
+static int call_foreach(const git_oid *oid, void *payload)
+{
+	const struct foreach_call *call = payload;
+
+	return call->cb(oid, call->payload);
+}
+
+static int loose_foreach(git_odb_backend *backend, git_odb_foreach_cb cb, void *payload)
+{
+	struct foreach_call call = { cb, payload };
+
+	return each_object((const struct loose_reader *)backend, "", 0, call_foreach, &call);
 }
 
 static void loose_free(git_odb_backend *backend)
@@ -261,33 +483,193 @@ static void loose_free(git_odb_backend *backend)
 	free(backend);
 }
 
-int gitloose_add(git_repository *git, struct buf *err)
+static git_odb_backend *loose_reader_new(const char *objects_dir)
 {
-	const char *common = git_repository_commondir(git);
-	git_odb *odb = NULL;
-	struct loose_reader *r;
-	size_t n = strlen(common);
+	size_t n = strlen(objects_dir);
+	struct loose_reader *r = xcalloc(1, sizeof(*r) + n + 2);
 
-	if (git_repository_odb(&odb, git) < 0) {
-		buf_setf(err, "cannot open the object database: %s",
-			 git_error_last() ? git_error_last()->message : "unknown libgit2 error");
-		return -1;
-	}
-	r = xcalloc(1, sizeof(*r) + n + sizeof("objects/"));
-	memcpy(r->objects, common, n);
-	memcpy(r->objects + n, "objects/", sizeof("objects/"));
+	memcpy(r->objects, objects_dir, n);
+	if (n == 0 || objects_dir[n - 1] != '/')
+		r->objects[n++] = '/';
+	r->objects[n] = '\0';
 	git_odb_init_backend(&r->backend, GIT_ODB_BACKEND_VERSION);
 	r->backend.read = loose_read;
+	r->backend.read_prefix = loose_read_prefix;
+	r->backend.read_header = loose_read_header;
+	r->backend.exists = loose_exists;
+	r->backend.exists_prefix = loose_exists_prefix;
+	r->backend.foreach = loose_foreach;
 	r->backend.free = loose_free;
-	if (git_odb_add_backend(odb, &r->backend, LOOSE_PRIORITY) < 0) {
-		buf_setf(err, "cannot add a reader to the object database: %s",
-			 git_error_last() ? git_error_last()->message : "unknown libgit2 error");
-		free(r);
-		git_odb_free(odb);
+	return &r->backend;
+}
+
+/* The object database being built, and the directories already in it. */
+struct odb_build {
+	git_odb *odb;
+	struct stat *seen;
+	size_t nseen;
+	struct buf *err;
+};
+
+static const char *libgit2_reason(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+static int add_objects_dir(struct odb_build *b, const char *dir, int alternate, int depth);
+
+/*
+ * Adds the alternates that the file info/alternates of object directory
+ * dir names: one directory per line, relative to dir unless absolute,
+ * with blank lines and lines starting with '#' skipped, as git reads it.
+ */
+static int add_alternates_of(struct odb_build *b, const char *dir, int depth)
+{
+	struct buf path = BUF_INIT, text = BUF_INIT, ignored = BUF_INIT, alt = BUF_INIT;
+	const char *line, *end;
+	int ret = 0;
+
+	buf_setf(&path, "%s/info/alternates", dir);
+	text.cap = 1 << 20;
+	if (access(path.ptr, F_OK) < 0 || buf_read_file(&text, path.ptr, &ignored) < 0)
+		goto done;
+	for (line = text.ptr; line && line < text.ptr + text.len && ret == 0; line = end + 1) {
+		size_t len;
+
+		end = memchr(line, '\n', (size_t)(text.ptr + text.len - line));
+		if (!end)
+			end = text.ptr + text.len;
+		len = (size_t)(end - line);
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+		if (len == 0 || line[0] == '#')
+			continue;
+		if (line[0] == '/')
+			buf_setf(&alt, "%.*s", (int)len, line);
+		else
+			buf_setf(&alt, "%s/%.*s", dir, (int)len, line);
+		ret = add_objects_dir(b, alt.ptr, 1, depth + 1);
+	}
+
+done:
+	buf_release(&path);
+	buf_release(&text);
+	buf_release(&ignored);
+	buf_release(&alt);
+	return ret;
+}
+
+/*
+ * Adds libgit2's pack reader and this reader for object directory dir,
+ * then the alternates it names. A directory already added, an alternate
+ * that does not exist, and alternates nested deeper than git allows are
+ * skipped, as git and libgit2 skip them.
+ */
+static int add_objects_dir(struct odb_build *b, const char *dir, int alternate, int depth)
+{
+	git_odb_backend *pack = NULL, *loose;
+	struct stat st;
+	size_t i;
+
+	if (depth > ALTERNATES_MAX_DEPTH)
+		return 0;
+	if (stat(dir, &st) < 0) {
+		if (alternate)
+			return 0;
+		buf_setf(b->err, "cannot open the object directory %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	git_odb_free(odb);
-	return 0;
+	if (!S_ISDIR(st.st_mode)) {
+		if (alternate)
+			return 0;
+		buf_setf(b->err, "cannot open the object directory %s: not a directory", dir);
+		return -1;
+	}
+	for (i = 0; i < b->nseen; i++)
+		if (b->seen[i].st_dev == st.st_dev && b->seen[i].st_ino == st.st_ino)
+			return 0;
+	b->seen = xrealloc(b->seen, (b->nseen + 1) * sizeof(*b->seen));
+	b->seen[b->nseen++] = st;
+
+	if (git_odb_backend_pack(&pack, dir) < 0) {
+		buf_setf(b->err, "cannot read the packs of %s: %s", dir, libgit2_reason());
+		return -1;
+	}
+	if ((alternate ? git_odb_add_alternate : git_odb_add_backend)(b->odb, pack, PACK_PRIORITY) < 0) {
+		pack->free(pack);
+		buf_setf(b->err, "cannot add a reader to the object database: %s", libgit2_reason());
+		return -1;
+	}
+	loose = loose_reader_new(dir);
+	if ((alternate ? git_odb_add_alternate : git_odb_add_backend)(b->odb, loose, LOOSE_PRIORITY) < 0) {
+		loose->free(loose);
+		buf_setf(b->err, "cannot add a reader to the object database: %s", libgit2_reason());
+		return -1;
+	}
+	return add_alternates_of(b, dir, depth);
+}
+
+/*
+ * Adds the directories of GIT_ALTERNATE_OBJECT_DIRECTORIES, separated by
+ * colons, as libgit2 does for a repository opened from the environment.
+ */
+static int add_env_alternates(struct odb_build *b)
+{
+	const char *list = getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+	struct buf dir = BUF_INIT;
+	int ret = 0;
+
+	while (list && *list && ret == 0) {
+		const char *colon = strchr(list, ':');
+		size_t len = colon ? (size_t)(colon - list) : strlen(list);
+
+		if (len > 0) {
+			buf_setf(&dir, "%.*s", (int)len, list);
+			ret = add_objects_dir(b, dir.ptr, 1, 0);
+		}
+		list = colon ? colon + 1 : NULL;
+	}
+	buf_release(&dir);
+	return ret;
+}
+
+int gitloose_install(git_repository *git, struct buf *objects_dir, struct buf *err)
+{
+	const char *env = getenv("GIT_OBJECT_DIRECTORY");
+	struct odb_build b = { .err = err };
+	git_commit_graph *graph = NULL;
+	int ret = -1;
+
+	if (env && *env)
+		buf_setf(objects_dir, "%s", env);
+	else
+		buf_setf(objects_dir, "%sobjects", git_repository_commondir(git));
+	if (git_odb_new(&b.odb) < 0) {
+		buf_setf(err, "cannot open the object database: %s", libgit2_reason());
+		goto done;
+	}
+	if (add_objects_dir(&b, objects_dir->ptr, 0, 0) < 0 || add_env_alternates(&b) < 0)
+		goto done;
+	/*
+	 * libgit2 walks history faster with git's commit-graph file, and
+	 * reads it only for the object database that it opened itself.
+	 */
+	if (git_commit_graph_open(&graph, objects_dir->ptr) == 0 &&
+	    git_odb_set_commit_graph(b.odb, graph) < 0)
+		git_commit_graph_free(graph);
+	git_error_clear();
+	if (git_repository_set_odb(git, b.odb) < 0) {
+		buf_setf(err, "cannot open the object database: %s", libgit2_reason());
+		goto done;
+	}
+	ret = 0;
+
+done:
+	git_odb_free(b.odb);
+	free(b.seen);
+	return ret;
 }
 
 int gitloose_size_possible(size_t stream_len, size_t size)

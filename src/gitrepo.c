@@ -23,6 +23,7 @@
 struct gitrepo {
 	git_repository *git;
 	git_index *index;	/* loaded on first use */
+	struct buf objects_dir;
 };
 
 static const char *git_reason(void)
@@ -55,13 +56,13 @@ int gitrepo_open(struct gitrepo **out, struct buf *err)
 		git_libgit2_shutdown();
 		return GITREPO_ERROR;
 	}
-	if (gitloose_add(git, err) < 0) {
-		git_repository_free(git);
-		git_libgit2_shutdown();
-		return GITREPO_ERROR;
-	}
 	*out = xcalloc(1, sizeof(**out));
 	(*out)->git = git;
+	if (gitloose_install(git, &(*out)->objects_dir, err) < 0) {
+		gitrepo_free(*out);
+		*out = NULL;
+		return GITREPO_ERROR;
+	}
 	return 0;
 }
 
@@ -71,6 +72,7 @@ void gitrepo_free(struct gitrepo *repo)
 		return;
 	git_index_free(repo->index);
 	git_repository_free(repo->git);
+	buf_release(&repo->objects_dir);
 	free(repo);
 	git_libgit2_shutdown();
 }
@@ -78,6 +80,11 @@ void gitrepo_free(struct gitrepo *repo)
 git_repository *gitrepo_git(struct gitrepo *repo)
 {
 	return repo->git;
+}
+
+const char *gitrepo_objects_dir(const struct gitrepo *repo)
+{
+	return repo->objects_dir.ptr;
 }
 
 const char *gitrepo_workdir(const struct gitrepo *repo)

@@ -80,6 +80,12 @@ git_repository *gitrepo_git(struct gitrepo *repo);
 void gitrepo_add_shallow_hint(struct gitrepo *repo, struct buf *err);
 
 /* Returns the working tree's root with a trailing '/', or NULL when bare. */
+/*
+ * The object directory that objects are read from: GIT_OBJECT_DIRECTORY,
+ * or "objects" in the common directory of the repository.
+ */
+const char *gitrepo_objects_dir(const struct gitrepo *repo);
+
 const char *gitrepo_workdir(const struct gitrepo *repo);
 
 /*

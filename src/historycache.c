@@ -34,13 +34,7 @@ void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
 		cache->threads = threads_default(&forced);
 		cache->share_all = forced;
 	}
-	{
-		struct buf objects = BUF_INIT;
-
-		buf_setf(&objects, "%sobjects", git_repository_commondir(gitrepo_git(repo)));
-		cache->packs = pack_reader_open(objects.ptr);
-		buf_release(&objects);
-	}
+	cache->packs = pack_reader_open(gitrepo_objects_dir(repo));
 }
 
 static void entry_free(struct blob_entry *e)

@@ -213,6 +213,34 @@ test_expect_success 'truncated loose objects fail without hanging' '
 		check --rev HEAD
 '
 
+test_expect_success 'truncated loose commit named by an abbreviated id' '
+	history &&
+	with_timeout &&
+	commit=$(git rev-parse HEAD~2) &&
+	short=$(echo "$commit" | cut -c1-9) &&
+	cut_in_half "$(object_file "$commit")" &&
+	reason="loose object $commit is corrupt: its zlib stream is cut short" &&
+	fails_with "cannot read revision '\''$short'\'': $reason" diff "$short" &&
+	fails_with "cannot read revision '\''$short~1'\'': $reason" check --rev "$short~1" &&
+	fails_with "cannot read revision '\''$short'\'': $reason" check --rev "$short"
+'
+
+test_expect_success 'truncated loose object in an alternate' '
+	history &&
+	with_timeout &&
+	commit=$(git rev-parse HEAD~2) &&
+	blob=$(git rev-parse HEAD:data/models.yaml) &&
+	cd .. && git clone -q --shared repo shared && cd shared &&
+	MODELAUDIT=$PWD/../timed &&
+	cut_in_half "../repo/$(object_file "$commit")" &&
+	reason="loose object $commit is corrupt: its zlib stream is cut short" &&
+	fails_with "cannot walk the history of '\''HEAD'\'': $reason" diff --root &&
+	fails_with "cannot walk the history of '\''HEAD'\'': $reason" blame acme-7b &&
+	cut_in_half "../repo/$(object_file "$blob")" &&
+	fails_with "cannot read '\''data/models.yaml'\'' (blob $blob): loose object $blob is corrupt: its zlib stream is cut short" \
+		check --rev HEAD
+'
+
 test_expect_success 'loose object sizes checked against the header' '
 	history &&
 	blob=$(git rev-parse HEAD~2:data/models.yaml) &&

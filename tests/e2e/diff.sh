@@ -381,6 +381,27 @@ test_expect_success 'linked worktree and detached HEAD' '
 	grep "score 0.81 -> 0.9$" out
 '
 
+test_expect_success 'objects in alternates and in the environment' '
+	setup &&
+	registry 0.81 >data/models.yaml && git commit -qam two &&
+	cd .. && git clone -q --shared repo shared && cd shared &&
+	run_ma 0 diff HEAD~1 &&
+	grep "score 0.8050 -> 0.81$" out &&
+	cd ../repo && mv .git/objects ../moved && mkdir .git/objects &&
+	GIT_OBJECT_DIRECTORY=$PWD/../moved && export GIT_OBJECT_DIRECTORY &&
+	run_ma 0 diff HEAD~1 &&
+	grep "score 0.8050 -> 0.81$" out &&
+	unset GIT_OBJECT_DIRECTORY &&
+	GIT_ALTERNATE_OBJECT_DIRECTORIES=/nonexistent:$PWD/../moved &&
+	export GIT_ALTERNATE_OBJECT_DIRECTORIES &&
+	run_ma 0 diff HEAD~1 &&
+	grep "score 0.8050 -> 0.81$" out &&
+	run_ma 0 check --rev HEAD~1 &&
+	unset GIT_ALTERNATE_OBJECT_DIRECTORIES &&
+	run_ma 4 diff HEAD~1 &&
+	grep "^modelaudit: error: unknown revision '\''HEAD~1'\''" err
+'
+
 test_expect_success 'net reports the range once' '
 	setup &&
 	registry 0.81 >data/models.yaml && git commit -qam two &&
