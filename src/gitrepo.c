@@ -13,13 +13,6 @@
 #include "gitloose.h"
 #include "revrange.h"
 
-/*
- * Registry files larger than this are rejected rather than read: the
- * limit of files of the working tree (AUDIT_MAX_FILE_SIZE), so that the
- * index and a revision allow no more than a checkout does.
- */
-#define GITREPO_MAX_FILE ((size_t)256 * 1024 * 1024)
-
 struct gitrepo {
 	git_repository *git;
 	git_index *index;	/* loaded on first use */
@@ -588,32 +581,51 @@ next:
 	return ret;
 }
 
+void gitrepo_too_large(struct buf *err, const char *path, const git_oid *oid)
+{
+	buf_setf(err, "%s: file is larger than the limit of %zu bytes (blob %s)", path,
+		 GITREPO_MAX_FILE, git_oid_tostr_s(oid));
+}
+
+int gitrepo_check_size(struct gitrepo *repo, const git_oid *oid, const char *path,
+		       struct buf *err)
+{
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size = 0;
+	int too_large = 0;
+
+	/* The header gives the size without inflating the whole object. */
+	if (git_repository_odb(&odb, repo->git) == 0 &&
+	    git_odb_read_header(&size, &type, odb, oid) == 0)
+		too_large = size > GITREPO_MAX_FILE;
+	git_odb_free(odb);
+	git_error_clear();
+	if (too_large) {
+		gitrepo_too_large(err, path, oid);
+		return GITREPO_ERROR;
+	}
+	return 0;
+}
+
 int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
 		      const git_oid *oid, const char *path, struct buf *err)
 {
 	git_blob *blob = NULL;
 	git_object_size_t size;
-	git_odb *odb = NULL;
-	git_object_t type;
-	size_t header_size = 0;
-	int too_large = 0;
 
 	*data = NULL;
 	*len = 0;
-	/* The header gives the size without inflating the whole object. */
-	if (git_repository_odb(&odb, repo->git) == 0 &&
-	    git_odb_read_header(&header_size, &type, odb, oid) == 0)
-		too_large = header_size > GITREPO_MAX_FILE;
-	git_odb_free(odb);
-	if (!too_large && git_blob_lookup(&blob, repo->git, oid) < 0) {
+	if (gitrepo_check_size(repo, oid, path, err) < 0)
+		return GITREPO_ERROR;
+	if (git_blob_lookup(&blob, repo->git, oid) < 0) {
 		buf_setf(err, "cannot read '%s' (blob %s): %s", path,
 			 git_oid_tostr_s(oid), git_reason());
 		return GITREPO_ERROR;
 	}
-	size = blob ? git_blob_rawsize(blob) : header_size;
+	size = git_blob_rawsize(blob);
 	if (size > GITREPO_MAX_FILE) {
-		buf_setf(err, "%s: file is larger than the limit of %zu bytes (blob %s)", path,
-			 GITREPO_MAX_FILE, git_oid_tostr_s(oid));
+		gitrepo_too_large(err, path, oid);
 		git_blob_free(blob);
 		return GITREPO_ERROR;
 	}

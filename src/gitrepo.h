@@ -27,6 +27,13 @@
 #define GITREPO_ERROR (-1)
 #define GITREPO_BAD_SPEC (-2)
 
+/*
+ * Registry files larger than this are rejected rather than read: the
+ * limit of files of the working tree (AUDIT_MAX_FILE_SIZE), so that the
+ * index and the history allow no more than a checkout does.
+ */
+#define GITREPO_MAX_FILE ((size_t)256 * 1024 * 1024)
+
 /* The name of the configuration file at the root of a snapshot. */
 #define GITREPO_CONFIG_NAME ".modelaudit.yaml"
 
@@ -127,6 +134,16 @@ int gitrepo_list_tree(struct snapshot *out, struct gitrepo *repo,
 		      const git_tree *tree,
 		      const struct string_list *registry_paths,
 		      struct buf *err);
+/* Sets err to the message for the blob oid at path, larger than GITREPO_MAX_FILE. */
+void gitrepo_too_large(struct buf *err, const char *path, const git_oid *oid);
+/*
+ * Checks the size of blob oid, from its header, against GITREPO_MAX_FILE.
+ * Returns GITREPO_ERROR with a message in err when the blob is larger,
+ * and 0 otherwise. A header that cannot be read also gives 0, because
+ * reading the blob then reports why.
+ */
+int gitrepo_check_size(struct gitrepo *repo, const git_oid *oid, const char *path,
+		       struct buf *err);
 int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
 		      const git_oid *oid, const char *path, struct buf *err);
 

@@ -195,12 +195,14 @@ static const char *git_reason(void)
 	return e && e->message ? e->message : "unknown libgit2 error";
 }
 
-/* Fills err for a revision walk that failed, naming the range walked. */
+/*
+ * Fills err for a revision walk that failed for reason, naming the range
+ * walked.
+ */
 static void walk_failed(const struct history_options *options, int since,
-			struct history *h, struct buf *err)
+			struct history *h, const char *reason, struct buf *err)
 {
 	const char *rev = options->rev ? options->rev : "HEAD";
-	const char *reason = git_reason();
 
 	buf_reset(err);
 	buf_adds(err, "cannot walk the history of '");
@@ -1169,6 +1171,7 @@ int history_run(struct history *h, const struct history_options *options,
 {
 	struct walk_ends ends = { NULL, NULL, 0, 0 };
 	git_revwalk *walk = NULL;
+	struct buf walk_error = BUF_INIT;
 	git_oid id, windows[2][AHEAD_COMMITS];
 	size_t ncommits = 0, nwindow[2] = { 0, 0 };
 	int ret, walk_ended = 0, walk_broken = 0, cur = 0;
@@ -1201,6 +1204,11 @@ int history_run(struct history *h, const struct history_options *options,
 		if (next == GIT_ITEROVER) {
 			walk_ended = 1;
 		} else if (next < 0) {
+			/*
+			 * The commits read before are reported first, and the
+			 * libgit2 calls for them would replace its error.
+			 */
+			buf_adds(&walk_error, git_reason());
 			walk_ended = walk_broken = 1;
 		} else {
 			ncommits++;
@@ -1234,7 +1242,7 @@ int history_run(struct history *h, const struct history_options *options,
 			goto done;
 	}
 	if (walk_broken) {
-		walk_failed(options, ends.since, h, err);
+		walk_failed(options, ends.since, h, walk_error.ptr, err);
 		ret = GITREPO_ERROR;
 		goto done;
 	}
@@ -1244,5 +1252,6 @@ int history_run(struct history *h, const struct history_options *options,
 done:
 	git_revwalk_free(walk);
 	walk_ends_release(&ends);
+	buf_release(&walk_error);
 	return ret;
 }

@@ -429,8 +429,16 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 	if (base && !base->rebuildable) {
 		e = entry_moved(base, path);
 	} else {
+		int got = data ? 0 : pack_reader_read(cache->packs, oid, &data, &len, GITREPO_MAX_FILE);
+
+		if (got == PACK_READER_TOO_LARGE) {
+			gitrepo_too_large(err, path, oid);
+			return GITREPO_ERROR;
+		}
 		/* The blob's own buffer is parsed in place: a registry can be large. */
-		if (!data && pack_reader_read(cache->packs, oid, &data, &len) < 0) {
+		if (got < 0) {
+			if (gitrepo_check_size(cache->repo, oid, path, err) < 0)
+				return GITREPO_ERROR;
 			if (git_blob_lookup(&blob, gitrepo_git(cache->repo), oid) < 0) {
 				buf_setf(err, "cannot read '%s' (blob %s): %s", path,
 					 git_oid_tostr_s(oid), git_error_last() ?
@@ -526,7 +534,8 @@ static void batch_add(struct history_cache *cache, struct text_batch *b,
 	size_t len = f->len, count, k;
 	char *text;
 
-	if (!data && (!cache->packs || pack_reader_read(cache->packs, &f->oid, &data, &len) < 0))
+	if (!data && (!cache->packs ||
+		      pack_reader_read(cache->packs, &f->oid, &data, &len, GITREPO_MAX_FILE) != 0))
 		return;
 	if (max && len > max)
 		return;

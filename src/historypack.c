@@ -465,8 +465,48 @@ done:
 	return c;
 }
 
+/*
+ * Reads the size of the object at offset of pack from its entry header,
+ * or for a delta from the result size at the start of the delta, which
+ * takes inflating only its first bytes. Returns 0, or -1 when the entry
+ * cannot be read.
+ */
+static int object_size(struct pack_reader *r, size_t pack, uint64_t offset, size_t *size)
+{
+	const struct pack *p = &r->packs[pack];
+	unsigned char head[32];
+	const unsigned char *q = head;
+	size_t avail, base_size;
+	struct entry e;
+	z_stream z;
+	int ret;
+
+	if (read_entry(&e, r, pack, offset) < 0)
+		return -1;
+	if (e.type != OBJ_OFS_DELTA && e.type != OBJ_REF_DELTA) {
+		*size = e.size;
+		return 0;
+	}
+	avail = (size_t)(p->data + p->data_len - e.data);
+	memset(&z, 0, sizeof(z));
+	if (inflateInit(&z) != Z_OK)
+		return -1;
+	z.next_in = (unsigned char *)e.data;
+	z.avail_in = avail > UINT32_MAX ? UINT32_MAX : (uInt)avail;
+	z.next_out = head;
+	z.avail_out = (uInt)(e.size < sizeof(head) ? e.size : sizeof(head));
+	ret = inflate(&z, Z_SYNC_FLUSH);
+	inflateEnd(&z);
+	if (ret != Z_OK && ret != Z_STREAM_END && ret != Z_BUF_ERROR)
+		return -1;
+	if (delta_size(&q, head + z.total_out, &base_size) < 0 ||
+	    delta_size(&q, head + z.total_out, size) < 0)
+		return -1;
+	return 0;
+}
+
 int pack_reader_read(struct pack_reader *r, const git_oid *oid,
-		     const char **data, size_t *len)
+		     const char **data, size_t *len, size_t max)
 {
 	size_t i;
 
@@ -476,9 +516,23 @@ int pack_reader_read(struct pack_reader *r, const git_oid *oid,
 
 		if (pack_find(&r->packs[i], oid->id, &offset) < 0)
 			continue;
+		if (!cache_find(r, i, offset)) {
+			size_t size;
+
+			if (object_size(r, i, offset, &size) < 0)
+				return -1;
+			if (size > max) {
+				*len = size;
+				return PACK_READER_TOO_LARGE;
+			}
+		}
 		c = materialise(r, i, offset);
 		if (!c || c->type != OBJ_BLOB)
 			return -1;
+		if (c->len > max) {
+			*len = c->len;
+			return PACK_READER_TOO_LARGE;
+		}
 		*data = (const char *)c->data;
 		*len = c->len;
 		return 0;

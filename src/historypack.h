@@ -29,11 +29,17 @@ struct pack_reader *pack_reader_open(const char *objects_dir);
 
 void pack_reader_free(struct pack_reader *r);
 
+/* What pack_reader_read() returns for a blob larger than its limit. */
+#define PACK_READER_TOO_LARGE 1
+
 /*
  * Reads blob oid. Returns 0 with *data and *len pointing at its contents,
- * valid until the next call, or -1 when the reader cannot provide it.
+ * valid until the next call, PACK_READER_TOO_LARGE with its size in *len
+ * when it is larger than max bytes, or -1 when the reader cannot provide
+ * it. The size comes from the headers of its pack entry and, for a delta,
+ * of the delta, so a blob over the limit is never built.
  */
 int pack_reader_read(struct pack_reader *r, const git_oid *oid,
-		     const char **data, size_t *len);
+		     const char **data, size_t *len, size_t max);
 
 #endif

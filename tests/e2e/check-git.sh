@@ -109,6 +109,37 @@ test_expect_success 'file over 256 MiB exits 4 in every mode' '
 	test_cmp expected err
 '
 
+# Of two large versions, a pack stores the later whole and the earlier as
+# a delta against it, whose size only the delta header gives.
+test_expect_success 'file over 256 MiB in history, loose and packed' '
+	setup &&
+	printf "%s" "$good" >data/models.yaml &&
+	git add data/models.yaml && git commit -q -m good &&
+	truncate -s 257M data/models.yaml &&
+	git commit -q -am big &&
+	big=$(git rev-parse HEAD:data/models.yaml) &&
+	printf "%s" "$good" >data/models.yaml &&
+	git commit -q -am "good again" &&
+	truncate -s 257M data/models.yaml &&
+	printf x | dd of=data/models.yaml bs=1 seek=1000 conv=notrunc 2>/dev/null &&
+	git commit -q -am bigger &&
+	bigger=$(git rev-parse HEAD:data/models.yaml) &&
+	limit="data/models.yaml: file is larger than the limit of 268435456 bytes" &&
+	for form in loose packed; do
+		run_ma 4 diff HEAD~3 &&
+		echo "modelaudit: error: $limit (blob $big)" >expected &&
+		test_cmp expected err &&
+		run_ma 4 blame acme-7b &&
+		test_cmp expected err &&
+		run_ma 4 diff HEAD~1 &&
+		echo "modelaudit: error: $limit (blob $bigger)" >expected &&
+		test_cmp expected err &&
+		git repack -qad || return 1
+	done &&
+	git verify-pack -v .git/objects/pack/*.idx >objects &&
+	grep "^$big blob .* $bigger$" objects
+'
+
 test_expect_success 'staged path from a subdirectory gets a hint' '
 	setup &&
 	printf "%s" "$good" >data/models.yaml &&
