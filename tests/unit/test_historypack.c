@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -57,7 +58,7 @@ static void check_all(git_repository *repo, const git_oid *oids, size_t n, int r
 		const char *data;
 		size_t len;
 
-		CHECK_INT(pack_reader_read(r, oid, &data, &len), 0);
+		CHECK_INT(pack_reader_read(r, oid, &data, &len, SIZE_MAX), 0);
 		CHECK_INT(git_blob_lookup(&blob, repo, oid), 0);
 		if (blob && len == (size_t)git_blob_rawsize(blob) &&
 		    !memcmp(data, git_blob_rawcontent(blob), len))
@@ -83,6 +84,45 @@ static void test_every_blob_as_libgit2(void)
 	git_repository_free(repo);
 }
 
+/*
+ * Each blob, read first by a new reader (so that nothing is cached), is
+ * too large for a limit one byte below its size and fits its own size,
+ * whether the pack stores it whole or as a delta.
+ */
+static void test_size_limit_from_headers(void)
+{
+	git_repository *repo = NULL;
+	git_oid *oids = NULL;
+	size_t n, i, too_large = 0, read = 0;
+
+	CHECK_INT(git_repository_open(&repo, "."), 0);
+	n = read_blobs(&oids);
+	for (i = 0; i < n; i++) {
+		struct pack_reader *r = pack_reader_open(".git/objects");
+		git_blob *blob = NULL;
+		const char *data;
+		size_t len = 0, size;
+
+		if (git_blob_lookup(&blob, repo, &oids[i]) < 0) {
+			pack_reader_free(r);
+			continue;
+		}
+		size = (size_t)git_blob_rawsize(blob);
+		git_blob_free(blob);
+		if (size > 0 && pack_reader_read(r, &oids[i], &data, &len, size - 1) == PACK_READER_TOO_LARGE &&
+		    len == size)
+			too_large++;
+		if (pack_reader_read(r, &oids[i], &data, &len, size) == 0 && len == size)
+			read++;
+		pack_reader_free(r);
+	}
+	CHECK(n >= 60);
+	CHECK_INT(too_large, n);
+	CHECK_INT(read, n);
+	free(oids);
+	git_repository_free(repo);
+}
+
 static void test_loose_object_not_read(void)
 {
 	struct pack_reader *r = pack_reader_open(".git/objects");
@@ -102,7 +142,7 @@ static void test_loose_object_not_read(void)
 		}
 		CHECK_INT(git_oid_fromstr(&oid, hex), 0);
 	}
-	CHECK_INT(pack_reader_read(r, &oid, &data, &len), -1);
+	CHECK_INT(pack_reader_read(r, &oid, &data, &len, SIZE_MAX), -1);
 	pack_reader_free(r);
 }
 
@@ -128,6 +168,7 @@ int main(void)
 	git_libgit2_init();
 
 	RUN(test_every_blob_as_libgit2);
+	RUN(test_size_limit_from_headers);
 	RUN(test_loose_object_not_read);
 
 	git_libgit2_shutdown();
