@@ -2,11 +2,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "fsutil.h"
@@ -85,12 +87,78 @@ const char *gitrepo_workdir(const struct gitrepo *repo)
 	return git_repository_workdir(repo->git);
 }
 
-void gitrepo_add_shallow_hint(struct gitrepo *repo, struct buf *err)
+/* Reads the last len bytes of file fd into out. Returns 0, or -1 when it is shorter. */
+static int read_tail(int fd, unsigned char *out, size_t len)
 {
-	if (git_repository_is_shallow(repo->git) != 1)
-		return;
-	buf_adds(err, " (the repository is a shallow clone, which lacks the commits "
-		 "before its oldest ones: run 'git fetch --unshallow', or use a full clone)");
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || st.st_size < (off_t)len)
+		return -1;
+	return pread(fd, out, len, st.st_size - (off_t)len) == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * Appends to err why the pack file of index idx_name in pack_dir cannot
+ * be read, when it is missing or does not end with the checksum that the
+ * index records (a pack cut short does not). Returns 1 when it appended.
+ */
+static int add_damaged_pack(struct buf *err, const char *pack_dir, const char *idx_name)
+{
+	unsigned char idx_tail[2 * GIT_OID_RAWSZ], pack_tail[GIT_OID_RAWSZ];
+	struct buf path = BUF_INIT;
+	int fd, ret = 0;
+
+	buf_setf(&path, "%s/%s", pack_dir, idx_name);
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read_tail(fd, idx_tail, sizeof(idx_tail)) < 0)
+		goto done;
+	close(fd);
+	buf_setf(&path, "%s/%.*s.pack", pack_dir, (int)(strlen(idx_name) - 4), idx_name);
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		buf_adds(err, " (the pack file ");
+		buf_adds_escaped(err, path.ptr);
+		buf_adds(err, " is missing, so the objects of its index cannot be read)");
+		ret = 1;
+	} else if (read_tail(fd, pack_tail, sizeof(pack_tail)) < 0 ||
+		   memcmp(pack_tail, idx_tail, sizeof(pack_tail)) != 0) {
+		buf_adds(err, " (the pack file ");
+		buf_adds_escaped(err, path.ptr);
+		buf_adds(err, " is damaged or cut short: it does not end with the "
+			 "checksum that its index records)");
+		ret = 1;
+	}
+
+done:
+	if (fd >= 0)
+		close(fd);
+	buf_release(&path);
+	return ret;
+}
+
+void gitrepo_add_missing_hint(struct gitrepo *repo, struct buf *err)
+{
+	struct buf pack_dir = BUF_INIT;
+	struct dirent *d;
+	DIR *dir;
+
+	if (git_repository_is_shallow(repo->git) == 1)
+		buf_adds(err, " (the repository is a shallow clone, which lacks the commits "
+			 "before its oldest ones: run 'git fetch --unshallow', or use a full clone)");
+
+	/* libgit2 skips a pack that it cannot read, and its objects then look missing. */
+	buf_setf(&pack_dir, "%s/pack", repo->objects_dir.ptr);
+	dir = opendir(pack_dir.ptr);
+	while (dir && (d = readdir(dir)) != NULL) {
+		size_t n = strlen(d->d_name);
+
+		if (n > 4 && !strcmp(d->d_name + n - 4, ".idx") &&
+		    add_damaged_pack(err, pack_dir.ptr, d->d_name))
+			break;
+	}
+	if (dir)
+		closedir(dir);
+	buf_release(&pack_dir);
 }
 
 /* Appends "<what> '<rev>': <libgit2's reason>" to err, all escaped. */
@@ -314,7 +382,7 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 					e ? git_reason() : "no commit matches");
 		/* HEAD~5 in a clone of depth 2 names a commit that is not there. */
 		if (missing_object)
-			gitrepo_add_shallow_hint(repo, err);
+			gitrepo_add_missing_hint(repo, err);
 		ret = GITREPO_ERROR;
 		goto done;
 	}

@@ -78,13 +78,15 @@ void gitrepo_free(struct gitrepo *repo);
 git_repository *gitrepo_git(struct gitrepo *repo);
 
 /*
- * Appends to err, when repo is a shallow clone, why a commit can be
- * missing and how to fetch it. libgit2 1.5 has no support for shallow
+ * Appends to err, after a message about an object that was not found,
+ * why objects can be missing. When repo is a shallow clone, it says so
+ * and how to fetch the rest. libgit2 1.5 has no support for shallow
  * clones, so a revision walk that reaches the clone's oldest commits looks
  * for their parents and fails. It reads a few commits past the start of a
- * range, so a range that stops just short of them fails too.
+ * range, so a range that stops just short of them fails too. It also
+ * names the first pack file that is missing or damaged.
  */
-void gitrepo_add_shallow_hint(struct gitrepo *repo, struct buf *err);
+void gitrepo_add_missing_hint(struct gitrepo *repo, struct buf *err);
 
 /* Returns the working tree's root with a trailing '/', or NULL when bare. */
 /*
@@ -99,7 +101,7 @@ const char *gitrepo_workdir(const struct gitrepo *repo);
  * Resolves rev (anything `git rev-parse` accepts) to a commit, which the
  * caller frees with git_commit_free(). An unknown revision fails with
  * "unknown revision '<rev>': <libgit2's reason>", followed by the hint
- * of gitrepo_add_shallow_hint() when the revision names a missing commit.
+ * of gitrepo_add_missing_hint() when the revision names a missing commit.
  */
 int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 			   const char *rev, struct buf *err);

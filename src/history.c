@@ -211,7 +211,7 @@ static void walk_failed(const struct history_options *options, int since,
 		buf_adds(err, "..HEAD");
 	buf_adds(err, "': ");
 	buf_adds_escaped(err, reason);
-	gitrepo_add_shallow_hint(h->repo, err);
+	gitrepo_add_missing_hint(h->repo, err);
 }
 
 /* ---- building a side -------------------------------------------------- */
@@ -410,7 +410,7 @@ static int find_loaded(const struct blob_entry **out, struct history *h,
 	*out = NULL;
 	if (git_commit_lookup(&commit, gitrepo_git(h->repo), start) < 0) {
 		buf_setf(err, "cannot read commit %s: %s", git_oid_tostr_s(start), git_reason());
-		gitrepo_add_shallow_hint(h->repo, err);
+		gitrepo_add_missing_hint(h->repo, err);
 		return GITREPO_ERROR;
 	}
 	for (;;) {
@@ -462,7 +462,7 @@ static int find_loaded(const struct blob_entry **out, struct history *h,
 		if (git_commit_parent(&parent, commit, 0) < 0) {
 			buf_setf(err, "cannot read the parent of commit %s: %s",
 				 git_oid_tostr_s(git_commit_id(commit)), git_reason());
-			gitrepo_add_shallow_hint(h->repo, err);
+			gitrepo_add_missing_hint(h->repo, err);
 			ret = GITREPO_ERROR;
 			break;
 		}
@@ -610,7 +610,7 @@ static int run_commit(struct history *h, const git_commit *commit,
 	    git_commit_parent(&parent, commit, 0) < 0) {
 		buf_setf(err, "cannot read the parent of commit %s: %s",
 			 git_oid_tostr_s(git_commit_id(commit)), git_reason());
-		gitrepo_add_shallow_hint(h->repo, err);
+		gitrepo_add_missing_hint(h->repo, err);
 		return GITREPO_ERROR;
 	}
 

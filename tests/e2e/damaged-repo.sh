@@ -90,7 +90,8 @@ test_expect_success 'truncated pack fails every command' '
 	head=$(git rev-parse HEAD) &&
 	git repack -qad &&
 	cut_in_half .git/objects/pack/*.pack &&
-	reason="object not found - no match for id ($head)" &&
+	pack=$(echo "$PWD"/.git/objects/pack/*.pack) &&
+	reason="object not found - no match for id ($head) (the pack file $pack is damaged or cut short: it does not end with the checksum that its index records)" &&
 	fails_with "unknown revision '\''HEAD'\'': $reason" diff --root &&
 	fails_with "unknown revision '\''HEAD'\'': $reason" diff --root --format json &&
 	fails_with "unknown revision '\''HEAD~1'\'': $reason" diff HEAD~1 &&
@@ -108,7 +109,8 @@ test_expect_success 'truncated pack below loose commits' '
 		git commit -qam "score $v" || exit 1
 	done &&
 	cut_in_half .git/objects/pack/*.pack &&
-	reason="object not found - no match for id ($packed)" &&
+	pack=$(echo "$PWD"/.git/objects/pack/*.pack) &&
+	reason="object not found - no match for id ($packed) (the pack file $pack is damaged or cut short: it does not end with the checksum that its index records)" &&
 	fails_with "cannot walk the history of '\''HEAD'\'': $reason" diff --root &&
 	fails_with "cannot walk the history of '\''HEAD~1..HEAD'\'': $reason" diff HEAD~1 &&
 	fails_with "cannot walk the history of '\''HEAD'\'': $reason" blame acme-7b &&
@@ -116,6 +118,16 @@ test_expect_success 'truncated pack below loose commits' '
 	run_ma 0 check --rev HEAD &&
 	run_ma 0 diff &&
 	test_cmp /dev/null out
+'
+
+test_expect_success 'pack file missing beside its index' '
+	history &&
+	head=$(git rev-parse HEAD) &&
+	git repack -qad &&
+	pack=$(echo "$PWD"/.git/objects/pack/*.pack) &&
+	chmod u+w .git/objects/pack/* &&
+	mv "$pack" ../moved.pack &&
+	fails_with "unknown revision '\''HEAD'\'': object not found - no match for id ($head) (the pack file $pack is missing, so the objects of its index cannot be read)" diff --root
 '
 
 test_expect_success 'missing blob in an old commit' '
