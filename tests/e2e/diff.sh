@@ -381,6 +381,9 @@ test_expect_success 'linked worktree and detached HEAD' '
 	grep "score 0.81 -> 0.9$" out
 '
 
+# The last step reads a ref whose object is missing, where libgit2 leaks
+# (see tests/lsan.supp), which LeakSanitizer can tell apart only with full
+# allocation stacks.
 test_expect_success 'objects in alternates and in the environment' '
 	setup &&
 	registry 0.81 >data/models.yaml && git commit -qam two &&
@@ -398,6 +401,8 @@ test_expect_success 'objects in alternates and in the environment' '
 	grep "score 0.8050 -> 0.81$" out &&
 	run_ma 0 check --rev HEAD~1 &&
 	unset GIT_ALTERNATE_OBJECT_DIRECTORIES &&
+	ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" &&
+	export ASAN_OPTIONS &&
 	run_ma 4 diff HEAD~1 &&
 	grep "^modelaudit: error: unknown revision '\''HEAD~1'\''" err
 '
