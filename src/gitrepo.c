@@ -284,6 +284,15 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 		const git_error *e = git_error_last();
 		int missing_object = e && e->klass == GIT_ERROR_ODB;
 
+		/*
+		 * For "@{-<n>}" past the branches checked out, libgit2 1.5
+		 * returns GIT_ENOTFOUND and sets no message. The message left
+		 * is about a configuration file it looked for on the way
+		 * ("could not find '~/.gitconfig' to stat"), not the revision.
+		 */
+		if (ret == GIT_ENOTFOUND && e && e->klass == GIT_ERROR_OS)
+			e = NULL;
+
 		if (ret == GIT_EINVALIDSPEC && base_not_commit(err, repo, rev) < 0) {
 			ret = GITREPO_ERROR;
 			goto done;
