@@ -300,8 +300,20 @@ static int at_top(struct gitrepo *repo)
 static int check_one_commit(const char *rev, struct buf *err)
 {
 	struct revrange range = REVRANGE_INIT;
+	size_t len = strlen(rev);
 	int ret = 0;
 
+	/*
+	 * "^<rev>" excludes commits and "<rev>^@" names every parent of one,
+	 * so neither is one commit. The messages of revrange_parse() for them
+	 * advise a range, which --rev does not take.
+	 */
+	if (rev[0] == '^' || (len >= 2 && !strcmp(rev + len - 2, "^@"))) {
+		buf_setf(err, "invalid revision ");
+		revrange_add_quoted(err, rev);
+		buf_adds(err, ": --rev names one commit, not a set of commits");
+		return AUDIT_USAGE_ERROR;
+	}
 	if (revrange_parse(&range, rev, err) < 0) {
 		ret = AUDIT_USAGE_ERROR;
 	} else if (range.kind != REVRANGE_SINCE) {
