@@ -170,6 +170,29 @@ test_expect_success 'unused configuration quoted with escapes' '
 	test_cmp expected actual
 '
 
+test_expect_success 'blame skips an unusable configuration at HEAD' '
+	make_repo repo && cd repo && mkdir data &&
+	registry_yaml score="MMLU - 0.5" >data/models.yaml &&
+	git add . && git commit -qm one &&
+	one=$(git rev-parse --short=10 HEAD) &&
+	registry_yaml score="MMLU - 0.6" >data/models.yaml &&
+	printf "registry: [..]\n" >.modelaudit.yaml &&
+	git add . && git commit -qm two &&
+	two=$(git rev-parse --short=10 HEAD) &&
+	cat >expected <<-EOF &&
+	data/models.yaml:10: MMLU 0.6
+	    0.6  $two  2025-01-01T12:00:00Z  A U Thor  two
+	    0.5  $one  2025-01-01T12:00:00Z  A U Thor  one
+	EOF
+	rm .modelaudit.yaml &&
+	run_ma 0 blame acme-7b &&
+	test_cmp expected out && test_cmp /dev/null err &&
+	printf ": not [yaml\n" >.modelaudit.yaml &&
+	git add . && git commit -qm three && rm .modelaudit.yaml &&
+	run_ma 0 blame acme-7b &&
+	test_cmp expected out && test_cmp /dev/null err
+'
+
 test_expect_success 'earlier branch past the reflog names no other file' '
 	make_repo repo && cd repo && mkdir data &&
 	registry_yaml >data/models.yaml && git add . && git commit -qm one &&
