@@ -246,15 +246,25 @@ static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
 	}
 	if (found) {
 		struct buf label = BUF_INIT;
+		struct config own;
 
 		buf_addf(&label, "%s:%s", kind == SNAPSHOT_INDEX ? "(index)" : rev,
 			 GITREPO_CONFIG_NAME);
-		config_release(&a->config);
-		config_init(&a->config);
-		if (config_parse(&a->config, label.ptr, text.ptr, text.len, err) < 0)
+		config_init(&own);
+		if (config_parse(&own, label.ptr, text.ptr, text.len, err) < 0)
 			ret = AUDIT_CONFIG_ERROR;
-		else if (!a->config.registry.nr)
-			string_list_append(&a->config.registry, "data/models.yaml");
+		else if (!own.registry.nr)
+			string_list_append(&own.registry, "data/models.yaml");
+		if (a->skip_unusable_config && kind == SNAPSHOT_COMMIT &&
+		    (ret || gitrepo_check_registry_paths(&own.registry, label.ptr, err) < 0)) {
+			config_release(&own);
+			buf_release(&label);
+			buf_release(&text);
+			buf_reset(err);
+			return 0;
+		}
+		config_release(&a->config);
+		a->config = own;
 		/* The index's own file, which the user can fix; an old commit's cannot be. */
 		if (!ret && kind == SNAPSHOT_INDEX &&
 		    gitrepo_check_registry_paths(&a->config.registry, label.ptr, err) < 0)
@@ -300,8 +310,20 @@ static int at_top(struct gitrepo *repo)
 static int check_one_commit(const char *rev, struct buf *err)
 {
 	struct revrange range = REVRANGE_INIT;
+	size_t len = strlen(rev);
 	int ret = 0;
 
+	/*
+	 * "^<rev>" excludes commits and "<rev>^@" names every parent of one,
+	 * so neither is one commit. The messages of revrange_parse() for them
+	 * advise a range, which --rev does not take.
+	 */
+	if (rev[0] == '^' || (len >= 2 && !strcmp(rev + len - 2, "^@"))) {
+		buf_setf(err, "invalid revision ");
+		revrange_add_quoted(err, rev);
+		buf_adds(err, ": --rev names one commit, not a set of commits");
+		return AUDIT_USAGE_ERROR;
+	}
 	if (revrange_parse(&range, rev, err) < 0) {
 		ret = AUDIT_USAGE_ERROR;
 	} else if (range.kind != REVRANGE_SINCE) {

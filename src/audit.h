@@ -44,6 +44,12 @@ struct audit {
 	int keep_text;		/* keep each file's text (for --show-source) */
 	int verbose;		/* report each file read on standard error */
 	int config_explicit;	/* --config was given */
+	/*
+	 * Set to read a commit as diff and blame read it: when the commit's
+	 * configuration cannot be used (invalid, or naming a registry path
+	 * outside the repository), the current one applies instead of an error.
+	 */
+	int skip_unusable_config;
 	int rules_loaded;
 };
 

@@ -423,6 +423,8 @@ int cmd_blame(int argc, char **argv)
 
 	audit.verbose = common.verbose;
 	head.verbose = common.verbose;
+	/* HEAD is read as the walk read it: an unusable configuration is skipped. */
+	head.skip_unusable_config = 1;
 	ret = audit_setup(&audit, common.config, &common.rules, &err);
 	if (ret == 0)
 		ret = audit_setup(&head, common.config, &common.rules, &err);

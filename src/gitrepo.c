@@ -352,6 +352,15 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 		const git_error *e = git_error_last();
 		int missing_object = e && e->klass == GIT_ERROR_ODB;
 
+		/*
+		 * For "@{-<n>}" past the branches checked out, libgit2 1.5
+		 * returns GIT_ENOTFOUND and sets no message. The message left
+		 * is about a configuration file it looked for on the way
+		 * ("could not find '~/.gitconfig' to stat"), not the revision.
+		 */
+		if (ret == GIT_ENOTFOUND && e && e->klass == GIT_ERROR_OS)
+			e = NULL;
+
 		if (ret == GIT_EINVALIDSPEC && base_not_commit(err, repo, rev) < 0) {
 			ret = GITREPO_ERROR;
 			goto done;
@@ -552,11 +561,33 @@ void snapshot_release(struct snapshot *snap)
 
 /* ---- commits ---------------------------------------------------------- */
 
+/*
+ * libgit2 walks a tree by recursion, one call per level: with libgit2 1.5
+ * and an 8 MB stack, a tree some 70,000 levels deep overflowed it. git
+ * caps the depth of trees at 4096 levels by default (core.maxTreeDepth),
+ * and so does the walk below a registry directory.
+ */
+#define GITREPO_MAX_TREE_DEPTH 4096
+
 struct tree_walk {
 	struct snapshot *snap;
 	const char *prefix;	/* the registry directory, with no slash */
 	struct buf path;
+	int too_deep;		/* set when the walk stopped at the depth limit */
 };
+
+/* Reports whether a directory below root is deeper than the limit. */
+static int tree_too_deep(const char *root)
+{
+	size_t levels = 0;
+
+	/* Each level takes at least two bytes of root ("a/"). */
+	if (strlen(root) < 2 * GITREPO_MAX_TREE_DEPTH)
+		return 0;
+	for (; *root; root++)
+		levels += *root == '/';
+	return levels >= GITREPO_MAX_TREE_DEPTH;
+}
 
 static int tree_walk_entry(const char *root, const git_tree_entry *entry,
 			   void *data)
@@ -568,6 +599,10 @@ static int tree_walk_entry(const char *root, const git_tree_entry *entry,
 	/* Hidden entries below a registry directory are not registry files. */
 	if (name[0] == '.')
 		return mode == GIT_FILEMODE_TREE ? 1 : 0;
+	if (mode == GIT_FILEMODE_TREE && tree_too_deep(root)) {
+		w->too_deep = 1;
+		return -1;
+	}
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return 0;
 	if (!has_yaml_suffix(name))
@@ -628,12 +663,18 @@ int gitrepo_list_tree(struct snapshot *out, struct gitrepo *repo,
 		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
 			snapshot_add(out, path, git_tree_entry_id(entry));
 		} else if (mode == GIT_FILEMODE_TREE) {
-			struct tree_walk w = { out, path, BUF_INIT };
+			struct tree_walk w = { out, path, BUF_INIT, 0 };
 
 			if (git_tree_lookup(&sub, repo->git, git_tree_entry_id(entry)) < 0 ||
 			    git_tree_walk(sub, GIT_TREEWALK_PRE, tree_walk_entry, &w) < 0) {
-				buf_setf(err, "cannot read the tree of '%s': %s", path,
-					 git_reason());
+				buf_reset(err);
+				buf_adds(err, "cannot read the tree of '");
+				buf_adds_escaped(err, path);
+				if (w.too_deep)
+					buf_addf(err, "': its directories nest more than %d levels deep "
+						 "(git's core.maxTreeDepth)", GITREPO_MAX_TREE_DEPTH);
+				else
+					buf_addf(err, "': %s", git_reason());
 				ret = GITREPO_ERROR;
 			}
 			buf_release(&w.path);

@@ -585,10 +585,21 @@ static int side_of_commit(struct side **out, struct history *h,
 }
 
 
+/*
+ * Returns the committer's time shifted to the committer's time zone. git
+ * stores the seconds as written, and a commit that git fsck accepts can
+ * claim a time near the largest 64-bit value, so a sum past it stays at
+ * that value: no score is dated after such a commit. libgit2 rejects a
+ * negative time, so the sum cannot fall below the range.
+ */
 static long long commit_local_time(const git_commit *commit)
 {
-	return (long long)git_commit_time(commit) +
-	       (long long)git_commit_time_offset(commit) * 60;
+	long long t = (long long)git_commit_time(commit);
+	long long shift = (long long)git_commit_time_offset(commit) * 60;
+
+	if (shift > 0 && t > LLONG_MAX - shift)
+		return LLONG_MAX;
+	return t + shift;
 }
 
 /* ---- walking ---------------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "historychunk.h"
 #include "historypack.h"
+#include "report.h"
 #include "threads.h"
 
 struct config_entry {
@@ -767,11 +768,16 @@ static int config_usable(struct config_entry *c, const char *text, size_t len,
 static void report_unused_config(struct history_cache *cache, struct config_entry *c,
 				 const git_oid *commit)
 {
+	struct buf why = BUF_INIT;
+
 	if (!cache->verbose || c->usable || c->reported || cache->reading_ahead)
 		return;
+	/* The reason can quote a registry path of the file as it was written. */
+	report_sanitize_escaped(&why, c->why ? c->why : "");
 	fprintf(stderr, "modelaudit: configuration of commit %s not used, so the "
 		"registry paths of the current one apply: %s\n",
-		git_oid_tostr_s(commit), c->why ? c->why : "");
+		git_oid_tostr_s(commit), why.ptr);
+	buf_release(&why);
 	c->reported = 1;
 }
 

@@ -501,8 +501,12 @@ static void history_findings(struct finding_list *out,
 		commit_day = (long)(commit_time >= 0 ? commit_time / 86400 :
 				    -((-commit_time + 86399) / 86400));
 		t = (time_t)commit_day * 86400;
-		gmtime_r(&t, &tm);
-		strftime(commit_date, sizeof(commit_date), "%Y-%m-%d", &tm);
+		/*
+		 * A year past the range of an int has no struct tm. No score
+		 * date comes after it, so the empty date is never shown.
+		 */
+		if (gmtime_r(&t, &tm))
+			strftime(commit_date, sizeof(commit_date), "%Y-%m-%d", &tm);
 	}
 
 	for (i = 0; i < changes->nr; i++) {
