@@ -1,5 +1,6 @@
 #include "gitrepo.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1174,11 +1175,44 @@ static void add_recoded(struct buf *out, const char *s, iconv_t cd)
 	free(converted);
 }
 
+/*
+ * Appends the subject of commit message msg as git log's %s shows it:
+ * leading blank lines skipped, then the lines of the first paragraph,
+ * each without its trailing whitespace, joined by single spaces.
+ * libgit2's git_commit_summary() differs: it also squashes runs of
+ * whitespace and trims the start of the first line.
+ */
+static void add_subject(struct buf *out, const char *msg)
+{
+	const char *line = msg;
+	int started = 0;
+
+	while (*line) {
+		const char *newline = strchr(line, '\n');
+		size_t len = newline ? (size_t)(newline - line) : strlen(line);
+
+		while (len > 0 && isspace((unsigned char)line[len - 1]))
+			len--;
+		if (len == 0 && started)
+			break;
+		if (len > 0) {
+			if (started)
+				buf_addch(out, ' ');
+			buf_add(out, line, len);
+			started = 1;
+		}
+		if (!newline)
+			break;
+		line = newline + 1;
+	}
+}
+
 void gitrepo_commit_text(struct commit_text *t, const git_commit *commit)
 {
 	const char *encoding = git_commit_message_encoding(commit);
 	const git_signature *author = git_commit_author(commit);
-	const char *summary = git_commit_summary((git_commit *)commit);
+	const char *message = git_commit_message(commit);
+	struct buf subject = BUF_INIT;
 	iconv_t cd = (iconv_t)-1;
 
 	buf_init(&t->name, 0);
@@ -1188,7 +1222,9 @@ void gitrepo_commit_text(struct commit_text *t, const git_commit *commit)
 		cd = iconv_open("UTF-8", encoding);
 	add_recoded(&t->name, author->name, cd);
 	add_recoded(&t->email, author->email, cd);
-	add_recoded(&t->subject, summary ? summary : "", cd);
+	add_subject(&subject, message ? message : "");
+	add_recoded(&t->subject, subject.ptr ? subject.ptr : "", cd);
+	buf_release(&subject);
 	if (cd != (iconv_t)-1)
 		iconv_close(cd);
 }

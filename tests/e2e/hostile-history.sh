@@ -123,6 +123,25 @@ test_expect_success 'commit text in no encoding or in Latin-1' '
 	run_ma 0 blame acme-7b --format json && json_ok out
 '
 
+test_expect_success 'subject as git log shows it' '
+	make_repo repo && cd repo && mkdir data &&
+	registry_yaml score="MMLU - 0.5" >data/models.yaml &&
+	git add . && git commit -qm one &&
+	registry_yaml score="MMLU - 0.6" >data/models.yaml && git add . &&
+	raw_commit "A U Thor <author@example.org> 1735732800 +0000" \
+		"\n  \t\n   first  line  \t\n second\n\nbody\n" &&
+	git log -1 --format="    %s" >expected &&
+	echo "       first  line  second" >literal &&
+	test_cmp literal expected &&
+	run_ma 0 diff HEAD~1 &&
+	grep "^    " out >actual &&
+	test_cmp expected actual &&
+	run_ma 0 diff HEAD~1 --format json &&
+	python3 -c "import json, sys; print(json.load(sys.stdin)[\"commits\"][0][\"subject\"])" <out >actual &&
+	git log -1 --format=%s >expected &&
+	test_cmp expected actual
+'
+
 test_expect_success 'commit time at the end of the 64-bit range' '
 	make_repo repo && cd repo &&
 	echo readme >README && git add . && git commit -qm readme &&
