@@ -240,8 +240,15 @@ static int use_snapshot_config(struct audit *a, struct gitrepo *repo,
 	int found = 0, ret = 0;
 
 	ret = gitrepo_read_config(&text, &found, repo, kind, rev, err);
+	if (ret == GITREPO_BAD_CONFIG && a->skip_unusable_config && kind == SNAPSHOT_COMMIT) {
+		buf_release(&text);
+		buf_reset(err);
+		return 0;
+	}
 	if (ret < 0) {
 		buf_release(&text);
+		if (ret == GITREPO_BAD_CONFIG)
+			return AUDIT_CONFIG_ERROR;
 		return ret == GITREPO_BAD_SPEC ? AUDIT_USAGE_ERROR : AUDIT_ERROR;
 	}
 	if (found) {

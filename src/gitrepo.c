@@ -747,27 +747,193 @@ int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
 	return 0;
 }
 
-int gitrepo_tree_config(struct buf *text, int *found, struct gitrepo *repo,
-			const git_tree *tree, struct buf *err)
+/*
+ * The maximum number of symbolic links followed from the configuration
+ * file. A longer chain is reported together with a loop.
+ */
+#define GITREPO_MAX_LINKS 8
+
+/* The mode and object of an entry of a tree or of the index. */
+struct entry_ref {
+	unsigned mode;
+	git_oid id;
+};
+
+/* Finds the entry at path of a snapshot. Returns 0, or -1 when there is none. */
+typedef int (*entry_lookup)(struct entry_ref *out, const void *snapshot, const char *path);
+
+static int tree_lookup(struct entry_ref *out, const void *tree, const char *path)
 {
-	const git_tree_entry *entry;
+	git_tree_entry *entry = NULL;
+
+	if (git_tree_entry_bypath(&entry, tree, path) < 0) {
+		git_error_clear();
+		return -1;
+	}
+	out->mode = git_tree_entry_filemode(entry);
+	git_oid_cpy(&out->id, git_tree_entry_id(entry));
+	git_tree_entry_free(entry);
+	return 0;
+}
+
+static int index_lookup(struct entry_ref *out, const void *index, const char *path)
+{
+	const git_index_entry *e = git_index_get_bypath((git_index *)index, path, 0);
+
+	if (!e || (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD))
+		return -1;
+	out->mode = e->mode;
+	git_oid_cpy(&out->id, &e->id);
+	return 0;
+}
+
+/*
+ * Sets out to the path that the symbolic link at link_path points to,
+ * the target (len bytes) taken from the link's directory, with "." and
+ * ".." resolved. Returns 0, or -1 when the target is absolute, empty or
+ * leaves the top of the repository.
+ */
+static int resolve_link(struct buf *out, const char *link_path, const char *target, size_t len)
+{
+	const char *slash = strrchr(link_path, '/');
+	const char *p, *end = target + len;
+
+	buf_reset(out);
+	if (len == 0 || target[0] == '/' || memchr(target, '\0', len))
+		return -1;
+	if (slash)
+		buf_add(out, link_path, (size_t)(slash - link_path));
+	for (p = target; p < end;) {
+		const char *next = memchr(p, '/', (size_t)(end - p));
+		size_t n = next ? (size_t)(next - p) : (size_t)(end - p);
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			/* Drop the last component of out, with its slash. */
+			if (out->len == 0)
+				return -1;
+			while (out->len > 0 && out->ptr[out->len - 1] != '/')
+				out->len--;
+			if (out->len > 0)
+				out->len--;
+			out->ptr[out->len] = '\0';
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			if (out->len)
+				buf_addch(out, '/');
+			buf_add(out, p, n);
+		}
+		p = next ? next + 1 : end;
+	}
+	return out->len ? 0 : -1;
+}
+
+/*
+ * Sets err to the reason that the configuration file of where (a revision,
+ * "(index)", or NULL to leave it out), a symbolic link, cannot be followed.
+ */
+static int link_unusable(struct buf *err, const char *where, const char *reason)
+{
+	buf_reset(err);
+	if (where) {
+		buf_adds_escaped(err, where);
+		buf_addch(err, ':');
+	}
+	buf_addf(err, "%s is a symbolic link ", GITREPO_CONFIG_NAME);
+	buf_adds_escaped(err, reason);
+	return GITREPO_BAD_CONFIG;
+}
+
+/*
+ * Finds the blob of the configuration file of a snapshot (where names it
+ * in messages), following symbolic links inside the snapshot as a
+ * checkout of it would. Sets *found to 0 when there is no such file.
+ * Returns 0, GITREPO_BAD_CONFIG with a message in err when a link on the
+ * way is absolute, leaves the repository, names no file or is one of more
+ * than GITREPO_MAX_LINKS, or GITREPO_ERROR when a link cannot be read.
+ */
+static int find_config(git_oid *id, int *found, struct gitrepo *repo,
+		       entry_lookup lookup, const void *snapshot, const char *where,
+		       struct buf *err)
+{
+	struct buf path = BUF_INIT, next = BUF_INIT, why = BUF_INIT;
+	int links, ret = 0;
+
+	*found = 0;
+	buf_adds(&path, GITREPO_CONFIG_NAME);
+	for (links = 0;; links++) {
+		struct entry_ref e;
+		struct buf swap;
+		char *target;
+		size_t len;
+
+		if (lookup(&e, snapshot, path.ptr) < 0) {
+			if (links > 0) {
+				buf_setf(&why, "to %s, which is not there", path.ptr);
+				ret = link_unusable(err, where, why.ptr);
+			}
+			break;
+		}
+		if (e.mode == GIT_FILEMODE_BLOB || e.mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+			git_oid_cpy(id, &e.id);
+			*found = 1;
+			break;
+		}
+		if (e.mode != GIT_FILEMODE_LINK) {
+			if (links > 0) {
+				buf_setf(&why, "to %s, which is not a file", path.ptr);
+				ret = link_unusable(err, where, why.ptr);
+			}
+			break;
+		}
+		if (links == GITREPO_MAX_LINKS) {
+			ret = link_unusable(err, where, "in a chain of more than 8 links, or a loop");
+			break;
+		}
+		ret = gitrepo_load_blob(&target, &len, repo, &e.id, path.ptr, err);
+		if (ret < 0)
+			break;
+		if (resolve_link(&next, path.ptr, target, len) < 0) {
+			buf_setf(&why, "to %.*s, outside the repository", (int)len, target);
+			ret = link_unusable(err, where, why.ptr);
+			free(target);
+			break;
+		}
+		free(target);
+		swap = path;
+		path = next;
+		next = swap;
+	}
+	buf_release(&path);
+	buf_release(&next);
+	buf_release(&why);
+	return ret;
+}
+
+int gitrepo_tree_config(struct buf *text, int *found, struct gitrepo *repo,
+			const git_tree *tree, const char *where, struct buf *err)
+{
+	git_oid id;
 	char *data;
 	size_t len;
 	int ret;
 
-	*found = 0;
 	buf_reset(text);
-	entry = git_tree_entry_byname(tree, GITREPO_CONFIG_NAME);
-	if (!entry || git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
-		return 0;
-	ret = gitrepo_load_blob(&data, &len, repo, git_tree_entry_id(entry),
-				GITREPO_CONFIG_NAME, err);
-	if (ret < 0)
+	ret = find_config(&id, found, repo, tree_lookup, tree, where, err);
+	if (ret < 0 || !*found)
 		return ret;
+	ret = gitrepo_load_blob(&data, &len, repo, &id, GITREPO_CONFIG_NAME, err);
+	if (ret < 0) {
+		*found = 0;
+		return ret;
+	}
 	buf_add(text, data, len);
 	free(data);
-	*found = 1;
 	return 0;
+}
+
+int gitrepo_tree_config_id(git_oid *id, int *found, struct gitrepo *repo,
+			   const git_tree *tree, const char *where, struct buf *err)
+{
+	return find_config(id, found, repo, tree_lookup, tree, where, err);
 }
 
 /* ---- the index -------------------------------------------------------- */
@@ -1101,6 +1267,7 @@ int gitrepo_read_config(struct buf *text, int *found, struct gitrepo *repo,
 	}
 	case SNAPSHOT_INDEX: {
 		const git_index_entry *e;
+		git_oid id;
 		char *data = NULL;
 		size_t len = 0;
 
@@ -1115,10 +1282,11 @@ int gitrepo_read_config(struct buf *text, int *found, struct gitrepo *repo,
 				 "then stage the file with 'git add')", GITREPO_CONFIG_NAME);
 			return GITREPO_ERROR;
 		}
-		if (!e || (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD))
-			return 0;
-		ret = gitrepo_load_blob(&data, &len, repo, &e->id,
-					GITREPO_CONFIG_NAME, err);
+		ret = find_config(&id, found, repo, index_lookup, repo->index, "(index)", err);
+		if (ret < 0 || !*found)
+			return ret;
+		*found = 0;
+		ret = gitrepo_load_blob(&data, &len, repo, &id, GITREPO_CONFIG_NAME, err);
 		if (!ret) {
 			buf_add(text, data, len);
 			*found = 1;
@@ -1129,7 +1297,7 @@ int gitrepo_read_config(struct buf *text, int *found, struct gitrepo *repo,
 	default:
 		ret = commit_tree(&tree, repo, rev, err);
 		if (!ret)
-			ret = gitrepo_tree_config(text, found, repo, tree, err);
+			ret = gitrepo_tree_config(text, found, repo, tree, rev, err);
 		git_tree_free(tree);
 		return ret;
 	}

@@ -26,6 +26,8 @@
 
 #define GITREPO_ERROR (-1)
 #define GITREPO_BAD_SPEC (-2)
+/* A configuration file that is a symbolic link that cannot be followed. */
+#define GITREPO_BAD_CONFIG (-3)
 
 /*
  * Registry files larger than this are rejected rather than read: the
@@ -149,9 +151,18 @@ int gitrepo_check_size(struct gitrepo *repo, const git_oid *oid, const char *pat
 int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
 		      const git_oid *oid, const char *path, struct buf *err);
 
-/* Reads GITREPO_CONFIG_NAME from tree. Sets *found to 0 when tree has none. */
+/*
+ * Reads GITREPO_CONFIG_NAME from tree, following symbolic links inside
+ * the tree as a checkout would. Sets *found to 0 when tree has none.
+ * Returns GITREPO_BAD_CONFIG, with a message that names where (the
+ * revision), when a link on the way is absolute, leaves the repository,
+ * names no file or is one of a chain of more than eight.
+ */
 int gitrepo_tree_config(struct buf *text, int *found, struct gitrepo *repo,
-			const git_tree *tree, struct buf *err);
+			const git_tree *tree, const char *where, struct buf *err);
+/* Finds the blob that gitrepo_tree_config() would read, without reading it. */
+int gitrepo_tree_config_id(git_oid *id, int *found, struct gitrepo *repo,
+			   const git_tree *tree, const char *where, struct buf *err);
 
 /*
  * Normalises a registry path from the configuration: drops "./" and

@@ -1100,6 +1100,8 @@ static int snapshot_registry_paths(const struct string_list **paths, struct conf
 	int found = 0, ret;
 
 	ret = gitrepo_read_config(&text, &found, h->repo, kind, NULL, err);
+	if (ret == GITREPO_BAD_CONFIG)
+		ret = HISTORY_INVALID_CONFIG;
 	if (ret < 0 || !found)
 		goto done;
 	if (config_parse(cfg, kind == SNAPSHOT_INDEX ? "(index):" GITREPO_CONFIG_NAME :

@@ -786,18 +786,41 @@ int history_cache_registry_paths(const struct string_list **out,
 				 const git_oid *commit,
 				 const struct string_list *fallback, struct buf *err)
 {
-	const git_tree_entry *te = git_tree_entry_byname(tree, GITREPO_CONFIG_NAME);
 	struct config_entry *c;
 	struct buf why = BUF_INIT;
 	char *data = NULL;
 	size_t len = 0;
-	int ret;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid id;
+	int found, ret;
 
 	*out = fallback;
-	if (!te || git_tree_entry_type(te) != GIT_OBJECT_BLOB)
+	git_oid_tostr(hex, sizeof(hex), commit);
+	ret = gitrepo_tree_config_id(&id, &found, cache->repo, tree, NULL, &why);
+	if (ret == GITREPO_BAD_CONFIG) {
+		/*
+		 * The link's target can differ from commit to commit, so
+		 * nothing is cached. The message is escaped already.
+		 */
+		if (cache->verbose && !cache->reading_ahead &&
+		    !git_oid_equal(&cache->link_reported, commit)) {
+			fprintf(stderr, "modelaudit: configuration of commit %s not used, so the "
+				"registry paths of the current one apply: %s\n", hex, why.ptr);
+			git_oid_cpy(&cache->link_reported, commit);
+		}
+		buf_release(&why);
+		return 0;
+	}
+	if (ret < 0) {
+		buf_reset(err);
+		buf_add(err, why.ptr, why.len);
+		buf_release(&why);
+		return ret;
+	}
+	if (!found)
 		return 0;
 	for (c = cache->configs; c; c = c->next) {
-		if (git_oid_equal(&c->oid, git_tree_entry_id(te))) {
+		if (git_oid_equal(&c->oid, &id)) {
 			if (c->usable)
 				*out = &c->config.registry;
 			report_unused_config(cache, c, commit);
@@ -805,12 +828,11 @@ int history_cache_registry_paths(const struct string_list **out,
 		}
 	}
 
-	ret = gitrepo_load_blob(&data, &len, cache->repo, git_tree_entry_id(te),
-				GITREPO_CONFIG_NAME, err);
+	ret = gitrepo_load_blob(&data, &len, cache->repo, &id, GITREPO_CONFIG_NAME, err);
 	if (ret < 0)
 		return ret;
 	c = xcalloc(1, sizeof(*c));
-	git_oid_cpy(&c->oid, git_tree_entry_id(te));
+	git_oid_cpy(&c->oid, &id);
 	config_init(&c->config);
 	c->usable = config_usable(c, data, len, &why);
 	if (!c->usable)

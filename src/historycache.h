@@ -102,6 +102,8 @@ struct history_cache {
 	unsigned threads;		/* for history_cache_prefetch() */
 	int share_all;			/* share out even a few models (MODELAUDIT_THREADS) */
 	int verbose;
+	/* The last commit whose configuration link was reported as not followed. */
+	git_oid link_reported;
 };
 
 void history_cache_init(struct history_cache *cache, struct gitrepo *repo,

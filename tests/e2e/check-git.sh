@@ -63,6 +63,53 @@ test_expect_success 'rev uses the commit configuration' '
 	grep -F "reg/m.yaml:2:5: error:" out
 '
 
+test_expect_success 'configuration through a symbolic link' '
+	setup &&
+	mkdir conf reg && printf "%s" "$bad" >reg/m.yaml &&
+	printf "registry: [reg/]\n" >conf/real.yaml &&
+	ln -s ../conf/real.yaml conf/again.yaml &&
+	ln -s ./conf/again.yaml .modelaudit.yaml &&
+	git add . && git commit -qm linked &&
+	run_ma 1 check --quiet &&
+	grep -F "reg/m.yaml:2:5: error:" out &&
+	run_ma 1 check --quiet --staged &&
+	grep -F "reg/m.yaml:2:5: error:" out &&
+	run_ma 1 check --quiet --rev HEAD &&
+	grep -F "reg/m.yaml:2:5: error:" out
+'
+
+test_expect_success 'configuration link that cannot be followed' '
+	setup &&
+	printf "%s" "$good" >data/models.yaml &&
+	for target in ../outside.yaml /etc/passwd conf/missing.yaml data .modelaudit.yaml; do
+		ln -sfn "$target" .modelaudit.yaml &&
+		git add . && git commit -qm "link to $target" || return 1
+	done &&
+	prefix=".modelaudit.yaml is a symbolic link" &&
+	rev_fails() {
+		run_ma 3 check --rev "$1" &&
+		echo "modelaudit: error: $1:$prefix $2" >expected &&
+		test_cmp expected err
+	} &&
+	rev_fails HEAD~4 "to ../outside.yaml, outside the repository" &&
+	rev_fails HEAD~3 "to /etc/passwd, outside the repository" &&
+	rev_fails HEAD~2 "to conf/missing.yaml, which is not there" &&
+	rev_fails HEAD~1 "to data, which is not a file" &&
+	run_ma 3 check --staged &&
+	echo "modelaudit: error: (index):$prefix in a chain of more than 8 links, or a loop" >expected &&
+	test_cmp expected err &&
+	run_ma 0 diff --root --verbose &&
+	grep "^modelaudit: configuration of commit" err | sed "s/commit [0-9a-f]* not/commit X not/" >actual &&
+	cat >expected <<-EOF &&
+	modelaudit: configuration of commit X not used, so the registry paths of the current one apply: $prefix to ../outside.yaml, outside the repository
+	modelaudit: configuration of commit X not used, so the registry paths of the current one apply: $prefix to /etc/passwd, outside the repository
+	modelaudit: configuration of commit X not used, so the registry paths of the current one apply: $prefix to conf/missing.yaml, which is not there
+	modelaudit: configuration of commit X not used, so the registry paths of the current one apply: $prefix to data, which is not a file
+	modelaudit: configuration of commit X not used, so the registry paths of the current one apply: $prefix in a chain of more than 8 links, or a loop
+	EOF
+	test_cmp expected actual
+'
+
 test_expect_success 'revision syntax errors exit 2' '
 	make_repo repo && cd repo &&
 	echo "models: []" >models.yaml && git add . && git commit -qm one &&
