@@ -407,6 +407,25 @@ test_expect_success 'objects in alternates and in the environment' '
 	grep "^modelaudit: error: unknown revision '\''HEAD~1'\''" err
 '
 
+test_expect_success 'pre-receive hook reads quarantined objects' '
+	setup &&
+	cd .. && git init -q --bare server.git &&
+	git -C repo push -q ../server.git HEAD:main &&
+	cat >server.git/hooks/pre-receive <<-EOF &&
+	#!/bin/sh
+	test -n "\$GIT_QUARANTINE_PATH" || exit 1
+	while read old new ref; do
+		"$MODELAUDIT" diff "\$old..\$new" >"$PWD/out" 2>"$PWD/err" || exit 1
+		"$MODELAUDIT" check --rev "\$new" --quiet --fail-on never || exit 1
+	done
+	EOF
+	chmod +x server.git/hooks/pre-receive &&
+	cd repo && registry 0.81 >data/models.yaml && git commit -qam two &&
+	git push -q ../server.git HEAD:main &&
+	grep "score 0.8050 -> 0.81$" ../out &&
+	test "$(git -C ../server.git rev-parse main)" = "$(git rev-parse HEAD)"
+'
+
 test_expect_success 'net reports the range once' '
 	setup &&
 	registry 0.81 >data/models.yaml && git commit -qam two &&
