@@ -82,7 +82,7 @@ static const void *map_file(const char *path, size_t *len)
 static int pack_open(struct pack *p, const char *idx_path)
 {
 	struct buf pack_path = BUF_INIT;
-	size_t n = strlen(idx_path);
+	size_t n = strlen(idx_path), i;
 
 	memset(p, 0, sizeof(*p));
 	p->idx = map_file(idx_path, &p->idx_len);
@@ -93,6 +93,14 @@ static int pack_open(struct pack *p, const char *idx_path)
 	p->count = be32(p->idx + 8 + 255 * 4);
 	if (p->idx_len < 8 + 256 * 4 + (size_t)p->count * (20 + 4 + 4))
 		goto fail;
+	/*
+	 * pack_find() searches the names between two fan-out entries, so an
+	 * entry that decreases, or exceeds the count in the last one, would
+	 * send it past the table. git rejects such an index too.
+	 */
+	for (i = 1; i < 256; i++)
+		if (be32(p->idx + 8 + i * 4) < be32(p->idx + 8 + (i - 1) * 4))
+			goto fail;
 	buf_add(&pack_path, idx_path, n - 4);
 	buf_adds(&pack_path, ".pack");
 	p->data = map_file(pack_path.ptr, &p->data_len);

@@ -130,6 +130,28 @@ test_expect_success 'pack file missing beside its index' '
 	fails_with "unknown revision '\''HEAD'\'': object not found - no match for id ($head) (the pack file $pack is missing, so the objects of its index cannot be read)" diff --root
 '
 
+# The fan-out entry of the blob's first byte is raised past the count of
+# objects, so a search of the index would run past its table of names.
+test_expect_success 'pack index with a decreasing fan-out' '
+	make_repo repo && cd repo && mkdir data &&
+	registry_yaml >data/models.yaml && git add . && git commit -qm one &&
+	blob=$(git rev-parse HEAD:data/models.yaml) &&
+	echo "$blob" | git pack-objects -q .git/objects/pack/pack >/dev/null &&
+	rm "$(object_file "$blob")" &&
+	idx=$(echo .git/objects/pack/*.idx) &&
+	chmod u+w "$idx" &&
+	python3 -c "
+import sys
+path, first = sys.argv[1], int(sys.argv[2][:2], 16)
+data = bytearray(open(path, \"rb\").read())
+data[8 + 4 * first:12 + 4 * first] = (0x7fffffff).to_bytes(4, \"big\")
+open(path, \"wb\").write(data)
+" "$idx" "$blob" &&
+	reason="cannot read '\''data/models.yaml'\'' (blob $blob): object not found - no match for id ($blob)" &&
+	fails_with "$reason" diff --root &&
+	fails_with "$reason" blame acme-7b
+'
+
 test_expect_success 'missing blob in an old commit' '
 	history &&
 	gone=$(git rev-parse HEAD~2:data/models.yaml) &&
