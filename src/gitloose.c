@@ -26,8 +26,11 @@
 #define PACK_PRIORITY 2
 #define LOOSE_PRIORITY 1
 
-/* git's limit on alternates that name further alternates. */
-#define ALTERNATES_MAX_DEPTH 5
+/*
+ * The longest chain of alternates read, counted from the object
+ * directory: git 2.39 and libgit2 1.5 read six, and skip a seventh.
+ */
+#define ALTERNATES_MAX_DEPTH 6
 
 /* Bytes read at a time from a loose object whose header alone is wanted. */
 #define HEADER_READ_CHUNK 4096

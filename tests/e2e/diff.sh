@@ -407,6 +407,28 @@ test_expect_success 'objects in alternates and in the environment' '
 	grep "^modelaudit: error: unknown revision '\''HEAD~1'\''" err
 '
 
+# Each of alt1 to alt7 has no objects of its own and names the one before
+# as its alternate, so alt6 reads repo through six alternates.
+test_expect_success 'chain of six alternates read as git does' '
+	setup &&
+	head=$(git rev-parse HEAD) &&
+	cd .. && previous=$PWD/repo/.git/objects &&
+	for n in 1 2 3 4 5 6 7; do
+		make_repo alt$n &&
+		echo "$previous" >alt$n/.git/objects/info/alternates &&
+		echo "$head" >alt$n/.git/refs/heads/main &&
+		previous=$PWD/alt$n/.git/objects || return 1
+	done &&
+	cd alt6 &&
+	git cat-file -e "$head" &&
+	run_ma 0 check --rev HEAD --quiet &&
+	run_ma 0 diff --root &&
+	grep "^data/models.yaml:2: added model acme-7b$" out &&
+	cd ../alt7 &&
+	! git cat-file -e "$head" 2>/dev/null &&
+	run_ma 4 check --rev HEAD
+'
+
 test_expect_success 'pre-receive hook reads quarantined objects' '
 	setup &&
 	cd .. && git init -q --bare server.git &&
