@@ -1,6 +1,5 @@
 #include "gitrepo.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1344,6 +1343,16 @@ static void add_recoded(struct buf *out, const char *s, iconv_t cd)
 }
 
 /*
+ * Reports whether c is whitespace to git: a space, tab, newline or
+ * carriage return. git's isspace() leaves out the vertical tab and the
+ * form feed that the C library's includes.
+ */
+static int is_git_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
  * Appends the subject of commit message msg as git log's %s shows it:
  * leading blank lines skipped, then the lines of the first paragraph,
  * each without its trailing whitespace, joined by single spaces.
@@ -1359,7 +1368,7 @@ static void add_subject(struct buf *out, const char *msg)
 		const char *newline = strchr(line, '\n');
 		size_t len = newline ? (size_t)(newline - line) : strlen(line);
 
-		while (len > 0 && isspace((unsigned char)line[len - 1]))
+		while (len > 0 && is_git_space(line[len - 1]))
 			len--;
 		if (len == 0 && started)
 			break;

@@ -142,6 +142,28 @@ test_expect_success 'subject as git log shows it' '
 	test_cmp expected actual
 '
 
+# git trims only spaces, tabs, newlines and carriage returns from the
+# lines of a subject, and modelaudit prints the other control characters
+# escaped.
+test_expect_success 'subject keeps form feeds and vertical tabs' '
+	make_repo repo && cd repo && mkdir data &&
+	registry_yaml score="MMLU - 0.5" >data/models.yaml &&
+	git add . && git commit -qm one &&
+	registry_yaml score="MMLU - 0.6" >data/models.yaml && git add . &&
+	raw_commit "A U Thor <author@example.org> 1735732800 +0000" \
+		"\vfirst\f\nsecond \v\n\nbody\n" &&
+	git log -1 --format=%s >expected &&
+	printf "\vfirst\f second \v\n" >literal &&
+	test_cmp literal expected &&
+	printf "%s\\n" "\\x0Bfirst\\x0C second \\x0B" >expected &&
+	run_ma 0 diff HEAD~1 --format json &&
+	python3 -c "import json, sys; print(json.load(sys.stdin)[\"commits\"][0][\"subject\"])" <out >actual &&
+	test_cmp expected actual &&
+	run_ma 0 diff HEAD~1 &&
+	grep "^    " out | sed "s/^    //" >actual &&
+	test_cmp expected actual
+'
+
 test_expect_success 'commit time at the end of the 64-bit range' '
 	make_repo repo && cd repo &&
 	echo readme >README && git add . && git commit -qm readme &&
