@@ -18,10 +18,13 @@
 
 /*
  * Priorities in the object database, as libgit2 1.5 gives its own pack
- * and loose readers. libgit2 tries higher priorities first, and every
- * object directory of the repository before every alternate. A packed
- * copy of an object therefore wins over a loose one, which the test
- * "packed copy wins over corrupt loose copy" in damaged-repo.sh checks.
+ * and loose readers. libgit2 sorts its readers by priority first, and by
+ * directory only within one priority, so it reads a full id from every
+ * pack before any loose object, as git does. A packed copy of an object
+ * therefore wins over a loose one, which the test "packed copy wins over
+ * corrupt loose copy" in damaged-repo.sh checks. An abbreviated id is
+ * looked up in every reader instead, and loose_read_prefix() keeps that
+ * order by leaving a packed object to the pack readers.
  */
 #define PACK_PRIORITY 2
 #define LOOSE_PRIORITY 1
@@ -45,10 +48,41 @@
 /* "commit " and 20 decimal digits fit, with their NUL, in this many bytes. */
 #define LOOSE_HEADER_MAX 32
 
+/*
+ * The pack readers of the object database, which its loose readers share.
+ * The last loose reader freed frees the list, and the pack readers are
+ * libgit2's to free.
+ */
+struct pack_list {
+	git_odb_backend **packs;
+	size_t count;
+	size_t refs;
+};
+
 struct loose_reader {
 	git_odb_backend backend;	/* first, so that libgit2's pointer is ours */
+	struct pack_list *packs;
 	char objects[];		/* the object directory, ending in '/' */
 };
+
+static void pack_list_release(struct pack_list *list)
+{
+	if (!list || --list->refs > 0)
+		return;
+	free(list->packs);
+	free(list);
+}
+
+/* Reports whether a pack reader of the object database has object oid. */
+static int is_packed(const struct pack_list *list, const git_oid *oid)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+		if (list->packs[i]->exists(list->packs[i], oid))
+			return 1;
+	return 0;
+}
 
 /* Sets libgit2's error to "loose object <id> is corrupt: <why>" and returns -1. */
 static int corrupt(const git_oid *oid, const char *why, const char *detail)
@@ -450,9 +484,19 @@ static int find_prefix(git_oid *out, const struct loose_reader *r,
 static int loose_read_prefix(git_oid *out, void **data, size_t *len, git_object_t *type,
 			     git_odb_backend *backend, const git_oid *short_id, size_t short_len)
 {
-	int ret = find_prefix(out, (const struct loose_reader *)backend, short_id, short_len);
+	const struct loose_reader *r = (const struct loose_reader *)backend;
+	int ret = find_prefix(out, r, short_id, short_len);
 
-	return ret < 0 ? ret : loose_read(data, len, type, backend, out);
+	if (ret < 0)
+		return ret;
+	/*
+	 * libgit2 fails the whole lookup when one reader fails, so a loose
+	 * copy that is corrupt would hide a packed copy that a full id reads.
+	 * A pack reader returns the same id, so this one need not.
+	 */
+	if (is_packed(r->packs, out))
+		return GIT_ENOTFOUND;
+	return loose_read(data, len, type, backend, out);
 }
 
 static int loose_exists_prefix(git_oid *out, git_odb_backend *backend,
@@ -483,13 +527,17 @@ static int loose_foreach(git_odb_backend *backend, git_odb_foreach_cb cb, void *
 
 static void loose_free(git_odb_backend *backend)
 {
+	pack_list_release(((struct loose_reader *)backend)->packs);
 	free(backend);
 }
 
-static git_odb_backend *loose_reader_new(const char *objects_dir)
+static git_odb_backend *loose_reader_new(const char *objects_dir, struct pack_list *packs)
 {
 	size_t n = strlen(objects_dir);
 	struct loose_reader *r = xcalloc(1, sizeof(*r) + n + 2);
+
+	r->packs = packs;
+	packs->refs++;
 
 	memcpy(r->objects, objects_dir, n);
 	if (n == 0 || objects_dir[n - 1] != '/')
@@ -509,6 +557,7 @@ static git_odb_backend *loose_reader_new(const char *objects_dir)
 /* The object database being built, and the directories already in it. */
 struct odb_build {
 	git_odb *odb;
+	struct pack_list *packs;
 	struct stat *seen;
 	size_t nseen;
 	struct buf *err;
@@ -605,7 +654,9 @@ static int add_objects_dir(struct odb_build *b, const char *dir, int alternate, 
 		buf_setf(b->err, "cannot add a reader to the object database: %s", libgit2_reason());
 		return -1;
 	}
-	loose = loose_reader_new(dir);
+	b->packs->packs = xrealloc(b->packs->packs, (b->packs->count + 1) * sizeof(*b->packs->packs));
+	b->packs->packs[b->packs->count++] = pack;
+	loose = loose_reader_new(dir, b->packs);
 	if ((alternate ? git_odb_add_alternate : git_odb_add_backend)(b->odb, loose, LOOSE_PRIORITY) < 0) {
 		loose->free(loose);
 		buf_setf(b->err, "cannot add a reader to the object database: %s", libgit2_reason());
@@ -645,6 +696,9 @@ int gitloose_install(git_repository *git, struct buf *objects_dir, struct buf *e
 	git_commit_graph *graph = NULL;
 	int ret = -1;
 
+	b.packs = xcalloc(1, sizeof(*b.packs));
+	b.packs->refs = 1;
+
 	if (env && *env)
 		buf_setf(objects_dir, "%s", env);
 	else
@@ -671,6 +725,7 @@ int gitloose_install(git_repository *git, struct buf *objects_dir, struct buf *e
 
 done:
 	git_odb_free(b.odb);
+	pack_list_release(b.packs);
 	free(b.seen);
 	return ret;
 }

@@ -306,6 +306,20 @@ test_expect_success 'packed copy wins over corrupt loose copy' '
 	test "$(grep -c "^commit " out)" = 4
 '
 
+test_expect_success 'packed copy wins for an abbreviated id' '
+	history &&
+	git repack -qad &&
+	commit=$(git rev-parse HEAD~1) &&
+	short=$(echo "$commit" | cut -c1-9) &&
+	mkdir -p "$(dirname "$(object_file "$commit")")" &&
+	echo "not a zlib stream" >"$(object_file "$commit")" &&
+	git cat-file -e "$short" &&
+	run_ma 0 check --rev "$short" --quiet &&
+	run_ma 0 diff "$short" &&
+	grep -q "^commit $(git rev-parse HEAD)$" out &&
+	run_ma 0 check --rev "$commit" --quiet
+'
+
 test_expect_success 'missing parent commit stops the walk' '
 	history &&
 	first=$(git rev-parse HEAD~3) &&
