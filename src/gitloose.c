@@ -30,10 +30,13 @@
 #define LOOSE_PRIORITY 1
 
 /*
- * The longest chain of alternates read, counted from the object
+ * The maximum length of a chain of alternates, counted from the object
  * directory: git 2.39 and libgit2 1.5 read six, and skip a seventh.
  */
 #define ALTERNATES_MAX_DEPTH 6
+
+/* The maximum size of an info/alternates file: 1 MiB, about 10,000 paths of 100 bytes. */
+#define ALTERNATES_FILE_MAX (1 << 20)
 
 /* Bytes read at a time from a loose object whose header alone is wanted. */
 #define HEADER_READ_CHUNK 4096
@@ -581,11 +584,25 @@ static int add_alternates_of(struct odb_build *b, const char *dir, int depth)
 {
 	struct buf path = BUF_INIT, text = BUF_INIT, ignored = BUF_INIT, alt = BUF_INIT;
 	const char *line, *end;
+	struct stat st;
 	int ret = 0;
 
 	buf_setf(&path, "%s/info/alternates", dir);
-	text.cap = 1 << 20;
-	if (access(path.ptr, F_OK) < 0 || buf_read_file(&text, path.ptr, &ignored) < 0)
+	text.cap = ALTERNATES_FILE_MAX;
+	if (stat(path.ptr, &st) < 0)
+		goto done;
+	/*
+	 * git reads an alternates file of any length, so skipping a longer
+	 * one would make its objects look missing with no reason given. An
+	 * alternates file that cannot be read is skipped, as git skips it.
+	 */
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > ALTERNATES_FILE_MAX) {
+		buf_setf(b->err, "cannot read %s: file is larger than the limit of %d bytes",
+			 path.ptr, ALTERNATES_FILE_MAX);
+		ret = -1;
+		goto done;
+	}
+	if (buf_read_file(&text, path.ptr, &ignored) < 0)
 		goto done;
 	for (line = text.ptr; line && line < text.ptr + text.len && ret == 0; line = end + 1) {
 		size_t len;

@@ -429,6 +429,18 @@ test_expect_success 'chain of six alternates read as git does' '
 	run_ma 4 check --rev HEAD
 '
 
+test_expect_success 'alternates file over 1 MiB fails' '
+	setup &&
+	alternates=$PWD/.git/objects/info/alternates &&
+	python3 -c "print(\"# padding\\n\" * 120000)" >"$alternates" &&
+	run_ma 4 diff HEAD &&
+	test_cmp /dev/null out &&
+	echo "modelaudit: error: cannot read $alternates: file is larger than the limit of 1048576 bytes" >expected &&
+	test_cmp expected err &&
+	python3 -c "print(\"# padding\\n\" * 100000)" >"$alternates" &&
+	run_ma 0 diff HEAD
+'
+
 test_expect_success 'pre-receive hook reads quarantined objects' '
 	setup &&
 	cd .. && git init -q --bare server.git &&
