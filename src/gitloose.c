@@ -102,7 +102,8 @@ static int corrupt(const git_oid *oid, const char *why, const char *detail)
 
 /*
  * Parses the header "<type> <size>" of length len. Returns 0, or -1 when
- * it is not a header of a commit, tree, blob or tag.
+ * it is not a header of a commit, tree, blob or tag. As git does, it
+ * rejects a size written with a leading zero, such as "blob 07".
  */
 static int parse_header(git_object_t *type, size_t *size, const char *header, size_t len)
 {
@@ -119,6 +120,8 @@ static int parse_header(git_object_t *type, size_t *size, const char *header, si
 	    *type != GIT_OBJECT_BLOB && *type != GIT_OBJECT_TAG)
 		return -1;
 
+	if (space[1] == '0' && space + 2 < header + len)
+		return -1;
 	*size = 0;
 	for (p = space + 1; p < header + len; p++) {
 		if (*p < '0' || *p > '9' || *size > (SIZE_MAX - 9) / 10)

@@ -287,6 +287,11 @@ test_expect_success 'loose object sizes checked against the header' '
 	fails_with "$prefix: its header gives a size larger than the file can hold" check --rev HEAD~2 &&
 	write_loose "$blob" "blob\\0models: []\\n" &&
 	fails_with "$prefix: no valid object header" check --rev HEAD~2 &&
+	write_loose "$blob" "blob 011\\0models: []\\n" &&
+	fails_with "$prefix: no valid object header" check --rev HEAD~2 &&
+	write_loose "$blob" "blob 0\\0" &&
+	run_ma 1 check --rev HEAD~2 &&
+	grep -q "^data/models.yaml:1:1: error: file holds no YAML document" out &&
 	write_loose "$blob" "" &&
 	fails_with "$prefix: no valid object header" check --rev HEAD~2 &&
 	: >"$(object_file "$blob")" &&
