@@ -566,6 +566,7 @@ struct odb_build {
 	struct pack_list *packs;
 	struct stat *seen;
 	size_t nseen;
+	struct buf *alternates;	/* the alternates added, each ending in a NUL byte */
 	struct buf *err;
 };
 
@@ -682,6 +683,8 @@ static int add_objects_dir(struct odb_build *b, const char *dir, int alternate, 
 		buf_setf(b->err, "cannot add a reader to the object database: %s", libgit2_reason());
 		return -1;
 	}
+	if (alternate)
+		buf_add(b->alternates, dir, strlen(dir) + 1);
 	return add_alternates_of(b, dir, depth);
 }
 
@@ -709,10 +712,11 @@ static int add_env_alternates(struct odb_build *b)
 	return ret;
 }
 
-int gitloose_install(git_repository *git, struct buf *objects_dir, struct buf *err)
+int gitloose_install(git_repository *git, struct buf *objects_dir,
+		     struct buf *alternates, struct buf *err)
 {
 	const char *env = getenv("GIT_OBJECT_DIRECTORY");
-	struct odb_build b = { .err = err };
+	struct odb_build b = { .alternates = alternates, .err = err };
 	git_commit_graph *graph = NULL;
 	int ret = -1;
 

@@ -30,9 +30,11 @@
  * object directory (GIT_OBJECT_DIRECTORY, or "objects" in the common
  * directory), the alternates that its info/alternates file names, and
  * those of GIT_ALTERNATE_OBJECT_DIRECTORIES. Sets objects_dir to the
- * object directory. Returns 0, or -1 with a message in err.
+ * object directory and alternates to the alternates read, each path
+ * followed by a NUL byte. Returns 0, or -1 with a message in err.
  */
-int gitloose_install(git_repository *git, struct buf *objects_dir, struct buf *err);
+int gitloose_install(git_repository *git, struct buf *objects_dir,
+		     struct buf *alternates, struct buf *err);
 
 /*
  * Reports whether a zlib stream of stream_len bytes can inflate to size

@@ -19,6 +19,7 @@ struct gitrepo {
 	git_repository *git;
 	git_index *index;	/* loaded on first use */
 	struct buf objects_dir;
+	struct buf alternates;	/* each path followed by a NUL byte */
 };
 
 static const char *git_reason(void)
@@ -53,7 +54,7 @@ int gitrepo_open(struct gitrepo **out, struct buf *err)
 	}
 	*out = xcalloc(1, sizeof(**out));
 	(*out)->git = git;
-	if (gitloose_install(git, &(*out)->objects_dir, err) < 0) {
+	if (gitloose_install(git, &(*out)->objects_dir, &(*out)->alternates, err) < 0) {
 		gitrepo_free(*out);
 		*out = NULL;
 		return GITREPO_ERROR;
@@ -68,6 +69,7 @@ void gitrepo_free(struct gitrepo *repo)
 	git_index_free(repo->index);
 	git_repository_free(repo->git);
 	buf_release(&repo->objects_dir);
+	buf_release(&repo->alternates);
 	free(repo);
 	git_libgit2_shutdown();
 }
@@ -136,29 +138,50 @@ done:
 	return ret;
 }
 
-void gitrepo_add_missing_hint(struct gitrepo *repo, struct buf *err)
+/*
+ * Appends to err why the first pack of object directory objects_dir that
+ * is missing or damaged cannot be read. Returns 1 when it appended.
+ */
+static int add_damaged_pack_of(struct buf *err, const char *objects_dir)
 {
 	struct buf pack_dir = BUF_INIT;
 	struct dirent *d;
 	DIR *dir;
+	int found = 0;
+
+	buf_setf(&pack_dir, "%s/pack", objects_dir);
+	dir = opendir(pack_dir.ptr);
+	while (dir && !found && (d = readdir(dir)) != NULL) {
+		size_t n = strlen(d->d_name);
+
+		found = n > 4 && !strcmp(d->d_name + n - 4, ".idx") &&
+			add_damaged_pack(err, pack_dir.ptr, d->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	buf_release(&pack_dir);
+	return found;
+}
+
+void gitrepo_add_missing_hint(struct gitrepo *repo, struct buf *err)
+{
+	const char *alt;
 
 	if (git_repository_is_shallow(repo->git) == 1)
 		buf_adds(err, " (the repository is a shallow clone, which lacks the commits "
 			 "before its oldest ones: run 'git fetch --unshallow', or use a full clone)");
 
-	/* libgit2 skips a pack that it cannot read, and its objects then look missing. */
-	buf_setf(&pack_dir, "%s/pack", repo->objects_dir.ptr);
-	dir = opendir(pack_dir.ptr);
-	while (dir && (d = readdir(dir)) != NULL) {
-		size_t n = strlen(d->d_name);
-
-		if (n > 4 && !strcmp(d->d_name + n - 4, ".idx") &&
-		    add_damaged_pack(err, pack_dir.ptr, d->d_name))
-			break;
-	}
-	if (dir)
-		closedir(dir);
-	buf_release(&pack_dir);
+	/*
+	 * libgit2 skips a pack that it cannot read, and its objects then look
+	 * missing. A clone made with --shared reads its history from the
+	 * packs of an alternate.
+	 */
+	if (add_damaged_pack_of(err, repo->objects_dir.ptr))
+		return;
+	for (alt = repo->alternates.ptr; alt && alt < repo->alternates.ptr + repo->alternates.len;
+	     alt += strlen(alt) + 1)
+		if (add_damaged_pack_of(err, alt))
+			return;
 }
 
 /* Appends "<what> '<rev>': <libgit2's reason>" to err, all escaped. */

@@ -86,7 +86,8 @@ git_repository *gitrepo_git(struct gitrepo *repo);
  * clones, so a revision walk that reaches the clone's oldest commits looks
  * for their parents and fails. It reads a few commits past the start of a
  * range, so a range that stops just short of them fails too. It also
- * names the first pack file that is missing or damaged.
+ * names the first pack file, of the object directory or of an alternate,
+ * that is missing or damaged.
  */
 void gitrepo_add_missing_hint(struct gitrepo *repo, struct buf *err);
 

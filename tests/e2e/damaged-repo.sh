@@ -120,6 +120,16 @@ test_expect_success 'truncated pack below loose commits' '
 	test_cmp /dev/null out
 '
 
+test_expect_success 'truncated pack in an alternate' '
+	history &&
+	head=$(git rev-parse HEAD) &&
+	git repack -qad &&
+	cd .. && git clone -q --shared repo shared && cd shared &&
+	pack=$(cd ../repo/.git/objects/pack && echo "$PWD"/*.pack) &&
+	cut_in_half "$pack" &&
+	fails_with "unknown revision '\''HEAD'\'': object not found - no match for id ($head) (the pack file $pack is damaged or cut short: it does not end with the checksum that its index records)" diff --root
+'
+
 test_expect_success 'pack file missing beside its index' '
 	history &&
 	head=$(git rev-parse HEAD) &&
