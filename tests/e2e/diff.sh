@@ -408,7 +408,8 @@ test_expect_success 'objects in alternates and in the environment' '
 '
 
 # Each of alt1 to alt7 has no objects of its own and names the one before
-# as its alternate, so alt6 reads repo through six alternates.
+# as its alternate, so alt6 reads repo through six alternates. In alt7 the
+# commit of HEAD is missing, where libgit2 leaks as in the test above.
 test_expect_success 'chain of six alternates read as git does' '
 	setup &&
 	head=$(git rev-parse HEAD) &&
@@ -426,7 +427,11 @@ test_expect_success 'chain of six alternates read as git does' '
 	grep "^data/models.yaml:2: added model acme-7b$" out &&
 	cd ../alt7 &&
 	! git cat-file -e "$head" 2>/dev/null &&
-	run_ma 4 check --rev HEAD
+	ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" &&
+	export ASAN_OPTIONS &&
+	run_ma 4 check --rev HEAD &&
+	echo "modelaudit: error: unknown revision '\''HEAD'\'': object not found - no match for id ($head)" >expected &&
+	test_cmp expected err
 '
 
 test_expect_success 'alternates file over 1 MiB fails' '
