@@ -207,8 +207,9 @@ static int inflate_object(void **out, size_t *len, git_object_t *type,
 
 	/*
 	 * The buffer has one byte more than the header gives, so a stream
-	 * that fills it is longer than its header gives. inflate() returns
-	 * Z_OK only when it made progress, so the loop ends.
+	 * that fills it is longer than its header gives. Without Z_FINISH,
+	 * inflate() returns Z_OK only when it made progress, so the loop
+	 * ends, and it takes more than one call for over 4 GiB.
 	 */
 	data = git_odb_backend_data_alloc(backend, size + 1);
 	if (!data) {
@@ -220,7 +221,7 @@ static int inflate_object(void **out, size_t *len, git_object_t *type,
 	f.out_len = size + 1;
 	f.out_pos = rest;
 	while (zret == Z_OK)
-		zret = inflate_step(&f, Z_FINISH);
+		zret = inflate_step(&f, Z_NO_FLUSH);
 	if (zret != Z_STREAM_END && zret != Z_BUF_ERROR) {
 		ret = corrupt(oid, "not a valid zlib stream", f.z.msg);
 		goto done;

@@ -118,9 +118,15 @@ static int add_damaged_pack(struct buf *err, const char *pack_dir, const char *i
 	buf_setf(&path, "%s/%.*s.pack", pack_dir, (int)(strlen(idx_name) - 4), idx_name);
 	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
+		int open_errno = errno;
+
 		buf_adds(err, " (the pack file ");
 		buf_adds_escaped(err, path.ptr);
-		buf_adds(err, " is missing, so the objects of its index cannot be read)");
+		if (open_errno == ENOENT)
+			buf_adds(err, " is missing");
+		else
+			buf_addf(err, " cannot be opened: %s", strerror(open_errno));
+		buf_adds(err, ", so the objects of its index cannot be read)");
 		ret = 1;
 	} else if (read_tail(fd, pack_tail, sizeof(pack_tail)) < 0 ||
 		   memcmp(pack_tail, idx_tail, sizeof(pack_tail)) != 0) {
