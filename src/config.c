@@ -304,11 +304,49 @@ static int is_file(const char *path)
 	return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
+/* Returns the errno of stat() on path, or 0 when it succeeds. */
+static int errno_of_stat(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? errno : 0;
+}
+
 static int exists(const char *path)
 {
 	struct stat st;
 
 	return !lstat(path, &st);
+}
+
+/*
+ * Sets err to why path, which exists, is no configuration file: a symbolic
+ * link to nothing or to something other than a file, or no file itself.
+ */
+static void not_a_file(struct buf *err, const char *path)
+{
+	char target[4096];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+	buf_reset(err);
+	buf_adds_escaped(err, path);
+	if (n < 0) {
+		buf_adds(err, " is not a regular file");
+		return;
+	}
+	target[n] = '\0';
+	buf_adds(err, " is a symbolic link to ");
+	buf_adds_escaped(err, target);
+	switch (errno_of_stat(path)) {
+	case ENOENT:
+		buf_adds(err, ", which is not there");
+		break;
+	case ELOOP:
+		buf_adds(err, " in a loop of links");
+		break;
+	default:
+		buf_adds(err, ", which is not a file");
+	}
 }
 
 static int read_and_parse(struct config *cfg, const char *path, struct buf *err)
@@ -353,6 +391,15 @@ int config_load(struct config *cfg, const char *explicit, struct buf *err)
 		if (is_file(candidate.ptr)) {
 			cfg->root = prefix.len ? arena_strndup(cfg->arena, prefix.ptr, prefix.len - 1) : ".";
 			ret = read_and_parse(cfg, candidate.ptr, err);
+			goto done;
+		}
+		/*
+		 * A dangling link or a directory in its place is the file
+		 * meant, not a sign to look further up or use the defaults.
+		 */
+		if (exists(candidate.ptr)) {
+			not_a_file(err, candidate.ptr);
+			ret = -1;
 			goto done;
 		}
 		buf_setf(&candidate, "%s.git", prefix.ptr);

@@ -85,6 +85,7 @@ test_expect_success 'configuration link that cannot be followed' '
 		ln -sfn "$target" .modelaudit.yaml &&
 		git add . && git commit -qm "link to $target" || return 1
 	done &&
+	rm .modelaudit.yaml &&
 	prefix=".modelaudit.yaml is a symbolic link" &&
 	rev_fails() {
 		run_ma 3 check --rev "$1" &&
@@ -108,6 +109,28 @@ test_expect_success 'configuration link that cannot be followed' '
 	modelaudit: configuration of commit X not used, so the registry paths of the current one apply: $prefix in a chain of more than 8 links, or a loop
 	EOF
 	test_cmp expected actual
+'
+
+test_expect_success 'working-tree configuration that is no file' '
+	setup &&
+	printf "%s" "$good" >data/models.yaml &&
+	mkdir sub &&
+	ln -s missing.yaml .modelaudit.yaml &&
+	run_ma 3 check &&
+	echo "modelaudit: error: .modelaudit.yaml is a symbolic link to missing.yaml, which is not there" >expected &&
+	test_cmp expected err &&
+	ln -sfn data .modelaudit.yaml &&
+	run_ma 3 check &&
+	echo "modelaudit: error: .modelaudit.yaml is a symbolic link to data, which is not a file" >expected &&
+	test_cmp expected err &&
+	ln -sfn .modelaudit.yaml .modelaudit.yaml &&
+	run_ma 3 check &&
+	echo "modelaudit: error: .modelaudit.yaml is a symbolic link to .modelaudit.yaml in a loop of links" >expected &&
+	test_cmp expected err &&
+	rm .modelaudit.yaml && mkdir .modelaudit.yaml &&
+	(cd sub && run_ma 3 check) &&
+	echo "modelaudit: error: ../.modelaudit.yaml is not a regular file" >expected &&
+	test_cmp expected sub/err
 '
 
 test_expect_success 'revision syntax errors exit 2' '
