@@ -26,6 +26,22 @@ raw_commit() {
 	git update-ref refs/heads/main "$raw_id"
 }
 
+# commit_with_message MESSAGE: a repository "repo" (the current directory
+# after the call) of two commits, the second of which changes a score and
+# has the printf format MESSAGE as its message.
+commit_with_message() {
+	make_repo repo && cd repo && mkdir data &&
+	registry_yaml score="MMLU - 0.5" >data/models.yaml &&
+	git add . && git commit -qm one &&
+	registry_yaml score="MMLU - 0.6" >data/models.yaml && git add . &&
+	raw_commit "A U Thor <author@example.org> 1735732800 +0000" "$1"
+}
+
+# json_subject: prints the subject of the first commit of the JSON report in out.
+json_subject() {
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["commits"][0]["subject"])' <out
+}
+
 # nested_tree DEPTH BLOB: prints the id of a tree that contains f.yaml
 # (BLOB) below DEPTH directories named a. Python writes the loose objects
 # because git mktree would take a process per level.
@@ -124,12 +140,7 @@ test_expect_success 'commit text in no encoding or in Latin-1' '
 '
 
 test_expect_success 'subject as git log shows it' '
-	make_repo repo && cd repo && mkdir data &&
-	registry_yaml score="MMLU - 0.5" >data/models.yaml &&
-	git add . && git commit -qm one &&
-	registry_yaml score="MMLU - 0.6" >data/models.yaml && git add . &&
-	raw_commit "A U Thor <author@example.org> 1735732800 +0000" \
-		"\n  \t\n   first  line  \t\n second\n\nbody\n" &&
+	commit_with_message "\n  \t\n   first  line  \t\n second\n\nbody\n" &&
 	git log -1 --format="    %s" >expected &&
 	echo "       first  line  second" >literal &&
 	test_cmp literal expected &&
@@ -137,7 +148,7 @@ test_expect_success 'subject as git log shows it' '
 	grep "^    " out >actual &&
 	test_cmp expected actual &&
 	run_ma 0 diff HEAD~1 --format json &&
-	python3 -c "import json, sys; print(json.load(sys.stdin)[\"commits\"][0][\"subject\"])" <out >actual &&
+	json_subject >actual &&
 	git log -1 --format=%s >expected &&
 	test_cmp expected actual
 '
@@ -146,18 +157,13 @@ test_expect_success 'subject as git log shows it' '
 # lines of a subject, and modelaudit prints the other control characters
 # escaped.
 test_expect_success 'subject keeps form feeds and vertical tabs' '
-	make_repo repo && cd repo && mkdir data &&
-	registry_yaml score="MMLU - 0.5" >data/models.yaml &&
-	git add . && git commit -qm one &&
-	registry_yaml score="MMLU - 0.6" >data/models.yaml && git add . &&
-	raw_commit "A U Thor <author@example.org> 1735732800 +0000" \
-		"\vfirst\f\nsecond \v\n\nbody\n" &&
+	commit_with_message "\vfirst\f\nsecond \v\n\nbody\n" &&
 	git log -1 --format=%s >expected &&
 	printf "\vfirst\f second \v\n" >literal &&
 	test_cmp literal expected &&
 	printf "%s\\n" "\\x0Bfirst\\x0C second \\x0B" >expected &&
 	run_ma 0 diff HEAD~1 --format json &&
-	python3 -c "import json, sys; print(json.load(sys.stdin)[\"commits\"][0][\"subject\"])" <out >actual &&
+	json_subject >actual &&
 	test_cmp expected actual &&
 	run_ma 0 diff HEAD~1 &&
 	grep "^    " out | sed "s/^    //" >actual &&
