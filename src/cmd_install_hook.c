@@ -39,14 +39,6 @@ static const struct option_help install_hook_option_help[] = {
 /* Hook files larger than this are not read to compare them. */
 #define HOOK_MAX_SIZE ((size_t)1024 * 1024)
 
-/* Returns libgit2's message for its last error. */
-static const char *git_reason(void)
-{
-	const git_error *e = git_error_last();
-
-	return e && e->message ? e->message : "unknown libgit2 error";
-}
-
 /* Appends s to out as one single-quoted shell word. */
 static void add_shell_quoted(struct buf *out, const char *s)
 {
@@ -128,7 +120,7 @@ static int find_hooks_dir(struct buf *dir, git_repository *git, struct buf *err)
 	int ret = -1;
 
 	if (git_repository_config_snapshot(&config, git) < 0) {
-		buf_setf(err, "cannot read the git configuration: %s", git_reason());
+		buf_setf(err, "cannot read the git configuration: %s", gitrepo_reason());
 		goto done;
 	}
 	if (!git_config_get_path(&value, config, "core.hooksPath")) {
@@ -141,7 +133,7 @@ static int find_hooks_dir(struct buf *dir, git_repository *git, struct buf *err)
 	git_error_clear();
 	git_buf_dispose(&value);
 	if (git_repository_item_path(&value, git, GIT_REPOSITORY_ITEM_HOOKS) < 0) {
-		buf_setf(err, "cannot find the git hooks directory: %s", git_reason());
+		buf_setf(err, "cannot find the git hooks directory: %s", gitrepo_reason());
 		goto done;
 	}
 	buf_adds(dir, value.ptr);

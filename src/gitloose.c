@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "alloc.h"
+#include "gitrepo.h"
 
 /*
  * Priorities in the object database, as libgit2 1.5 gives its own pack
@@ -571,14 +572,20 @@ struct odb_build {
 	struct buf *err;
 };
 
-static const char *libgit2_reason(void)
-{
-	const git_error *e = git_error_last();
-
-	return e && e->message ? e->message : "unknown libgit2 error";
-}
-
 static int add_objects_dir(struct odb_build *b, const char *dir, int alternate, int depth);
+
+/*
+ * Adds backend to the database being built, as an alternate or not.
+ * Returns 0, or -1 with a message, having freed backend.
+ */
+static int add_backend(struct odb_build *b, git_odb_backend *backend, int priority, int alternate)
+{
+	if ((alternate ? git_odb_add_alternate : git_odb_add_backend)(b->odb, backend, priority) == 0)
+		return 0;
+	backend->free(backend);
+	buf_setf(b->err, "cannot add a reader to the object database: %s", gitrepo_reason());
+	return -1;
+}
 
 /*
  * Adds the alternates that the file info/alternates of object directory
@@ -668,22 +675,16 @@ static int add_objects_dir(struct odb_build *b, const char *dir, int alternate, 
 	b->seen[b->nseen++] = st;
 
 	if (git_odb_backend_pack(&pack, dir) < 0) {
-		buf_setf(b->err, "cannot read the packs of %s: %s", dir, libgit2_reason());
+		buf_setf(b->err, "cannot read the packs of %s: %s", dir, gitrepo_reason());
 		return -1;
 	}
-	if ((alternate ? git_odb_add_alternate : git_odb_add_backend)(b->odb, pack, PACK_PRIORITY) < 0) {
-		pack->free(pack);
-		buf_setf(b->err, "cannot add a reader to the object database: %s", libgit2_reason());
+	if (add_backend(b, pack, PACK_PRIORITY, alternate) < 0)
 		return -1;
-	}
 	b->packs->packs = xrealloc(b->packs->packs, (b->packs->count + 1) * sizeof(*b->packs->packs));
 	b->packs->packs[b->packs->count++] = pack;
 	loose = loose_reader_new(dir, b->packs);
-	if ((alternate ? git_odb_add_alternate : git_odb_add_backend)(b->odb, loose, LOOSE_PRIORITY) < 0) {
-		loose->free(loose);
-		buf_setf(b->err, "cannot add a reader to the object database: %s", libgit2_reason());
+	if (add_backend(b, loose, LOOSE_PRIORITY, alternate) < 0)
 		return -1;
-	}
 	if (alternate)
 		buf_add(b->alternates, dir, strlen(dir) + 1);
 	return add_alternates_of(b, dir, depth);
@@ -729,7 +730,7 @@ int gitloose_install(git_repository *git, struct buf *objects_dir,
 	else
 		buf_setf(objects_dir, "%sobjects", git_repository_commondir(git));
 	if (git_odb_new(&b.odb) < 0) {
-		buf_setf(err, "cannot open the object database: %s", libgit2_reason());
+		buf_setf(err, "cannot open the object database: %s", gitrepo_reason());
 		goto done;
 	}
 	if (add_objects_dir(&b, objects_dir->ptr, 0, 0) < 0 || add_env_alternates(&b) < 0)
@@ -743,7 +744,7 @@ int gitloose_install(git_repository *git, struct buf *objects_dir,
 		git_commit_graph_free(graph);
 	git_error_clear();
 	if (git_repository_set_odb(git, b.odb) < 0) {
-		buf_setf(err, "cannot open the object database: %s", libgit2_reason());
+		buf_setf(err, "cannot open the object database: %s", gitrepo_reason());
 		goto done;
 	}
 	ret = 0;

@@ -22,7 +22,7 @@ struct gitrepo {
 	struct buf alternates;	/* each path followed by a NUL byte */
 };
 
-static const char *git_reason(void)
+const char *gitrepo_reason(void)
 {
 	const git_error *e = git_error_last();
 
@@ -48,7 +48,7 @@ int gitrepo_open(struct gitrepo **out, struct buf *err)
 	 */
 	if (git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
 		buf_setf(err, "cannot open the git repository of the current directory: %s",
-			 git_reason());
+			 gitrepo_reason());
 		git_libgit2_shutdown();
 		return GITREPO_ERROR;
 	}
@@ -242,7 +242,7 @@ static int head_reflog_spec(int *done, struct buf *spec, struct gitrepo *repo,
 	*done = 1;
 
 	if (git_reflog_read(&reflog, repo->git, "HEAD") < 0) {
-		revision_failed(err, "unknown revision ", rev, git_reason());
+		revision_failed(err, "unknown revision ", rev, gitrepo_reason());
 		ret = GITREPO_ERROR;
 		goto done;
 	}
@@ -301,7 +301,7 @@ static int revision_spec(struct buf *spec, struct gitrepo *repo, const char *rev
 	ret = 0;
 	if (git_reference_dwim(&ref, repo->git, name) < 0 ||
 	    git_reference_resolve(&resolved, ref) < 0) {
-		revision_failed(err, "unknown revision ", rev, git_reason());
+		revision_failed(err, "unknown revision ", rev, gitrepo_reason());
 		ret = GITREPO_ERROR;
 	} else {
 		buf_adds(spec, git_oid_tostr_s(git_reference_target(resolved)));
@@ -414,10 +414,10 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 					"no such parent: the history is shorter than that, "
 					"or the commit is not a merge");
 		else if (ret != GIT_ENOTFOUND && e && is_damage(e))
-			revision_failed(err, "cannot read revision ", rev, git_reason());
+			revision_failed(err, "cannot read revision ", rev, gitrepo_reason());
 		else
 			revision_failed(err, "unknown revision ", rev,
-					e ? git_reason() : "no commit matches");
+					e ? gitrepo_reason() : "no commit matches");
 		/* HEAD~5 in a clone of depth 2 names a commit that is not there. */
 		if (missing_object)
 			gitrepo_add_missing_hint(repo, err);
@@ -442,7 +442,7 @@ int gitrepo_resolve_commit(git_commit **out, struct gitrepo *repo,
 			revrange_add_quoted(err, rev);
 			buf_addf(err, " names a %s, not a commit", git_object_type2string(type));
 		} else {
-			revision_failed(err, "cannot read the commit of ", rev, git_reason());
+			revision_failed(err, "cannot read the commit of ", rev, gitrepo_reason());
 		}
 		ret = GITREPO_ERROR;
 	}
@@ -684,7 +684,7 @@ int gitrepo_list_tree(struct snapshot *out, struct gitrepo *repo,
 			buf_adds(err, "cannot read a tree on the path to '");
 			buf_adds_escaped(err, path);
 			buf_adds(err, "': ");
-			buf_adds_escaped(err, git_reason());
+			buf_adds_escaped(err, gitrepo_reason());
 			ret = GITREPO_ERROR;
 			goto next;
 		}
@@ -703,7 +703,7 @@ int gitrepo_list_tree(struct snapshot *out, struct gitrepo *repo,
 					buf_addf(err, "': its directories nest more than %d levels deep "
 						 "(git's core.maxTreeDepth)", GITREPO_MAX_TREE_DEPTH);
 				else
-					buf_addf(err, "': %s", git_reason());
+					buf_addf(err, "': %s", gitrepo_reason());
 				ret = GITREPO_ERROR;
 			}
 			buf_release(&w.path);
@@ -758,7 +758,7 @@ int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
 		return GITREPO_ERROR;
 	if (git_blob_lookup(&blob, repo->git, oid) < 0) {
 		buf_setf(err, "cannot read '%s' (blob %s): %s", path,
-			 git_oid_tostr_s(oid), git_reason());
+			 git_oid_tostr_s(oid), gitrepo_reason());
 		return GITREPO_ERROR;
 	}
 	size = git_blob_rawsize(blob);
@@ -913,7 +913,8 @@ static int find_config(git_oid *id, int *found, struct gitrepo *repo,
 			break;
 		}
 		if (links == GITREPO_MAX_LINKS) {
-			ret = link_unusable(err, where, "in a chain of more than 8 links, or a loop");
+			buf_setf(&why, "in a chain of more than %d links, or a loop", GITREPO_MAX_LINKS);
+			ret = link_unusable(err, where, why.ptr);
 			break;
 		}
 		ret = gitrepo_load_blob(&target, &len, repo, &e.id, path.ptr, err);
@@ -936,8 +937,13 @@ static int find_config(git_oid *id, int *found, struct gitrepo *repo,
 	return ret;
 }
 
-int gitrepo_tree_config(struct buf *text, int *found, struct gitrepo *repo,
-			const git_tree *tree, const char *where, struct buf *err)
+/*
+ * Reads the configuration file of a snapshot into text, as find_config()
+ * finds it. Sets *found to 1 only when it was read.
+ */
+static int read_config_of(struct buf *text, int *found, struct gitrepo *repo,
+			  entry_lookup lookup, const void *snapshot, const char *where,
+			  struct buf *err)
 {
 	git_oid id;
 	char *data;
@@ -945,17 +951,23 @@ int gitrepo_tree_config(struct buf *text, int *found, struct gitrepo *repo,
 	int ret;
 
 	buf_reset(text);
-	ret = find_config(&id, found, repo, tree_lookup, tree, where, err);
+	ret = find_config(&id, found, repo, lookup, snapshot, where, err);
 	if (ret < 0 || !*found)
 		return ret;
+	*found = 0;
 	ret = gitrepo_load_blob(&data, &len, repo, &id, GITREPO_CONFIG_NAME, err);
-	if (ret < 0) {
-		*found = 0;
+	if (ret < 0)
 		return ret;
-	}
 	buf_add(text, data, len);
 	free(data);
+	*found = 1;
 	return 0;
+}
+
+int gitrepo_tree_config(struct buf *text, int *found, struct gitrepo *repo,
+			const git_tree *tree, const char *where, struct buf *err)
+{
+	return read_config_of(text, found, repo, tree_lookup, tree, where, err);
 }
 
 int gitrepo_tree_config_id(git_oid *id, int *found, struct gitrepo *repo,
@@ -976,7 +988,7 @@ static int load_index(struct gitrepo *repo, struct buf *err)
 	if (repo->index)
 		return git_index_read(repo->index, 0) < 0 ? GITREPO_ERROR : 0;
 	if (git_repository_index(&repo->index, repo->git) < 0) {
-		buf_setf(err, "cannot read the git index: %s", git_reason());
+		buf_setf(err, "cannot read the git index: %s", gitrepo_reason());
 		return GITREPO_ERROR;
 	}
 	return 0;
@@ -1164,7 +1176,7 @@ static int load_files(struct snapshot *snap, struct gitrepo *repo,
 			if (ret < 0)
 				return ret;
 			if (git_odb_hash(&f->oid, f->data, f->len, GIT_OBJECT_BLOB) < 0) {
-				buf_setf(err, "cannot hash '%s': %s", f->path, git_reason());
+				buf_setf(err, "cannot hash '%s': %s", f->path, gitrepo_reason());
 				return GITREPO_ERROR;
 			}
 		} else {
@@ -1189,7 +1201,7 @@ static int commit_tree(git_tree **tree, struct gitrepo *repo, const char *rev,
 		return ret;
 	if (git_commit_tree(tree, commit) < 0) {
 		revision_failed(err, "cannot read the tree of ", rev ? rev : "HEAD",
-				git_reason());
+				gitrepo_reason());
 		ret = GITREPO_ERROR;
 	}
 	git_commit_free(commit);
@@ -1295,9 +1307,6 @@ int gitrepo_read_config(struct buf *text, int *found, struct gitrepo *repo,
 	}
 	case SNAPSHOT_INDEX: {
 		const git_index_entry *e;
-		git_oid id;
-		char *data = NULL;
-		size_t len = 0;
 
 		ret = load_index(repo, err);
 		if (ret < 0)
@@ -1310,17 +1319,7 @@ int gitrepo_read_config(struct buf *text, int *found, struct gitrepo *repo,
 				 "then stage the file with 'git add')", GITREPO_CONFIG_NAME);
 			return GITREPO_ERROR;
 		}
-		ret = find_config(&id, found, repo, index_lookup, repo->index, "(index)", err);
-		if (ret < 0 || !*found)
-			return ret;
-		*found = 0;
-		ret = gitrepo_load_blob(&data, &len, repo, &id, GITREPO_CONFIG_NAME, err);
-		if (!ret) {
-			buf_add(text, data, len);
-			*found = 1;
-		}
-		free(data);
-		return ret;
+		return read_config_of(text, found, repo, index_lookup, repo->index, "(index)", err);
 	}
 	default:
 		ret = commit_tree(&tree, repo, rev, err);

@@ -76,15 +76,18 @@ int gitrepo_open(struct gitrepo **out, struct buf *err);
 /* Closes the repository. NULL is allowed. */
 void gitrepo_free(struct gitrepo *repo);
 
+/* Returns libgit2's message for its last error, or "unknown libgit2 error". */
+const char *gitrepo_reason(void);
+
 /* Returns the libgit2 handle, owned by repo, for history walking. */
 git_repository *gitrepo_git(struct gitrepo *repo);
 
 /*
  * Appends to err, after a message about an object that was not found,
- * why objects can be missing. When repo is a shallow clone, it says so
- * and how to fetch the rest. libgit2 1.5 has no support for shallow
- * clones, so a revision walk that reaches the clone's oldest commits looks
- * for their parents and fails. It reads a few commits past the start of a
+ * why objects can be missing. When repo is a shallow clone, the text
+ * states that and how to fetch the rest. libgit2 1.5 has no support for
+ * shallow clones, so a revision walk that reaches the clone's oldest
+ * commits looks for their parents and fails. It reads a few commits past the start of a
  * range, so a range that stops just short of them fails too. It also
  * names the first pack file, of the object directory or of an alternate,
  * that is missing or damaged.

@@ -188,13 +188,6 @@ void history_free(struct history *h)
 	free(h);
 }
 
-static const char *git_reason(void)
-{
-	const git_error *e = git_error_last();
-
-	return e && e->message ? e->message : "unknown libgit2 error";
-}
-
 /*
  * Fills err for a revision walk that failed for reason, naming the range
  * walked.
@@ -273,7 +266,7 @@ static int list_commit(struct snapshot *out, struct history *h,
 	}
 	if (git_commit_tree(&tree, commit) < 0) {
 		buf_setf(err, "cannot read the tree of commit %s: %s",
-			 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+			 git_oid_tostr_s(git_commit_id(commit)), gitrepo_reason());
 		return GITREPO_ERROR;
 	}
 	ret = registry_paths(&paths, h, tree, commit, err);
@@ -321,7 +314,7 @@ static int same_registry(int *same, struct history *h, const git_commit *a,
 	*same = 0;
 	if (git_commit_tree(&ta, a) < 0 || git_commit_tree(&tb, b) < 0) {
 		buf_setf(err, "cannot read the tree of commit %s: %s",
-			 git_oid_tostr_s(git_commit_id(ta ? b : a)), git_reason());
+			 git_oid_tostr_s(git_commit_id(ta ? b : a)), gitrepo_reason());
 		ret = GITREPO_ERROR;
 		goto done;
 	}
@@ -409,7 +402,7 @@ static int find_loaded(const struct blob_entry **out, struct history *h,
 
 	*out = NULL;
 	if (git_commit_lookup(&commit, gitrepo_git(h->repo), start) < 0) {
-		buf_setf(err, "cannot read commit %s: %s", git_oid_tostr_s(start), git_reason());
+		buf_setf(err, "cannot read commit %s: %s", git_oid_tostr_s(start), gitrepo_reason());
 		gitrepo_add_missing_hint(h->repo, err);
 		return GITREPO_ERROR;
 	}
@@ -428,7 +421,7 @@ static int find_loaded(const struct blob_entry **out, struct history *h,
 		}
 		if (git_commit_tree(&tree, commit) < 0) {
 			buf_setf(err, "cannot read the tree of commit %s: %s",
-				 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+				 git_oid_tostr_s(git_commit_id(commit)), gitrepo_reason());
 			ret = GITREPO_ERROR;
 			break;
 		}
@@ -461,7 +454,7 @@ static int find_loaded(const struct blob_entry **out, struct history *h,
 			break;
 		if (git_commit_parent(&parent, commit, 0) < 0) {
 			buf_setf(err, "cannot read the parent of commit %s: %s",
-				 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+				 git_oid_tostr_s(git_commit_id(commit)), gitrepo_reason());
 			gitrepo_add_missing_hint(h->repo, err);
 			ret = GITREPO_ERROR;
 			break;
@@ -620,7 +613,7 @@ static int run_commit(struct history *h, const git_commit *commit,
 	if (git_commit_parentcount(commit) > 0 &&
 	    git_commit_parent(&parent, commit, 0) < 0) {
 		buf_setf(err, "cannot read the parent of commit %s: %s",
-			 git_oid_tostr_s(git_commit_id(commit)), git_reason());
+			 git_oid_tostr_s(git_commit_id(commit)), gitrepo_reason());
 		gitrepo_add_missing_hint(h->repo, err);
 		return GITREPO_ERROR;
 	}
@@ -843,7 +836,7 @@ static int run_window(struct history *h, const git_oid *ids, size_t n, history_f
 	for (i = 0; i < n && ret >= 0; i++) {
 		if (git_commit_lookup(&commit, gitrepo_git(h->repo), &ids[i]) < 0) {
 			buf_setf(err, "cannot read commit %s: %s", git_oid_tostr_s(&ids[i]),
-				 git_reason());
+				 gitrepo_reason());
 			return GITREPO_ERROR;
 		}
 		ret = run_commit(h, commit, fn, data, err);
@@ -935,7 +928,7 @@ static int start_at_merge_base(struct walk_ends *ends, struct history *h,
 		buf_reset(err);
 		buf_adds(err, "no merge base of ");
 		revrange_add_quoted(err, rev);
-		buf_addf(err, ": %s", git_reason());
+		buf_addf(err, ": %s", gitrepo_reason());
 		return GITREPO_ERROR;
 	}
 	git_commit_free(ends->from);
@@ -944,7 +937,7 @@ static int start_at_merge_base(struct walk_ends *ends, struct history *h,
 		buf_reset(err);
 		buf_adds(err, "cannot read the merge base of ");
 		revrange_add_quoted(err, rev);
-		buf_addf(err, ": %s", git_reason());
+		buf_addf(err, ": %s", gitrepo_reason());
 		return GITREPO_ERROR;
 	}
 	return 0;
@@ -967,7 +960,7 @@ static int start_at_parent(struct walk_ends *ends, const char *rev, unsigned lon
 		buf_reset(err);
 		buf_adds(err, "cannot read a parent of ");
 		revrange_add_quoted(err, rev);
-		buf_addf(err, ": %s", git_reason());
+		buf_addf(err, ": %s", gitrepo_reason());
 		return GITREPO_ERROR;
 	}
 	return 0;
@@ -1041,7 +1034,7 @@ static int walk_new(git_revwalk **walk, struct history *h,
 	return 0;
 
 failed:
-	buf_setf(err, "cannot walk the history: %s", git_reason());
+	buf_setf(err, "cannot walk the history: %s", gitrepo_reason());
 	git_revwalk_free(*walk);
 	*walk = NULL;
 	return GITREPO_ERROR;
@@ -1221,7 +1214,7 @@ int history_run(struct history *h, const struct history_options *options,
 			 * The commits read before are reported first, and the
 			 * libgit2 calls for them would replace its error.
 			 */
-			buf_adds(&walk_error, git_reason());
+			buf_adds(&walk_error, gitrepo_reason());
 			walk_ended = walk_broken = 1;
 		} else {
 			ncommits++;

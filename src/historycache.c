@@ -442,8 +442,7 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 				return GITREPO_ERROR;
 			if (git_blob_lookup(&blob, gitrepo_git(cache->repo), oid) < 0) {
 				buf_setf(err, "cannot read '%s' (blob %s): %s", path,
-					 git_oid_tostr_s(oid), git_error_last() ?
-					 git_error_last()->message : "unknown libgit2 error");
+					 git_oid_tostr_s(oid), gitrepo_reason());
 				return GITREPO_ERROR;
 			}
 			data = git_blob_rawcontent(blob);
@@ -765,6 +764,17 @@ static int config_usable(struct config_entry *c, const char *text, size_t len,
  * for the first commit reported with that file. A read-ahead, which lists
  * commits before their turn, prints nothing.
  */
+/*
+ * Prints, for --verbose, why the configuration of commit is not used. The
+ * reason, shown, is escaped already.
+ */
+static void print_unused_config(const git_oid *commit, const char *shown)
+{
+	fprintf(stderr, "modelaudit: configuration of commit %s not used, so the "
+		"registry paths of the current one apply: %s\n",
+		git_oid_tostr_s(commit), shown);
+}
+
 static void report_unused_config(struct history_cache *cache, struct config_entry *c,
 				 const git_oid *commit)
 {
@@ -774,9 +784,7 @@ static void report_unused_config(struct history_cache *cache, struct config_entr
 		return;
 	/* The reason can quote a registry path of the file as it was written. */
 	report_sanitize_escaped(&why, c->why ? c->why : "");
-	fprintf(stderr, "modelaudit: configuration of commit %s not used, so the "
-		"registry paths of the current one apply: %s\n",
-		git_oid_tostr_s(commit), why.ptr);
+	print_unused_config(commit, why.ptr);
 	buf_release(&why);
 	c->reported = 1;
 }
@@ -790,13 +798,11 @@ int history_cache_registry_paths(const struct string_list **out,
 	struct buf why = BUF_INIT;
 	char *data = NULL;
 	size_t len = 0;
-	char hex[GIT_OID_HEXSZ + 1];
 	git_oid id;
 	int found, ret;
 
 	*out = fallback;
-	git_oid_tostr(hex, sizeof(hex), commit);
-	ret = gitrepo_tree_config_id(&id, &found, cache->repo, tree, NULL, &why);
+	ret = gitrepo_tree_config_id(&id, &found, cache->repo, tree, NULL, err);
 	if (ret == GITREPO_BAD_CONFIG) {
 		/*
 		 * The link's target can differ from commit to commit, so
@@ -804,21 +810,14 @@ int history_cache_registry_paths(const struct string_list **out,
 		 */
 		if (cache->verbose && !cache->reading_ahead &&
 		    !git_oid_equal(&cache->link_reported, commit)) {
-			fprintf(stderr, "modelaudit: configuration of commit %s not used, so the "
-				"registry paths of the current one apply: %s\n", hex, why.ptr);
+			print_unused_config(commit, err->ptr);
 			git_oid_cpy(&cache->link_reported, commit);
 		}
-		buf_release(&why);
-		return 0;
-	}
-	if (ret < 0) {
 		buf_reset(err);
-		buf_add(err, why.ptr, why.len);
-		buf_release(&why);
-		return ret;
-	}
-	if (!found)
 		return 0;
+	}
+	if (ret < 0 || !found)
+		return ret;
 	for (c = cache->configs; c; c = c->next) {
 		if (git_oid_equal(&c->oid, &id)) {
 			if (c->usable)

@@ -29,7 +29,7 @@ struct pack_reader *pack_reader_open(const char *objects_dir);
 
 void pack_reader_free(struct pack_reader *r);
 
-/* What pack_reader_read() returns for a blob larger than its limit. */
+/* The return value of pack_reader_read() for a blob larger than its limit. */
 #define PACK_READER_TOO_LARGE 1
 
 /*
