@@ -29,6 +29,7 @@ Paths:
   /retry-long/<key>        429 with Retry-After: 3600 the first time, then 200
   /hold/<ms>               200 after ms milliseconds, counting requests in flight per Host
   /_stats                  JSON: the most requests in flight seen per Host
+  /_huge                   JSON: the bytes of each /huge body sent until the client left
   /wayback/available       the Wayback availability API
 """
 import argparse
@@ -45,6 +46,7 @@ lock = threading.Lock()
 seen_keys = set()
 in_flight = {}
 max_in_flight = {}
+huge_sent = []
 log_file = None
 lifetime = 60.0
 
@@ -172,6 +174,10 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 body = json.dumps({"max_in_flight": max_in_flight}, sort_keys=True)
             self.reply(200, [("Content-Type", "application/json")], body.encode())
+        elif path == "/_huge":
+            with lock:
+                body = json.dumps(huge_sent)
+            self.reply(200, [("Content-Type", "application/json")], body.encode())
         elif path == "/wayback/available":
             self.wayback(urllib.parse.parse_qs(url.query))
         else:
@@ -186,11 +192,15 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         chunk = b"x" * 65536
+        sent = 0
         try:
             for _ in range(100000):
                 self.wfile.write(chunk)
+                sent += len(chunk)
         except OSError:
             pass
+        with lock:
+            huge_sent.append(sent)
 
     def hold(self, host, ms):
         with lock:
