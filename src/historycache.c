@@ -436,6 +436,13 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 			gitrepo_too_large(err, path, oid);
 			return GITREPO_ERROR;
 		}
+		if (got == PACK_READER_BASE_TOO_LARGE) {
+			buf_setf(err,
+				 "cannot read '%s' (blob %s): the pack builds it from an object of %zu bytes, "
+				 "more than twice the limit of %zu bytes",
+				 path, git_oid_tostr_s(oid), len, (size_t)GITREPO_MAX_FILE);
+			return GITREPO_ERROR;
+		}
 		/* The blob's own buffer is parsed in place: a registry can be large. */
 		if (got < 0) {
 			if (gitrepo_check_size(cache->repo, oid, path, err) < 0)

@@ -294,9 +294,13 @@ static int delta_size(const unsigned char **p, const unsigned char *end, size_t 
 	return 0;
 }
 
-/* Applies delta to base; returns the new object or NULL. */
+/*
+ * Applies delta to base; returns the new object, or NULL when the delta is
+ * invalid or its result is larger than max bytes.
+ */
 static unsigned char *delta_apply(const unsigned char *base, size_t base_len,
-				  const unsigned char *delta, size_t delta_len, size_t *out_len)
+				  const unsigned char *delta, size_t delta_len, size_t max,
+				  size_t *out_len)
 {
 	const unsigned char *p = delta, *end = delta + delta_len;
 	unsigned char *out, *o;
@@ -304,7 +308,7 @@ static unsigned char *delta_apply(const unsigned char *base, size_t base_len,
 
 	/* The 4 GiB bound of inflate_exact() holds for a delta's result too. */
 	if (delta_size(&p, end, &src) < 0 || src != base_len ||
-	    delta_size(&p, end, &dst) < 0 || dst > UINT32_MAX)
+	    delta_size(&p, end, &dst) < 0 || dst > UINT32_MAX || dst > max)
 		return NULL;
 	out = xmalloc(dst ? dst : 1);
 	o = out;
@@ -407,8 +411,14 @@ static int read_entry(struct entry *e, struct pack_reader *r, size_t pack, uint6
 	return 0;
 }
 
-/* Materialises the object at offset of pack, through its delta chain. */
-static struct cached *materialise(struct pack_reader *r, size_t pack, uint64_t offset)
+/*
+ * Materialises the object at offset of pack, through its delta chain. An
+ * object of the chain that is not cached yet and is larger than max bytes,
+ * or a delta larger than max, is not built: that returns NULL with *over
+ * set to its size.
+ */
+static struct cached *materialise(struct pack_reader *r, size_t pack, uint64_t offset,
+				  size_t max, size_t *over)
 {
 	uint64_t chain[64], *stack = chain;
 	size_t depth = 0, alloc = 64, i;
@@ -424,6 +434,10 @@ static struct cached *materialise(struct pack_reader *r, size_t pack, uint64_t o
 			break;
 		if (read_entry(&e, r, pack, at) < 0)
 			goto done;
+		if (e.size > max) {
+			*over = e.size;
+			goto done;
+		}
 		if (e.type != OBJ_OFS_DELTA && e.type != OBJ_REF_DELTA) {
 			unsigned char *data = inflate_exact(e.data, (size_t)(p->data + p->data_len - e.data),
 							    e.size);
@@ -459,7 +473,15 @@ static struct cached *materialise(struct pack_reader *r, size_t pack, uint64_t o
 			goto done;
 		}
 		delta = inflate_exact(e.data, (size_t)(p->data + p->data_len - e.data), e.size);
-		out = delta ? delta_apply(c->data, c->len, delta, e.size, &out_len) : NULL;
+		out = delta ? delta_apply(c->data, c->len, delta, e.size, max, &out_len) : NULL;
+		if (!out && delta) {
+			const unsigned char *q = delta;
+			size_t base_size, size;
+
+			if (delta_size(&q, delta + e.size, &base_size) == 0 &&
+			    delta_size(&q, delta + e.size, &size) == 0 && size > max)
+				*over = size;
+		}
 		free(delta);
 		if (!out) {
 			c = NULL;
@@ -521,6 +543,7 @@ int pack_reader_read(struct pack_reader *r, const git_oid *oid,
 	for (i = 0; r && i < r->npacks; i++) {
 		uint64_t offset;
 		struct cached *c;
+		size_t over;
 
 		if (pack_find(&r->packs[i], oid->id, &offset) < 0)
 			continue;
@@ -534,7 +557,12 @@ int pack_reader_read(struct pack_reader *r, const git_oid *oid,
 				return PACK_READER_TOO_LARGE;
 			}
 		}
-		c = materialise(r, i, offset);
+		over = 0;
+		c = materialise(r, i, offset, max > SIZE_MAX / 2 ? SIZE_MAX : 2 * max, &over);
+		if (!c && over) {
+			*len = over;
+			return PACK_READER_BASE_TOO_LARGE;
+		}
 		if (!c || c->type != OBJ_BLOB)
 			return -1;
 		if (c->len > max) {

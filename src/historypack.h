@@ -33,11 +33,19 @@ void pack_reader_free(struct pack_reader *r);
 #define PACK_READER_TOO_LARGE 1
 
 /*
+ * The return value of pack_reader_read() for a blob that the pack builds
+ * from a delta base, or through a delta, larger than twice its limit.
+ */
+#define PACK_READER_BASE_TOO_LARGE 2
+
+/*
  * Reads blob oid. Returns 0 with *data and *len pointing at its contents,
  * valid until the next call, PACK_READER_TOO_LARGE with its size in *len
- * when it is larger than max bytes, or -1 when the reader cannot provide
- * it. The size comes from the headers of its pack entry and, for a delta,
- * of the delta, so a blob over the limit is never built.
+ * when it is larger than max bytes, PACK_READER_BASE_TOO_LARGE with the
+ * size of the object in *len when its delta chain holds an object larger
+ * than 2 * max bytes, or -1 when the reader cannot provide it. The sizes
+ * come from the headers of the pack entries and deltas, so an object over
+ * the limit is never built.
  */
 int pack_reader_read(struct pack_reader *r, const git_oid *oid,
 		     const char **data, size_t *len, size_t max);

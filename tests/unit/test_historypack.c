@@ -123,6 +123,20 @@ static void test_size_limit_from_headers(void)
 	git_repository_free(repo);
 }
 
+/* Reads one hexadecimal object id from file into oid. */
+static int read_oid(const char *file, git_oid *oid)
+{
+	FILE *f = fopen(file, "r");
+	char hex[64] = "";
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%63s", hex) == 1;
+	fclose(f);
+	return ok ? git_oid_fromstr(oid, hex) : -1;
+}
+
 static void test_loose_object_not_read(void)
 {
 	struct pack_reader *r = pack_reader_open(".git/objects");
@@ -131,18 +145,37 @@ static void test_loose_object_not_read(void)
 	size_t len;
 
 	CHECK(system("echo loose >loose.txt && git hash-object -w loose.txt >../loose") == 0);
-	{
-		FILE *f = fopen("../loose", "r");
-		char hex[64] = "";
-
-		CHECK(f != NULL);
-		if (f) {
-			CHECK_INT(fscanf(f, "%63s", hex), 1);
-			fclose(f);
-		}
-		CHECK_INT(git_oid_fromstr(&oid, hex), 0);
-	}
+	CHECK_INT(read_oid("../loose", &oid), 0);
 	CHECK_INT(pack_reader_read(r, &oid, &data, &len, SIZE_MAX), -1);
+	pack_reader_free(r);
+}
+
+/*
+ * A small file that git stores as a delta of a large one is not built when
+ * the large base is over twice the limit, and is built with a higher limit.
+ */
+static void test_delta_base_over_limit(void)
+{
+	static const char build[] =
+		"git init -q -b main ../base && cd ../base && "
+		"seq 1 100000 >f.txt && git add f.txt && git commit -qm large && "
+		"seq 1 5000 >f.txt && git add f.txt && git commit -qm small && "
+		"git gc -q --aggressive && git rev-parse HEAD:f.txt >../small && "
+		"git cat-file --batch-check='%(deltabase)' <../small >../small-base && "
+		"git rev-parse HEAD~1:f.txt | cmp -s - ../small-base";
+	struct pack_reader *r;
+	git_oid oid;
+	const char *data;
+	size_t len = 0;
+
+	CHECK(system(build) == 0);
+	CHECK_INT(read_oid("../small", &oid), 0);
+	r = pack_reader_open("../base/.git/objects");
+	CHECK(r != NULL);
+	CHECK_INT(pack_reader_read(r, &oid, &data, &len, 30000), PACK_READER_BASE_TOO_LARGE);
+	CHECK_INT(len, 588895);
+	CHECK_INT(pack_reader_read(r, &oid, &data, &len, 300000), 0);
+	CHECK_INT(len, 23893);
 	pack_reader_free(r);
 }
 
@@ -170,6 +203,7 @@ int main(void)
 	RUN(test_every_blob_as_libgit2);
 	RUN(test_size_limit_from_headers);
 	RUN(test_loose_object_not_read);
+	RUN(test_delta_base_over_limit);
 
 	git_libgit2_shutdown();
 	status = unit_done();
