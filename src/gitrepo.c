@@ -13,13 +13,19 @@
 #include "alloc.h"
 #include "fsutil.h"
 #include "gitloose.h"
+#include "historypack.h"
 #include "revrange.h"
+
+/* The memory that the pack reader of check --staged and --rev keeps for built objects. */
+#define GITREPO_PACK_BUDGET ((size_t)16 * 1024 * 1024)
 
 struct gitrepo {
 	git_repository *git;
 	git_index *index;	/* loaded on first use */
 	struct buf objects_dir;
 	struct buf alternates;	/* each path followed by a NUL byte */
+	struct pack_reader *packs;	/* opened on the first blob read */
+	int packs_opened;
 };
 
 const char *gitrepo_reason(void)
@@ -67,6 +73,7 @@ void gitrepo_free(struct gitrepo *repo)
 	if (!repo)
 		return;
 	git_index_free(repo->index);
+	pack_reader_free(repo->packs);
 	git_repository_free(repo->git);
 	buf_release(&repo->objects_dir);
 	buf_release(&repo->alternates);
@@ -725,6 +732,22 @@ void gitrepo_too_large(struct buf *err, const char *path, const git_oid *oid)
 		 GITREPO_MAX_FILE, git_oid_tostr_s(oid));
 }
 
+int gitrepo_pack_limit(struct buf *err, int got, const char *path, const git_oid *oid, size_t size)
+{
+	if (got == PACK_READER_TOO_LARGE) {
+		gitrepo_too_large(err, path, oid);
+		return GITREPO_ERROR;
+	}
+	if (got == PACK_READER_BASE_TOO_LARGE) {
+		buf_setf(err,
+			 "cannot read '%s' (blob %s): the pack builds it from an object of %zu bytes, "
+			 "more than twice the limit of %zu bytes",
+			 path, git_oid_tostr_s(oid), size, (size_t)GITREPO_MAX_FILE);
+		return GITREPO_ERROR;
+	}
+	return 0;
+}
+
 int gitrepo_check_size(struct gitrepo *repo, const git_oid *oid, const char *path,
 		       struct buf *err)
 {
@@ -754,6 +777,32 @@ int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
 
 	*data = NULL;
 	*len = 0;
+	/*
+	 * The pack reader bounds the whole delta chain, not only the blob, so
+	 * it reads first. libgit2 reads what it cannot, such as loose objects
+	 * and alternates. Its cache helps files that share delta bases, and a
+	 * file larger than the cache is dropped once copied.
+	 */
+	if (!repo->packs_opened) {
+		repo->packs = pack_reader_open(repo->objects_dir.ptr, GITREPO_PACK_BUDGET);
+		repo->packs_opened = 1;
+	}
+	{
+		const char *packed;
+		size_t packed_len = 0;
+		int got = pack_reader_read(repo->packs, oid, &packed, &packed_len, GITREPO_MAX_FILE);
+
+		if (gitrepo_pack_limit(err, got, path, oid, packed_len) < 0)
+			return GITREPO_ERROR;
+		if (got == 0) {
+			*len = packed_len;
+			*data = xmalloc(packed_len + 1);
+			memcpy(*data, packed, packed_len);
+			(*data)[packed_len] = '\0';
+			pack_reader_trim(repo->packs);
+			return 0;
+		}
+	}
 	if (gitrepo_check_size(repo, oid, path, err) < 0)
 		return GITREPO_ERROR;
 	if (git_blob_lookup(&blob, repo->git, oid) < 0) {

@@ -145,6 +145,12 @@ int gitrepo_list_tree(struct snapshot *out, struct gitrepo *repo,
 /* Sets err to the message for the blob oid at path, larger than GITREPO_MAX_FILE. */
 void gitrepo_too_large(struct buf *err, const char *path, const git_oid *oid);
 /*
+ * Checks got, a return value of pack_reader_read() for the blob oid at
+ * path with the size it gave. Returns GITREPO_ERROR with a message in err
+ * when the blob or an object of its delta chain is over the limit, else 0.
+ */
+int gitrepo_pack_limit(struct buf *err, int got, const char *path, const git_oid *oid, size_t size);
+/*
  * Checks the size of blob oid, from its header, against GITREPO_MAX_FILE.
  * Returns GITREPO_ERROR with a message in err when the blob is larger,
  * and 0 otherwise. A header that cannot be read also gives 0, because

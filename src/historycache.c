@@ -35,7 +35,7 @@ void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
 		cache->threads = threads_default(&forced);
 		cache->share_all = forced;
 	}
-	cache->packs = pack_reader_open(gitrepo_objects_dir(repo));
+	cache->packs = pack_reader_open(gitrepo_objects_dir(repo), PACK_READER_WALK_BUDGET);
 }
 
 static void entry_free(struct blob_entry *e)
@@ -432,17 +432,8 @@ int history_cache_get(const struct blob_entry **out, struct history_cache *cache
 	} else {
 		int got = data ? 0 : pack_reader_read(cache->packs, oid, &data, &len, GITREPO_MAX_FILE);
 
-		if (got == PACK_READER_TOO_LARGE) {
-			gitrepo_too_large(err, path, oid);
+		if (gitrepo_pack_limit(err, got, path, oid, len) < 0)
 			return GITREPO_ERROR;
-		}
-		if (got == PACK_READER_BASE_TOO_LARGE) {
-			buf_setf(err,
-				 "cannot read '%s' (blob %s): the pack builds it from an object of %zu bytes, "
-				 "more than twice the limit of %zu bytes",
-				 path, git_oid_tostr_s(oid), len, (size_t)GITREPO_MAX_FILE);
-			return GITREPO_ERROR;
-		}
 		/* The blob's own buffer is parsed in place: a registry can be large. */
 		if (got < 0) {
 			if (gitrepo_check_size(cache->repo, oid, path, err) < 0)

@@ -15,8 +15,6 @@
 #include "buf.h"
 #include "gitloose.h"
 
-/* Memory kept for materialised objects: 96 MiB, the default of git's core.deltaBaseCacheLimit. */
-#define PACK_CACHE_BUDGET ((size_t)96 * 1024 * 1024)
 /* Longer delta chains than git ever writes (its default maximum is 50) are refused. */
 #define PACK_MAX_CHAIN 10000
 
@@ -50,6 +48,7 @@ struct pack_reader {
 	size_t ncache;
 	size_t cache_alloc;
 	size_t cache_bytes;
+	size_t cache_budget;
 	uint64_t clock;
 };
 
@@ -117,7 +116,7 @@ fail:
 	return -1;
 }
 
-struct pack_reader *pack_reader_open(const char *objects_dir)
+struct pack_reader *pack_reader_open(const char *objects_dir, size_t cache_budget)
 {
 	struct pack_reader *r;
 	struct buf path = BUF_INIT;
@@ -131,6 +130,7 @@ struct pack_reader *pack_reader_open(const char *objects_dir)
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
+	r->cache_budget = cache_budget;
 	while ((d = readdir(dir))) {
 		size_t n = strlen(d->d_name);
 		struct pack p;
@@ -218,13 +218,10 @@ static struct cached *cache_find(struct pack_reader *r, size_t pack, uint64_t of
 	return NULL;
 }
 
-/* Keeps data (which the cache takes over), evicting the least recently used. */
-static struct cached *cache_add(struct pack_reader *r, size_t pack, uint64_t offset,
-				int type, unsigned char *data, size_t len)
+/* Evicts the least recently used objects until at most max bytes are kept. */
+static void cache_evict(struct pack_reader *r, size_t max)
 {
-	struct cached *c;
-
-	while (r->ncache && r->cache_bytes + len > PACK_CACHE_BUDGET) {
+	while (r->ncache && r->cache_bytes > max) {
 		size_t i, oldest = 0;
 
 		for (i = 1; i < r->ncache; i++)
@@ -234,6 +231,15 @@ static struct cached *cache_add(struct pack_reader *r, size_t pack, uint64_t off
 		free(r->cache[oldest].data);
 		r->cache[oldest] = r->cache[--r->ncache];
 	}
+}
+
+/* Keeps data (which the cache takes over), evicting the least recently used. */
+static struct cached *cache_add(struct pack_reader *r, size_t pack, uint64_t offset,
+				int type, unsigned char *data, size_t len)
+{
+	struct cached *c;
+
+	cache_evict(r, len > r->cache_budget ? 0 : r->cache_budget - len);
 	XGROW(r->cache, r->cache_alloc, r->ncache + 1);
 	c = &r->cache[r->ncache++];
 	c->pack = pack;
@@ -533,6 +539,12 @@ static int object_size(struct pack_reader *r, size_t pack, uint64_t offset, size
 	    delta_size(&q, head + z.total_out, size) < 0)
 		return -1;
 	return 0;
+}
+
+void pack_reader_trim(struct pack_reader *r)
+{
+	if (r)
+		cache_evict(r, r->cache_budget);
 }
 
 int pack_reader_read(struct pack_reader *r, const git_oid *oid,

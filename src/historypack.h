@@ -15,7 +15,8 @@
  * every read of a large blob applies its whole delta chain again. This
  * reader caches the objects it built, up to a memory budget, so reading
  * the versions of a file one after the other applies about one delta
- * each.
+ * each. It also bounds the size of every object of a delta chain, which
+ * libgit2 does not, so check reads packed files through it too.
  *
  * It reads only version 2 pack indexes of the repository's own object
  * directory. Anything else (a loose object, an alternate, a damaged pack)
@@ -24,8 +25,24 @@
 
 struct pack_reader;
 
-/* Opens the packs of objects_dir (".git/objects"); NULL when there are none. */
-struct pack_reader *pack_reader_open(const char *objects_dir);
+/*
+ * The memory that a walk over history keeps for built objects: 96 MiB, the
+ * default of git's core.deltaBaseCacheLimit.
+ */
+#define PACK_READER_WALK_BUDGET ((size_t)96 * 1024 * 1024)
+
+/*
+ * Opens the packs of objects_dir (".git/objects"); NULL when there are
+ * none. The reader keeps the objects it built up to cache_budget bytes,
+ * and always the last one read, even when it is larger.
+ */
+struct pack_reader *pack_reader_open(const char *objects_dir, size_t cache_budget);
+
+/*
+ * Frees objects until the cache is within its budget again, the last one
+ * read included, so the data of the last read is no longer valid.
+ */
+void pack_reader_trim(struct pack_reader *r);
 
 void pack_reader_free(struct pack_reader *r);
 
@@ -42,7 +59,7 @@ void pack_reader_free(struct pack_reader *r);
  * Reads blob oid. Returns 0 with *data and *len pointing at its contents,
  * valid until the next call, PACK_READER_TOO_LARGE with its size in *len
  * when it is larger than max bytes, PACK_READER_BASE_TOO_LARGE with the
- * size of the object in *len when its delta chain holds an object larger
+ * size of the object in *len when its delta chain contains an object larger
  * than 2 * max bytes, or -1 when the reader cannot provide it. The sizes
  * come from the headers of the pack entries and deltas, so an object over
  * the limit is never built.

@@ -210,6 +210,23 @@ test_expect_success 'file over 256 MiB in history, loose and packed' '
 	grep "^$big blob .* $bigger$" objects
 '
 
+# A pack that git would not write: a small version stored as a delta of
+# 513 MiB of zeros. Building the version would take building the zeros.
+test_expect_success 'delta base over twice the limit exits 4' '
+	setup &&
+	printf "%s" "$good" >models.yaml &&
+	blob=$(python3 "$TOP/tests/delta-pack.py" models.yaml 513 .git/objects/pack) &&
+	git update-index --add --cacheinfo "100644,$blob,data/models.yaml" &&
+	git commit -q -m "hostile pack" &&
+	echo "modelaudit: error: cannot read '"'"'data/models.yaml'"'"' (blob $blob): the pack builds it from an object of 537919488 bytes, more than twice the limit of 268435456 bytes" >expected &&
+	run_ma 4 check --rev HEAD &&
+	test_cmp expected err &&
+	run_ma 4 diff --root &&
+	test_cmp expected err &&
+	run_ma 4 blame acme-7b &&
+	test_cmp expected err
+'
+
 test_expect_success 'staged path from a subdirectory gets a hint' '
 	setup &&
 	printf "%s" "$good" >data/models.yaml &&

@@ -10,7 +10,8 @@
 /*
  * Builds a repository with many versions of one file, packs it so that
  * most versions are deltas, and checks that the pack reader returns every
- * blob exactly as libgit2 does, in both walk orders.
+ * blob exactly as libgit2 does, in both walk orders, with a cache and
+ * without.
  */
 
 static char tmpdir[] = "/tmp/modelaudit-pack.XXXXXX";
@@ -46,9 +47,10 @@ static size_t read_blobs(git_oid **out)
 	return n;
 }
 
-static void check_all(git_repository *repo, const git_oid *oids, size_t n, int reverse)
+static void check_all(git_repository *repo, const git_oid *oids, size_t n, int reverse,
+		      size_t budget)
 {
-	struct pack_reader *r = pack_reader_open(".git/objects");
+	struct pack_reader *r = pack_reader_open(".git/objects", budget);
 	size_t i, same = 0;
 
 	CHECK(r != NULL);
@@ -78,8 +80,10 @@ static void test_every_blob_as_libgit2(void)
 	CHECK_INT(git_repository_open(&repo, "."), 0);
 	n = read_blobs(&oids);
 	CHECK(n >= 60);
-	check_all(repo, oids, n, 0);
-	check_all(repo, oids, n, 1);
+	check_all(repo, oids, n, 0, PACK_READER_WALK_BUDGET);
+	check_all(repo, oids, n, 1, PACK_READER_WALK_BUDGET);
+	check_all(repo, oids, n, 0, 0);
+	check_all(repo, oids, n, 1, 0);
 	free(oids);
 	git_repository_free(repo);
 }
@@ -98,7 +102,7 @@ static void test_size_limit_from_headers(void)
 	CHECK_INT(git_repository_open(&repo, "."), 0);
 	n = read_blobs(&oids);
 	for (i = 0; i < n; i++) {
-		struct pack_reader *r = pack_reader_open(".git/objects");
+		struct pack_reader *r = pack_reader_open(".git/objects", PACK_READER_WALK_BUDGET);
 		git_blob *blob = NULL;
 		const char *data;
 		size_t len = 0, size;
@@ -139,7 +143,7 @@ static int read_oid(const char *file, git_oid *oid)
 
 static void test_loose_object_not_read(void)
 {
-	struct pack_reader *r = pack_reader_open(".git/objects");
+	struct pack_reader *r = pack_reader_open(".git/objects", PACK_READER_WALK_BUDGET);
 	git_oid oid;
 	const char *data;
 	size_t len;
@@ -170,7 +174,7 @@ static void test_delta_base_over_limit(void)
 
 	CHECK(system(build) == 0);
 	CHECK_INT(read_oid("../small", &oid), 0);
-	r = pack_reader_open("../base/.git/objects");
+	r = pack_reader_open("../base/.git/objects", 0);
 	CHECK(r != NULL);
 	CHECK_INT(pack_reader_read(r, &oid, &data, &len, 30000), PACK_READER_BASE_TOO_LARGE);
 	CHECK_INT(len, 588895);
