@@ -86,9 +86,23 @@ git_repository *gitrepo_git(struct gitrepo *repo)
 	return repo->git;
 }
 
-const char *gitrepo_objects_dir(const struct gitrepo *repo)
+struct pack_reader *gitrepo_pack_reader(const struct gitrepo *repo, size_t cache_budget)
 {
-	return repo->objects_dir.ptr;
+	const char **dirs = NULL;
+	const char *alt;
+	size_t n = 0, alloc = 0;
+	struct pack_reader *r;
+
+	XGROW(dirs, alloc, n + 1);
+	dirs[n++] = repo->objects_dir.ptr;
+	for (alt = repo->alternates.ptr; alt && alt < repo->alternates.ptr + repo->alternates.len;
+	     alt += strlen(alt) + 1) {
+		XGROW(dirs, alloc, n + 1);
+		dirs[n++] = alt;
+	}
+	r = pack_reader_open(dirs, n, cache_budget);
+	free(dirs);
+	return r;
 }
 
 const char *gitrepo_workdir(const struct gitrepo *repo)
@@ -779,12 +793,12 @@ int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
 	*len = 0;
 	/*
 	 * The pack reader bounds the whole delta chain, not only the blob, so
-	 * it reads first. libgit2 reads what it cannot, such as loose objects
-	 * and alternates. Its cache helps files that share delta bases, and a
-	 * file larger than the cache is dropped once copied.
+	 * it reads first. libgit2 reads what it cannot, such as loose objects.
+	 * The reader's cache helps files that share delta bases, and a file
+	 * larger than the cache is dropped once copied.
 	 */
 	if (!repo->packs_opened) {
-		repo->packs = pack_reader_open(repo->objects_dir.ptr, GITREPO_PACK_BUDGET);
+		repo->packs = gitrepo_pack_reader(repo, GITREPO_PACK_BUDGET);
 		repo->packs_opened = 1;
 	}
 	{

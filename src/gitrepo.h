@@ -95,11 +95,15 @@ git_repository *gitrepo_git(struct gitrepo *repo);
 void gitrepo_add_missing_hint(struct gitrepo *repo, struct buf *err);
 
 /* Returns the working tree's root with a trailing '/', or NULL when bare. */
+struct pack_reader;
+
 /*
- * The object directory that objects are read from: GIT_OBJECT_DIRECTORY,
- * or "objects" in the common directory of the repository.
+ * Opens a pack reader (see historypack.h) over the packs of the object
+ * directory that objects are read from (GIT_OBJECT_DIRECTORY, or "objects"
+ * in the common directory of the repository) and of its alternates.
+ * Returns NULL when there are no packs.
  */
-const char *gitrepo_objects_dir(const struct gitrepo *repo);
+struct pack_reader *gitrepo_pack_reader(const struct gitrepo *repo, size_t cache_budget);
 
 const char *gitrepo_workdir(const struct gitrepo *repo);
 

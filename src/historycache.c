@@ -35,7 +35,7 @@ void history_cache_init(struct history_cache *cache, struct gitrepo *repo,
 		cache->threads = threads_default(&forced);
 		cache->share_all = forced;
 	}
-	cache->packs = pack_reader_open(gitrepo_objects_dir(repo), PACK_READER_WALK_BUDGET);
+	cache->packs = gitrepo_pack_reader(repo, PACK_READER_WALK_BUDGET);
 }
 
 static void entry_free(struct blob_entry *e)

@@ -116,22 +116,16 @@ fail:
 	return -1;
 }
 
-struct pack_reader *pack_reader_open(const char *objects_dir, size_t cache_budget)
+/* Adds the packs of the pack directory of objects_dir to r. */
+static void add_packs(struct pack_reader *r, const char *objects_dir)
 {
-	struct pack_reader *r;
 	struct buf path = BUF_INIT;
 	DIR *dir;
 	struct dirent *d;
 
 	buf_setf(&path, "%s/pack", objects_dir);
 	dir = opendir(path.ptr);
-	if (!dir) {
-		buf_release(&path);
-		return NULL;
-	}
-	r = xcalloc(1, sizeof(*r));
-	r->cache_budget = cache_budget;
-	while ((d = readdir(dir))) {
+	while (dir && (d = readdir(dir))) {
 		size_t n = strlen(d->d_name);
 		struct pack p;
 
@@ -143,8 +137,20 @@ struct pack_reader *pack_reader_open(const char *objects_dir, size_t cache_budge
 		r->packs = xrealloc(r->packs, (r->npacks + 1) * sizeof(*r->packs));
 		r->packs[r->npacks++] = p;
 	}
-	closedir(dir);
+	if (dir)
+		closedir(dir);
 	buf_release(&path);
+}
+
+struct pack_reader *pack_reader_open(const char *const *objects_dirs, size_t ndirs,
+				     size_t cache_budget)
+{
+	struct pack_reader *r = xcalloc(1, sizeof(*r));
+	size_t i;
+
+	r->cache_budget = cache_budget;
+	for (i = 0; i < ndirs; i++)
+		add_packs(r, objects_dirs[i]);
 	if (!r->npacks) {
 		free(r);
 		return NULL;

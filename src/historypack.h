@@ -18,9 +18,9 @@
  * each. It also bounds the size of every object of a delta chain, which
  * libgit2 does not, so check reads packed files through it too.
  *
- * It reads only version 2 pack indexes of the repository's own object
- * directory. Anything else (a loose object, an alternate, a damaged pack)
- * makes a read return -1, and the caller reads the blob with libgit2.
+ * It reads only version 2 pack indexes, of the object directories it is
+ * given. Anything else (a loose object, a damaged pack) makes a read
+ * return -1, and the caller reads the blob with libgit2.
  */
 
 struct pack_reader;
@@ -32,11 +32,13 @@ struct pack_reader;
 #define PACK_READER_WALK_BUDGET ((size_t)96 * 1024 * 1024)
 
 /*
- * Opens the packs of objects_dir (".git/objects"); NULL when there are
- * none. The reader keeps the objects it built up to cache_budget bytes,
- * and always the last one read, even when it is larger.
+ * Opens the packs of the ndirs object directories objects_dirs (such as
+ * ".git/objects" and its alternates); NULL when there are none. The
+ * reader keeps the objects it built up to cache_budget bytes, and always
+ * the last one read, even when it is larger.
  */
-struct pack_reader *pack_reader_open(const char *objects_dir, size_t cache_budget);
+struct pack_reader *pack_reader_open(const char *const *objects_dirs, size_t ndirs,
+				     size_t cache_budget);
 
 /*
  * Frees objects until the cache is within its budget again, the last one

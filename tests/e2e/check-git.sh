@@ -212,6 +212,7 @@ test_expect_success 'file over 256 MiB in history, loose and packed' '
 
 # A pack that git would not write: a small version stored as a delta of
 # 513 MiB of zeros. Building the version would take building the zeros.
+# A clone made with --shared reads the same pack as an alternate.
 test_expect_success 'delta base over twice the limit exits 4' '
 	setup &&
 	printf "%s" "$good" >models.yaml &&
@@ -224,7 +225,15 @@ test_expect_success 'delta base over twice the limit exits 4' '
 	run_ma 4 diff --root &&
 	test_cmp expected err &&
 	run_ma 4 blame acme-7b &&
-	test_cmp expected err
+	test_cmp expected err &&
+	cd .. &&
+	git clone -q --shared repo shared &&
+	cd shared &&
+	! ls .git/objects/pack/*.pack 2>/dev/null &&
+	run_ma 4 check --rev HEAD &&
+	test_cmp ../repo/expected err &&
+	run_ma 4 diff --root &&
+	test_cmp ../repo/expected err
 '
 
 test_expect_success 'staged path from a subdirectory gets a hint' '

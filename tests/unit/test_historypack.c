@@ -15,6 +15,8 @@
  */
 
 static char tmpdir[] = "/tmp/modelaudit-pack.XXXXXX";
+static const char *const git_dir[] = { ".git/objects" };
+static const char *const base_dir[] = { "../base/.git/objects" };
 
 static const char setup[] =
 	"git init -q -b main repo && cd repo && "
@@ -50,7 +52,7 @@ static size_t read_blobs(git_oid **out)
 static void check_all(git_repository *repo, const git_oid *oids, size_t n, int reverse,
 		      size_t budget)
 {
-	struct pack_reader *r = pack_reader_open(".git/objects", budget);
+	struct pack_reader *r = pack_reader_open(git_dir, 1, budget);
 	size_t i, same = 0;
 
 	CHECK(r != NULL);
@@ -102,7 +104,7 @@ static void test_size_limit_from_headers(void)
 	CHECK_INT(git_repository_open(&repo, "."), 0);
 	n = read_blobs(&oids);
 	for (i = 0; i < n; i++) {
-		struct pack_reader *r = pack_reader_open(".git/objects", PACK_READER_WALK_BUDGET);
+		struct pack_reader *r = pack_reader_open(git_dir, 1, PACK_READER_WALK_BUDGET);
 		git_blob *blob = NULL;
 		const char *data;
 		size_t len = 0, size;
@@ -143,7 +145,7 @@ static int read_oid(const char *file, git_oid *oid)
 
 static void test_loose_object_not_read(void)
 {
-	struct pack_reader *r = pack_reader_open(".git/objects", PACK_READER_WALK_BUDGET);
+	struct pack_reader *r = pack_reader_open(git_dir, 1, PACK_READER_WALK_BUDGET);
 	git_oid oid;
 	const char *data;
 	size_t len;
@@ -174,7 +176,7 @@ static void test_delta_base_over_limit(void)
 
 	CHECK(system(build) == 0);
 	CHECK_INT(read_oid("../small", &oid), 0);
-	r = pack_reader_open("../base/.git/objects", 0);
+	r = pack_reader_open(base_dir, 1, 0);
 	CHECK(r != NULL);
 	CHECK_INT(pack_reader_read(r, &oid, &data, &len, 30000), PACK_READER_BASE_TOO_LARGE);
 	CHECK_INT(len, 588895);
