@@ -787,7 +787,9 @@ int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
 		      const git_oid *oid, const char *path, struct buf *err)
 {
 	git_blob *blob = NULL;
-	git_object_size_t size;
+	const char *text;
+	size_t text_len = 0;
+	int got;
 
 	*data = NULL;
 	*len = 0;
@@ -801,40 +803,31 @@ int gitrepo_load_blob(char **data, size_t *len, struct gitrepo *repo,
 		repo->packs = gitrepo_pack_reader(repo, GITREPO_PACK_BUDGET);
 		repo->packs_opened = 1;
 	}
-	{
-		const char *packed;
-		size_t packed_len = 0;
-		int got = pack_reader_read(repo->packs, oid, &packed, &packed_len, GITREPO_MAX_FILE);
-
-		if (gitrepo_pack_limit(err, got, path, oid, packed_len) < 0)
+	got = pack_reader_read(repo->packs, oid, &text, &text_len, GITREPO_MAX_FILE);
+	if (gitrepo_pack_limit(err, got, path, oid, text_len) < 0)
+		return GITREPO_ERROR;
+	if (got != 0) {
+		if (gitrepo_check_size(repo, oid, path, err) < 0)
 			return GITREPO_ERROR;
-		if (got == 0) {
-			*len = packed_len;
-			*data = xmalloc(packed_len + 1);
-			memcpy(*data, packed, packed_len);
-			(*data)[packed_len] = '\0';
-			pack_reader_trim(repo->packs);
-			return 0;
+		if (git_blob_lookup(&blob, repo->git, oid) < 0) {
+			buf_setf(err, "cannot read '%s' (blob %s): %s", path,
+				 git_oid_tostr_s(oid), gitrepo_reason());
+			return GITREPO_ERROR;
 		}
+		if (git_blob_rawsize(blob) > GITREPO_MAX_FILE) {
+			gitrepo_too_large(err, path, oid);
+			git_blob_free(blob);
+			return GITREPO_ERROR;
+		}
+		text = git_blob_rawcontent(blob);
+		text_len = (size_t)git_blob_rawsize(blob);
 	}
-	if (gitrepo_check_size(repo, oid, path, err) < 0)
-		return GITREPO_ERROR;
-	if (git_blob_lookup(&blob, repo->git, oid) < 0) {
-		buf_setf(err, "cannot read '%s' (blob %s): %s", path,
-			 git_oid_tostr_s(oid), gitrepo_reason());
-		return GITREPO_ERROR;
-	}
-	size = git_blob_rawsize(blob);
-	if (size > GITREPO_MAX_FILE) {
-		gitrepo_too_large(err, path, oid);
-		git_blob_free(blob);
-		return GITREPO_ERROR;
-	}
-	*len = (size_t)size;
-	*data = xmalloc(*len + 1);
-	memcpy(*data, git_blob_rawcontent(blob), *len);
-	(*data)[*len] = '\0';
+	*len = text_len;
+	*data = xmalloc(text_len + 1);
+	memcpy(*data, text, text_len);
+	(*data)[text_len] = '\0';
 	git_blob_free(blob);
+	pack_reader_trim(repo->packs);
 	return 0;
 }
 

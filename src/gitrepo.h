@@ -94,7 +94,6 @@ git_repository *gitrepo_git(struct gitrepo *repo);
  */
 void gitrepo_add_missing_hint(struct gitrepo *repo, struct buf *err);
 
-/* Returns the working tree's root with a trailing '/', or NULL when bare. */
 struct pack_reader;
 
 /*
@@ -105,6 +104,7 @@ struct pack_reader;
  */
 struct pack_reader *gitrepo_pack_reader(const struct gitrepo *repo, size_t cache_budget);
 
+/* Returns the working tree's root with a trailing '/', or NULL when bare. */
 const char *gitrepo_workdir(const struct gitrepo *repo);
 
 /*

@@ -307,8 +307,9 @@ static int delta_size(const unsigned char **p, const unsigned char *end, size_t 
 }
 
 /*
- * Applies delta to base; returns the new object, or NULL when the delta is
- * invalid or its result is larger than max bytes.
+ * Applies delta to base and returns the new object. Returns NULL when the
+ * delta is invalid, or when its result is larger than max bytes, with that
+ * size in *out_len.
  */
 static unsigned char *delta_apply(const unsigned char *base, size_t base_len,
 				  const unsigned char *delta, size_t delta_len, size_t max,
@@ -318,9 +319,13 @@ static unsigned char *delta_apply(const unsigned char *base, size_t base_len,
 	unsigned char *out, *o;
 	size_t src, dst;
 
-	/* The 4 GiB bound of inflate_exact() holds for a delta's result too. */
+	*out_len = 0;
 	if (delta_size(&p, end, &src) < 0 || src != base_len ||
-	    delta_size(&p, end, &dst) < 0 || dst > UINT32_MAX || dst > max)
+	    delta_size(&p, end, &dst) < 0)
+		return NULL;
+	*out_len = dst;
+	/* The 4 GiB bound of inflate_exact() holds for a delta's result too. */
+	if (dst > UINT32_MAX || dst > max)
 		return NULL;
 	out = xmalloc(dst ? dst : 1);
 	o = out;
@@ -485,15 +490,10 @@ static struct cached *materialise(struct pack_reader *r, size_t pack, uint64_t o
 			goto done;
 		}
 		delta = inflate_exact(e.data, (size_t)(p->data + p->data_len - e.data), e.size);
+		out_len = 0;
 		out = delta ? delta_apply(c->data, c->len, delta, e.size, max, &out_len) : NULL;
-		if (!out && delta) {
-			const unsigned char *q = delta;
-			size_t base_size, size;
-
-			if (delta_size(&q, delta + e.size, &base_size) == 0 &&
-			    delta_size(&q, delta + e.size, &size) == 0 && size > max)
-				*over = size;
-		}
+		if (!out && out_len > max)
+			*over = out_len;
 		free(delta);
 		if (!out) {
 			c = NULL;
